@@ -1,0 +1,96 @@
+package io.patronijvm.core.pg;
+
+import io.patronijvm.core.config.DynamicConfig;
+import io.patronijvm.core.model.Member;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The local PostgreSQL as the HA engine drives it. Implementations run PostgreSQL's own
+ * binaries and talk SQL over JDBC; tests use a model.
+ *
+ * <p>Time budgets: {@link #observe()} is cheap and bounded (a few seconds at most, connect and
+ * statement timeouts set); the long operations (bootstrap, clone, rewind, start, stop) take a
+ * timeout or run until done and are interruptible: interrupting the calling thread kills the
+ * child process tree and throws {@link InterruptedException}. No method deletes a data directory
+ * except {@link #removeDataDirectory}, which callers invoke only when configuration allows it.
+ */
+public interface PostgresControl extends AutoCloseable {
+
+    /** Takes one observation; never throws for a stopped or broken server, it reports it. */
+    LocalPgState observe();
+
+    /** Applies a new dynamic configuration: rewrite config files, reload if running. */
+    void applyDynamicConfig(DynamicConfig config) throws PgException;
+
+    /**
+     * Creates a new cluster: initdb with the bootstrap options, writes config files, appends
+     * {@code bootstrap.pg_hba}, starts as primary and waits until it accepts connections.
+     */
+    void bootstrap(Duration timeout) throws PgException, InterruptedException;
+
+    /** After {@link #bootstrap}: creates users (superuser, replication, rewind, bootstrap.users), runs post_bootstrap. */
+    void postBootstrap() throws PgException, InterruptedException;
+
+    /**
+     * Undoes a failed bootstrap: stops PostgreSQL and moves the data directory aside
+     * (renamed with a timestamp suffix), never deleting it. Returns the new path.
+     */
+    String cancelBootstrap() throws InterruptedException;
+
+    /** Clones from {@code source} (pg_basebackup or a configured method), 2 attempts. Leaves PostgreSQL stopped. */
+    void cloneFrom(Member source) throws PgException, InterruptedException;
+
+    /** Starts as primary (upstream null) or as a replica of {@code upstream}; waits up to timeout. */
+    void start(Upstream upstream, boolean asReplica, Duration timeout) throws PgException, InterruptedException;
+
+    /** Stops with escalation to immediate and then SIGKILL on timeout. True when stopped. */
+    boolean stop(StopMode mode, Duration timeout) throws InterruptedException;
+
+    /** Stop then start with the same role. */
+    void restart(Duration timeout) throws PgException, InterruptedException;
+
+    /** Rewrites config files and sends SIGHUP (pg_ctl reload). */
+    void reload() throws PgException;
+
+    /** {@code pg_ctl promote} and waits until writable. */
+    void promote(Duration timeout) throws PgException, InterruptedException;
+
+    /**
+     * Points a running replica at {@code upstream} (or nobody). Returns true when a reload was
+     * enough, false when PostgreSQL must be restarted for it to take effect.
+     */
+    boolean follow(Upstream upstream) throws PgException;
+
+    /** Issues a CHECKPOINT (after promote, before a graceful stop). */
+    void checkpoint() throws PgException;
+
+    /** Divergence check against the leader (R37). */
+    RewindVerdict checkDivergence(Member leader) throws InterruptedException;
+
+    /** pg_rewind from the leader; PostgreSQL must be stopped. */
+    void rewind(Member leader) throws PgException, InterruptedException;
+
+    /** Wipes the data directory; only when the configuration allows it (the caller checks). */
+    void removeDataDirectory() throws PgException;
+
+    /**
+     * On the primary: ensures a physical slot exists for each name in {@code wanted} and drops
+     * slots we created that are no longer wanted (except those matching ignore rules).
+     */
+    void syncReplicationSlots(Set<String> wanted) throws PgException;
+
+    /** Sets {@code synchronous_standby_names} (empty string clears it) and reloads. */
+    void setSynchronousStandbyNames(String value) throws PgException;
+
+    /** {@code pg_controldata} as key → value. */
+    Map<String, String> controlData() throws PgException, InterruptedException;
+
+    /** The LSN of the latest checkpoint's REDO/record per pg_controldata (for graceful switchover, R32). */
+    long latestCheckpointLsn() throws PgException, InterruptedException;
+
+    @Override
+    void close();
+}
