@@ -98,6 +98,38 @@ public record DynamicConfig(
         }
     }
 
+    /**
+     * Parses the DCS {@code config} object (or {@code bootstrap.dcs}) with Patroni's defaults:
+     * an invalid value falls back to the default with a warning naming the key, then
+     * {@code loop_wait + 2 * retry_timeout <= ttl} (T2) is enforced by reducing {@code loop_wait}
+     * first, then {@code retry_timeout}, each with a warning. Pure: no I/O, no logging.
+     *
+     * <p>Minimums: {@code ttl >= 3} (below it no timing satisfies T2), {@code loop_wait >= 1},
+     * {@code retry_timeout >= 1}. Patroni's own minimums (ttl 20, retry_timeout 3) only warn,
+     * because end-to-end tests run with short timings.
+     *
+     * @param raw the JSON object as plain maps, lists, strings, numbers, booleans; null means empty
+     */
+    public static Parsed fromMap(Map<String, Object> raw) {
+        Checked checked = check(raw);
+        return new Parsed(checked.config(), checked.problems().stream().map(ConfigProblem::toString).toList());
+    }
+
+    /** As {@link #fromMap}, with structured problems (paths relative to the config object). */
+    public static Checked check(Map<String, Object> raw) {
+        return DynamicConfigParser.parse(raw);
+    }
+
+    /**
+     * A config with its problems: {@code ERROR} = an invalid value replaced by the default,
+     * {@code WARNING} = a clamped, unusual or unsupported value.
+     */
+    public record Checked(DynamicConfig config, List<ConfigProblem> problems) {
+        public Checked {
+            problems = List.copyOf(problems);
+        }
+    }
+
     private static <V> Map<String, V> unmodifiable(Map<String, V> m) {
         return m == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(m));
     }
