@@ -1,0 +1,99 @@
+package io.patronijvm.agent.ha;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.patronijvm.core.model.Member;
+import io.patronijvm.core.model.Role;
+import io.patronijvm.core.model.Tags;
+import io.patronijvm.core.peer.PeerClient;
+import io.patronijvm.core.peer.PeerStatus;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * {@code GET <api_url>} ({@code /patroni}) on every member in parallel (R23.11), each bounded by
+ * the connect and request timeout, so a dead peer costs one timeout, not one per peer.
+ * Failures of any kind come back as {@link PeerStatus#unreachable}.
+ */
+public final class HttpPeerClient implements PeerClient {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final HttpClient http;
+
+    public HttpPeerClient(Duration connectTimeout) {
+        this.http = HttpClient.newBuilder().connectTimeout(connectTimeout).version(HttpClient.Version.HTTP_1_1)
+                .followRedirects(HttpClient.Redirect.NEVER).build();
+    }
+
+    @Override
+    public Map<String, PeerStatus> probe(List<Member> members, Duration timeout) throws InterruptedException {
+        Map<String, CompletableFuture<PeerStatus>> pending = new LinkedHashMap<>();
+        for (Member m : members) {
+            pending.put(m.name(), start(m, timeout));
+        }
+        long deadline = System.nanoTime() + timeout.toNanos() + Duration.ofMillis(200).toNanos();
+        Map<String, PeerStatus> out = new LinkedHashMap<>();
+        for (var e : pending.entrySet()) {
+            long left = Math.max(0, deadline - System.nanoTime());
+            try {
+                out.put(e.getKey(), e.getValue().get(left, TimeUnit.NANOSECONDS));
+            } catch (ExecutionException | TimeoutException ex) {
+                e.getValue().cancel(true);
+                out.put(e.getKey(), PeerStatus.unreachable(e.getKey()));
+            } catch (InterruptedException ex) {
+                pending.values().forEach(f -> f.cancel(true));
+                throw ex;
+            }
+        }
+        return out;
+    }
+
+    private CompletableFuture<PeerStatus> start(Member m, Duration timeout) {
+        if (m.api().isEmpty()) {
+            return CompletableFuture.completedFuture(PeerStatus.unreachable(m.name()));
+        }
+        HttpRequest req;
+        try {
+            req = HttpRequest.newBuilder(URI.create(m.api().get())).timeout(timeout).GET().build();
+        } catch (IllegalArgumentException e) {
+            return CompletableFuture.completedFuture(PeerStatus.unreachable(m.name()));
+        }
+        return http.sendAsync(req, HttpResponse.BodyHandlers.ofString())
+                .thenApply(r -> parse(m.name(), r.statusCode(), r.body()))
+                .exceptionally(t -> PeerStatus.unreachable(m.name()));
+    }
+
+    /** Reduces a {@code GET /patroni} answer to what the race needs; package-private for tests. */
+    static PeerStatus parse(String name, int status, String body) {
+        try {
+            JsonNode n = JSON.readTree(body);
+            JsonNode xlog = n.path("xlog");
+            // Patroni answers 503 on /patroni with a valid body when PG is not running; the body counts.
+            if (n.isMissingNode() || !n.isObject() || (status != 200 && xlog.isMissingNode())) {
+                return PeerStatus.unreachable(name);
+            }
+            boolean primary = Role.parse(n.path("role").asText(null)).map(r -> r == Role.PRIMARY).orElse(false)
+                    || xlog.has("location");
+            long wal = xlog.has("location") ? xlog.path("location").asLong(-1)
+                    : Math.max(xlog.path("received_location").asLong(-1), xlog.path("replayed_location").asLong(-1));
+            Map<String, Object> tags = JSON.convertValue(n.path("tags"), Map.class);
+            Tags t = new Tags(tags);
+            return new PeerStatus(name, !xlog.isMissingNode(), primary, wal, n.path("timeline").asInt(0),
+                    t.noFailover(), t.failoverPriority(), n.path("watchdog_failed").asBoolean(false));
+        } catch (Exception e) {
+            return PeerStatus.unreachable(name);
+        }
+    }
+}
