@@ -1,0 +1,25 @@
+package io.patronijvm.core.ha;
+
+/** The long actions that run in the single async slot (T4, style guideline 10). */
+public enum AsyncKind {
+    BOOTSTRAP("bootstrap"),
+    CLONE("creating replica"),
+    PROMOTE("promote"),
+    DEMOTE("demote"),
+    START("starting"),
+    RESTART("restart"),
+    CRASH_RECOVERY("crash recovery"),
+    REWIND("pg_rewind"),
+    REINITIALIZE("reinitialize");
+
+    private final String text;
+
+    AsyncKind(String text) {
+        this.text = text;
+    }
+
+    /** Patroni's word for the task, used in "updated leader lock during <task>". */
+    public String text() {
+        return text;
+    }
+}

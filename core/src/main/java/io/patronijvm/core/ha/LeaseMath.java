@@ -1,0 +1,91 @@
+package io.patronijvm.core.ha;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The leader lease arithmetic of spec decision 3, in one place for the loop, the lease timer and
+ * the REST API. Pure; all times are monotonic nanoseconds.
+ *
+ * <p>Consul session TTL = ttl/2. Consul promises not to expire a session before its TTL after the
+ * last renewal reached the server (in practice it waits about 2 x TTL). The renewal reaches the
+ * server after we started the request, so "start of the renewal + session TTL" is a point in time
+ * before which the key is provably still ours. From that we subtract a safety margin that covers
+ * what happens after the lease timer fires: the timer thread being scheduled late, a GC pause,
+ * and the immediate stop of PostgreSQL itself (SIGQUIT, typically well under a second). The margin
+ * is {@code max(1 s, 10% of the session TTL)}: 1.5 s for the default ttl=30. Clock rate drift
+ * between us and the Consul server is parts per million and is covered by the margin too.
+ */
+public final class LeaseMath {
+
+    /** Smallest safety margin. */
+    public static final long MIN_MARGIN_NANOS = 1_000_000_000L;
+    /** Margin as a fraction of the session TTL, in percent. */
+    public static final int MARGIN_PERCENT = 10;
+
+    private LeaseMath() {
+    }
+
+    /** Consul session TTL: ttl / 2 (fractions kept). */
+    public static long sessionTtlNanos(int ttlSeconds) {
+        return ttlSeconds * 1_000_000_000L / 2;
+    }
+
+    /** The safety margin subtracted from the session TTL. */
+    public static long marginNanos(int ttlSeconds) {
+        return Math.max(MIN_MARGIN_NANOS, sessionTtlNanos(ttlSeconds) * MARGIN_PERCENT / 100);
+    }
+
+    /** How long after the start of a successful renewal the lock is provably ours. */
+    public static long provableLeaseNanos(int ttlSeconds) {
+        return Math.max(0, sessionTtlNanos(ttlSeconds) - marginNanos(ttlSeconds));
+    }
+
+    /** End of the provable lease for a renewal that started at {@code renewStartNanos} and succeeded. */
+    public static long leaseValidUntil(long renewStartNanos, int ttlSeconds) {
+        return renewStartNanos + provableLeaseNanos(ttlSeconds);
+    }
+
+    /** Whether the lease that ends at {@code validUntilNanos} still holds at {@code nowNanos} (overflow-safe). */
+    public static boolean holds(long validUntilNanos, long nowNanos) {
+        return validUntilNanos != Long.MIN_VALUE && nowNanos - validUntilNanos < 0;
+    }
+
+    /**
+     * How often the leader should renew: every loop_wait, but at least three times per provable
+     * lease so one slow or lost renewal does not end the lease (Consul's api renews every TTL/2).
+     */
+    public static long renewIntervalNanos(int ttlSeconds, int loopWaitSeconds) {
+        long loop = loopWaitSeconds * 1_000_000_000L;
+        return Math.max(1, Math.min(loop, provableLeaseNanos(ttlSeconds) / 3));
+    }
+
+    /** Latest time Consul typically drops the key of a session not renewed since {@code lastRenewNanos}: 2 x session TTL. */
+    public static long keyExpiryUpperBound(long lastRenewNanos, int ttlSeconds) {
+        return lastRenewNanos + 2 * sessionTtlNanos(ttlSeconds);
+    }
+
+    /**
+     * Warnings about timing that makes the lease rule costly (each names the keys). Empty when fine.
+     * loop_wait at or above the provable lease means a leader renewing only once per cycle would
+     * fence itself between cycles; retry_timeout above it means one slow DCS call costs the lease.
+     */
+    public static List<String> validate(int ttlSeconds, int loopWaitSeconds, int retryTimeoutSeconds) {
+        List<String> w = new ArrayList<>();
+        long lease = provableLeaseNanos(ttlSeconds);
+        if (lease <= 0) {
+            w.add("ttl=" + ttlSeconds + " leaves no provable lease (ttl/2 minus the safety margin is not positive)");
+            return w;
+        }
+        if (loopWaitSeconds * 1_000_000_000L >= lease) {
+            w.add("loop_wait=" + loopWaitSeconds + "s is not below the provable lease of " + lease / 1_000_000
+                    + "ms (ttl/2 minus margin): the leader must renew between cycles, every "
+                    + renewIntervalNanos(ttlSeconds, loopWaitSeconds) / 1_000_000 + "ms");
+        }
+        if (retryTimeoutSeconds * 1_000_000_000L >= lease) {
+            w.add("retry_timeout=" + retryTimeoutSeconds + "s is not below the provable lease of "
+                    + lease / 1_000_000 + "ms: a single slow DCS request makes the primary demote");
+        }
+        return w;
+    }
+}

@@ -1,0 +1,73 @@
+package io.patronijvm.core.ha;
+
+import io.patronijvm.core.model.Role;
+
+/**
+ * The small state the loop carries between cycles; the decider reads it and never changes it.
+ * The loop/executor updates it from action outcomes (each field says who sets it).
+ *
+ * @param prePromoteFailedAtNanos monotonic time the last {@code pre_promote} failed, or {@link #NEVER}
+ *                                (R21/R23.1: such a node skips the race for ttl seconds). Set by Promote.
+ * @param rewind                  pg_rewind state (R36 to R39), see {@link RewindState}
+ * @param role                    the last role we published (member key, REST); set by the executor
+ *                                through {@link RoleTransitions#check}
+ * @param pgSeenRunning           PostgreSQL has been seen running since the agent started (R13: on_start fires once)
+ * @param crashRestartAttempts    consecutive failed starts after a crash (reset when PG runs)
+ * @param bootstrapping           we won the initialize race and the bootstrap has not finished (R8)
+ * @param startingSinceNanos      monotonic time PostgreSQL started starting as primary or crash recovery
+ *                                began, or {@link #NEVER}; primary_start_timeout counts from here (R7, R33, R35)
+ */
+public record Memory(
+        long prePromoteFailedAtNanos,
+        RewindState rewind,
+        Role role,
+        boolean pgSeenRunning,
+        int crashRestartAttempts,
+        boolean bootstrapping,
+        long startingSinceNanos) {
+
+    /** "Never happened" for the nanosecond timestamps. */
+    public static final long NEVER = Long.MIN_VALUE;
+
+    /** What a freshly started agent knows. */
+    public static final Memory INITIAL =
+            new Memory(NEVER, RewindState.INITIAL, Role.UNINITIALIZED, false, 0, false, NEVER);
+
+    public Memory {
+        rewind = rewind == null ? RewindState.INITIAL : rewind;
+        role = role == null ? Role.UNINITIALIZED : role;
+    }
+
+    public Memory withRewind(RewindState r) {
+        return new Memory(prePromoteFailedAtNanos, r, role, pgSeenRunning, crashRestartAttempts, bootstrapping,
+                startingSinceNanos);
+    }
+
+    public Memory withRole(Role r) {
+        return new Memory(prePromoteFailedAtNanos, rewind, r, pgSeenRunning, crashRestartAttempts, bootstrapping,
+                startingSinceNanos);
+    }
+
+    public Memory withPrePromoteFailedAt(long nanos) {
+        return new Memory(nanos, rewind, role, pgSeenRunning, crashRestartAttempts, bootstrapping, startingSinceNanos);
+    }
+
+    public Memory withPgSeenRunning(boolean seen) {
+        return new Memory(prePromoteFailedAtNanos, rewind, role, seen, crashRestartAttempts, bootstrapping,
+                startingSinceNanos);
+    }
+
+    public Memory withCrashRestartAttempts(int n) {
+        return new Memory(prePromoteFailedAtNanos, rewind, role, pgSeenRunning, n, bootstrapping, startingSinceNanos);
+    }
+
+    public Memory withBootstrapping(boolean b) {
+        return new Memory(prePromoteFailedAtNanos, rewind, role, pgSeenRunning, crashRestartAttempts, b,
+                startingSinceNanos);
+    }
+
+    public Memory withStartingSince(long nanos) {
+        return new Memory(prePromoteFailedAtNanos, rewind, role, pgSeenRunning, crashRestartAttempts, bootstrapping,
+                nanos);
+    }
+}
