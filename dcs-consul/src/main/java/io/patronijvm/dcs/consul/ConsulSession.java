@@ -1,0 +1,189 @@
+package io.patronijvm.dcs.consul;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.patronijvm.core.time.Deadline;
+import io.patronijvm.core.time.MonotonicClock;
+import okhttp3.HttpUrl;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Our Consul session (spec 2.3): {@code <scope>-<name>}, TTL = ttl/2, behavior delete,
+ * lock-delay 0.001 s, checks from the configuration (default none, so the session lives by TTL
+ * only). "Gone" (404 on renew) is a different answer from "request failed": the first clears the
+ * session and is reported, the second throws. Only writers create sessions; readers never do.
+ * Guarded by the owning {@link ConsulDcs}'s lock.
+ */
+final class ConsulSession {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ConsulSession.class);
+
+    enum Renewal { RENEWED, GONE, NO_SESSION }
+
+    private final ConsulTransport http;
+    private final MonotonicClock clock;
+    private final String name;
+    private final List<String> checks;
+    private String id;
+    private long lastRenewNanos;
+    private long ttlSeconds;
+
+    ConsulSession(ConsulTransport http, MonotonicClock clock, String name, List<String> checks, int ttl) {
+        this.http = http;
+        this.clock = clock;
+        this.name = name;
+        this.checks = List.copyOf(checks);
+        this.ttlSeconds = sessionTtlFor(ttl);
+    }
+
+    /** Patroni: session TTL = ttl/2 ("%ds" formatting truncates), at least 1 s. */
+    static long sessionTtlFor(int ttl) {
+        return Math.max(1, ttl / 2);
+    }
+
+    String id() {
+        return id;
+    }
+
+    long ttlSeconds() {
+        return ttlSeconds;
+    }
+
+    /** A changed ttl: forget the session (it expires on the server by itself) and use the new TTL. */
+    boolean applyTtl(int ttl) {
+        long wanted = sessionTtlFor(ttl);
+        if (wanted == ttlSeconds) {
+            return false;
+        }
+        ttlSeconds = wanted;
+        id = null;
+        return true;
+    }
+
+    void forget() {
+        id = null;
+    }
+
+    /** Our session id, created first when we have none. */
+    String ensure(Deadline d) throws ConsulUnavailableException, InterruptedException {
+        if (id == null) {
+            create(d);
+        }
+        return id;
+    }
+
+    /** Renews when forced or when the last renewal is older than half the session TTL. */
+    Renewal renew(boolean force, Deadline d) throws ConsulUnavailableException, InterruptedException {
+        if (id == null) {
+            return Renewal.NO_SESSION;
+        }
+        if (!force && clock.nanoTime() - lastRenewNanos < ttlSeconds * 500_000_000L) {
+            return Renewal.RENEWED;
+        }
+        long started = clock.nanoTime();
+        ConsulResponse r = http.call("PUT", http.url("session/renew/" + id, Map.of()), null, d);
+        if (r.code() == 404 || r.ok() && r.body().strip().equals("null")) {
+            LOG.warn("Consul session {} ({}) is gone (renew answered {}); it will be recreated", id, name, r.code());
+            id = null;
+            return Renewal.GONE;
+        }
+        if (!r.ok()) {
+            throw new ConsulUnavailableException("session renew answered HTTP " + r.code() + ": " + r.body().strip());
+        }
+        lastRenewNanos = started;
+        return Renewal.RENEWED;
+    }
+
+    /** Creates or renews: afterwards we hold a session renewed during this call. */
+    String ensureFresh(Deadline d) throws ConsulUnavailableException, InterruptedException {
+        if (id != null && renew(true, d) == Renewal.RENEWED) {
+            return id;
+        }
+        return ensure(d);
+    }
+
+    private void create(Deadline d) throws ConsulUnavailableException, InterruptedException {
+        long started = clock.nanoTime();
+        ConsulResponse r = http.call("PUT", http.url("session/create", Map.of()), body(), d);
+        if (!r.ok() && r.body().toLowerCase(Locale.ROOT).contains("invalid session ttl")) {
+            long min = serverMinimumTtl(d);
+            LOG.warn("Consul refused session TTL {}s ({}); changing it to the server minimum {}s", ttlSeconds,
+                    r.body().strip(), min);
+            ttlSeconds = min;
+            r = http.call("PUT", http.url("session/create", Map.of()), body(), d);
+        }
+        if (!r.ok()) {
+            throw new ConsulUnavailableException("session create answered HTTP " + r.code() + ": " + r.body().strip());
+        }
+        try {
+            JsonNode idNode = ConsulJson.tree(r.body()).get("ID");
+            if (idNode == null || idNode.asText().isBlank()) {
+                throw new ConsulUnavailableException("session create answered without an ID: " + r.body());
+            }
+            id = idNode.asText();
+            lastRenewNanos = started;
+            LOG.info("Created Consul session {} ({}, ttl {}s)", id, name, ttlSeconds);
+        } catch (JsonProcessingException e) {
+            throw new ConsulUnavailableException("session create answered non-JSON: " + r.body());
+        }
+    }
+
+    private String body() {
+        Map<String, Object> b = new LinkedHashMap<>();
+        b.put("name", name);
+        b.put("checks", checks);
+        b.put("lockdelay", "0.001s");
+        b.put("behavior", "delete");
+        b.put("ttl", ttlSeconds + "s");
+        return ConsulJson.compact(b);
+    }
+
+    /** {@code GET /v1/agent/self} Config.SessionTTLMin (nanoseconds), as Patroni reads it; 10 s when absent. */
+    private long serverMinimumTtl(Deadline d) throws ConsulUnavailableException, InterruptedException {
+        ConsulResponse r = http.call("GET", http.url("agent/self", Map.of()), null, d);
+        try {
+            JsonNode self = ConsulJson.tree(r.body());
+            for (String section : List.of("Config", "DebugConfig")) {
+                JsonNode v = self.path(section).path("SessionTTLMin");
+                long seconds = v.isNumber() ? (long) Math.ceil(v.asLong() / 1e9) : parseGoDuration(v.asText(""));
+                if (seconds > 0) {
+                    return seconds;
+                }
+            }
+        } catch (JsonProcessingException e) {
+            LOG.warn("GET /v1/agent/self answered non-JSON; assuming SessionTTLMin 10s");
+        }
+        return 10;
+    }
+
+    /** Whole seconds (rounded up) of a Go duration such as {@code 10s}, {@code 1m0s}, {@code 1.5s}. */
+    static long parseGoDuration(String text) {
+        double total = 0;
+        var m = java.util.regex.Pattern.compile("([0-9.]+)(h|ms|m|s)").matcher(text);
+        while (m.find()) {
+            double v = Double.parseDouble(m.group(1));
+            total += switch (m.group(2)) {
+                case "h" -> v * 3600;
+                case "m" -> v * 60;
+                case "ms" -> v / 1000;
+                default -> v;
+            };
+        }
+        return (long) Math.ceil(total);
+    }
+
+    /** Destroys the session on the server (shutdown): every key bound to it is deleted. */
+    void destroy(Deadline d) throws ConsulUnavailableException, InterruptedException {
+        if (id != null) {
+            HttpUrl u = http.url("session/destroy/" + id, Map.of());
+            http.call("PUT", u, null, d);
+            id = null;
+        }
+    }
+}

@@ -1,0 +1,74 @@
+package io.patronijvm.dcs.consul;
+
+import io.patronijvm.core.time.Deadline;
+import io.patronijvm.core.time.MonotonicClock;
+import io.patronijvm.core.time.Sleeper;
+import okhttp3.HttpUrl;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.time.Duration;
+
+/**
+ * A blocking query on the leader key (spec 2.4 "Watch"): {@code GET leader?index=<idx>&wait=<N>s}
+ * with an HTTP timeout of {@code wait + max(wait/15, 1 s)}. Returns true as soon as Consul's
+ * index differs from the known one. Errors are retried with a short pause until {@code wait} is
+ * used up; then it answers false (quiet), as Patroni falls back to sleeping.
+ */
+final class LeaderWatch {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LeaderWatch.class);
+
+    private final ConsulTransport http;
+    private final HttpUrl leaderUrl;
+    private final Sleeper sleeper;
+    private final MonotonicClock clock;
+
+    LeaderWatch(ConsulTransport http, HttpUrl leaderUrl, Sleeper sleeper, MonotonicClock clock) {
+        this.http = http;
+        this.leaderUrl = leaderUrl;
+        this.sleeper = sleeper;
+        this.clock = clock;
+    }
+
+    boolean await(long knownIndex, Duration wait, boolean skip) throws InterruptedException {
+        if (skip) {
+            return true;
+        }
+        Deadline end = Deadline.after(clock, wait);
+        if (knownIndex <= 0) {
+            sleeper.sleep(end.remaining());
+            return false;
+        }
+        while (end.remaining().toMillis() >= 1000) {
+            long waitSeconds = end.remaining().toSeconds();
+            Duration httpTimeout = Duration.ofSeconds(waitSeconds).plus(max(Duration.ofSeconds(waitSeconds).dividedBy(15),
+                    Duration.ofSeconds(1)));
+            HttpUrl u = leaderUrl.newBuilder().addQueryParameter("index", Long.toString(knownIndex))
+                    .addQueryParameter("wait", waitSeconds + "s").build();
+            try {
+                ConsulResponse r = http.blocking(u, httpTimeout);
+                if (r.index() >= 0 && (r.code() == 200 || r.code() == 404)) {
+                    return r.index() != knownIndex;
+                }
+                LOG.warn("leader watch answered HTTP {}: {}", r.code(), r.body().strip());
+            } catch (InterruptedIOException e) {
+                if (Thread.currentThread().isInterrupted()) {
+                    throw new InterruptedException("leader watch interrupted");
+                }
+                LOG.warn("leader watch timed out: {}", e.getMessage());
+            } catch (IOException | ConsulUnavailableException e) {
+                LOG.warn("leader watch failed: {}", e.getMessage());
+            }
+            sleeper.sleep(end.remainingCappedAt(Duration.ofSeconds(1)));
+        }
+        sleeper.sleep(end.remaining());
+        return false;
+    }
+
+    private static Duration max(Duration a, Duration b) {
+        return a.compareTo(b) >= 0 ? a : b;
+    }
+}
