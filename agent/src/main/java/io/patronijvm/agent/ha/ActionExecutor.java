@@ -1,0 +1,222 @@
+package io.patronijvm.agent.ha;
+
+import io.patronijvm.core.dcs.DcsOutcome;
+import io.patronijvm.core.ha.Action;
+import io.patronijvm.core.ha.AttemptResult;
+import io.patronijvm.core.ha.HaInput;
+import io.patronijvm.core.ha.LeaseMath;
+import io.patronijvm.core.ha.RewindState;
+import io.patronijvm.core.model.ClusterView;
+import io.patronijvm.core.model.HistoryEntry;
+import io.patronijvm.core.peer.PeerStatus;
+import io.patronijvm.core.pg.LocalPgState;
+import io.patronijvm.core.pg.PgException;
+import io.patronijvm.core.pg.RewindVerdict;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Performs a decision's actions through the ports (style guideline 1: the switch is exhaustive
+ * over the sealed {@link Action}). Quick actions run inline and a DCS write failure stops the
+ * list; long ones go to the async slot; a re-deciding action returns its outcome.
+ */
+public final class ActionExecutor {
+
+    private static final Logger log = LoggerFactory.getLogger(ActionExecutor.class);
+
+    /** What the loop needs back: an attempt outcome for re-deciding actions, and peer statuses. */
+    public record Result(AttemptResult attempt, Map<String, PeerStatus> peers) {
+        static final Result NONE = new Result(AttemptResult.NONE, null);
+    }
+
+    private final HaContext ctx;
+    private final LoopState state;
+    private final LeaseGuard lease;
+    private final LongActions longActions;
+    private final IntentBox intents;
+    private final Runnable stopLoop;
+
+    public ActionExecutor(HaContext ctx, LoopState state, LeaseGuard lease, IntentBox intents, Runnable stopLoop) {
+        this.ctx = ctx;
+        this.state = state;
+        this.lease = lease;
+        this.intents = intents;
+        this.stopLoop = stopLoop;
+        this.longActions = new LongActions(ctx, state, lease, stopLoop);
+    }
+
+    /** Runs the actions in order; returns the outcome of a final re-deciding action, or NONE. */
+    public Result execute(List<Action> actions, HaInput in) throws InterruptedException {
+        for (Action a : actions) {
+            if (a.redecides()) {
+                return attempt(a, in);
+            }
+            if (a.isLong()) {
+                submitLong(a, in.view());
+                continue;
+            }
+            if (!quick(a, in)) {
+                log.warn("stopping this cycle's actions after {} failed", a);
+                break;
+            }
+        }
+        return Result.NONE;
+    }
+
+    private void submitLong(Action a, ClusterView view) {
+        boolean ok = ctx.slot().submit(LongActions.kind(a), longActions.job(a, view), () -> { });
+        if (!ok) {
+            log.warn("async slot busy with {}; not starting {}", ctx.slot().current(), a);
+        }
+    }
+
+    private Result attempt(Action a, HaInput in) throws InterruptedException {
+        return switch (a) {
+            case Action.ProbePeers p -> new Result(AttemptResult.PROBED,
+                    ctx.peers().probe(p.members(), ctx.probeTimeout()));
+            case Action.RaceInitialize r -> new Result(ctx.dcs().raceInitialize().ok()
+                    ? AttemptResult.INITIALIZE_WON : AttemptResult.INITIALIZE_LOST, null);
+            case Action.AcquireLock l -> acquire(in);
+            case Action.CheckRewind c -> {
+                RewindVerdict v = ctx.pg().checkDivergence(c.leader());
+                if (v != RewindVerdict.UNKNOWN) {
+                    state.updateMemory(m -> m.withRewind(v == RewindVerdict.NEEDED ? RewindState.NEED
+                            : RewindState.NOT_NEEDED));
+                }
+                yield new Result(AttemptResult.REWIND_CHECKED, null);
+            }
+            default -> throw new IllegalArgumentException("not a re-deciding action: " + a);
+        };
+    }
+
+    private Result acquire(HaInput in) {
+        long start = ctx.clock().nanoTime(); // the lease counts from before the request left
+        DcsOutcome o = ctx.dcs().acquireLeader();
+        if (o.ok()) {
+            lease.renewed(start, Duration.ofNanos(LeaseMath.provableLeaseNanos(in.config().ttl())));
+            return new Result(AttemptResult.ACQUIRED, null);
+        }
+        return new Result(o.kind() == DcsOutcome.Kind.CONFLICT ? AttemptResult.LOCK_TAKEN_BY_OTHER
+                : AttemptResult.ACQUIRE_FAILED, null);
+    }
+
+    /** One quick action; false when a DCS write failed (the rest of the list is skipped). */
+    private boolean quick(Action a, HaInput in) throws InterruptedException {
+        ClusterView view = in.view();
+        try {
+            return switch (a) {
+                case Action.WriteInitialize w -> ok(ctx.dcs().writeInitialize(w.sysid()));
+                case Action.WriteConfig w -> ok(ctx.dcs().writeConfig(w.config(), 0));
+                case Action.StopPostgres s -> {
+                    ctx.pg().stop(s.mode(), ctx.startTimeout());
+                    yield true;
+                }
+                case Action.Follow f -> {
+                    if (!ctx.pg().follow(f.upstream())) {
+                        submitLong(new Action.Restart(), view);
+                    }
+                    yield true;
+                }
+                case Action.ReleaseLock r -> {
+                    DcsOutcome o = view == null || view.leader() == null ? DcsOutcome.OK
+                            : ctx.dcs().releaseLeader(view.leader());
+                    lease.clear();
+                    yield ok(o);
+                }
+                case Action.ClearFailover c -> ok(ctx.dcs().writeFailover(null, c.version()));
+                case Action.CancelAsync c -> {
+                    ctx.slot().cancel(c.why());
+                    yield true;
+                }
+                case Action.SyncSlots s -> {
+                    ctx.pg().syncReplicationSlots(s.wanted());
+                    yield true;
+                }
+                case Action.SetSyncStandbyNames s -> {
+                    ctx.pg().setSynchronousStandbyNames(s.value());
+                    yield true;
+                }
+                case Action.WriteSync w -> ok(ctx.dcs().writeSync(w.state(), w.expectedVersion()));
+                case Action.DeleteSync d -> ok(ctx.dcs().deleteSync(d.expectedVersion()));
+                case Action.UpdateHistory u -> updateHistory(in);
+                case Action.SetRole r -> {
+                    state.setRole(r.role());
+                    yield true;
+                }
+                case Action.RunCallback c -> {
+                    ctx.callbacks().fire(c.event(), c.role());
+                    yield true;
+                }
+                case Action.ShutdownStop s -> {
+                    shutdownStop(s, view);
+                    yield true;
+                }
+                case Action.RefuseIntent r -> {
+                    intents.refuse(r.kind(), r.why());
+                    yield true;
+                }
+                case Action.Exit e -> {
+                    log.error("FATAL: {}", e.fatalReason());
+                    stopLoop.run();
+                    yield false;
+                }
+                case Action.ProbePeers p -> throw new IllegalStateException("re-deciding action not last: " + a);
+                case Action.RaceInitialize r -> throw new IllegalStateException("re-deciding action not last: " + a);
+                case Action.AcquireLock l -> throw new IllegalStateException("re-deciding action not last: " + a);
+                case Action.CheckRewind c -> throw new IllegalStateException("re-deciding action not last: " + a);
+                case Action.Bootstrap b -> throw new IllegalStateException("long action run inline: " + a);
+                case Action.Clone c -> throw new IllegalStateException("long action run inline: " + a);
+                case Action.StartPostgres s -> throw new IllegalStateException("long action run inline: " + a);
+                case Action.Promote p -> throw new IllegalStateException("long action run inline: " + a);
+                case Action.Demote d -> throw new IllegalStateException("long action run inline: " + a);
+                case Action.Rewind r -> throw new IllegalStateException("long action run inline: " + a);
+                case Action.Reinitialize r -> throw new IllegalStateException("long action run inline: " + a);
+                case Action.Restart r -> throw new IllegalStateException("long action run inline: " + a);
+            };
+        } catch (PgException e) {
+            log.error("{} failed: {}", a, e.getMessage());
+            return true; // a PostgreSQL failure is reported by the next observation, the list goes on
+        }
+    }
+
+    private boolean ok(DcsOutcome o) {
+        if (!o.ok()) {
+            log.warn("DCS write failed: {} {}", o.kind(), o.detail());
+        }
+        return o.ok();
+    }
+
+    private boolean updateHistory(HaInput in) {
+        ClusterView view = in.view();
+        LocalPgState pg = in.pg();
+        if (view == null || pg.timeline() <= 1) {
+            return true;
+        }
+        List<HistoryEntry> h = new ArrayList<>(view.history());
+        int prev = pg.timeline() - 1;
+        if (h.stream().anyMatch(e -> e.timeline() == prev)) {
+            return true;
+        }
+        long lsn = state.lastPromoteLsn() >= 0 ? state.lastPromoteLsn() : pg.walPosition();
+        h.add(new HistoryEntry(prev, lsn, "no recovery target specified", in.wallNow().toString(), ctx.name()));
+        int max = in.config().maxTimelinesHistory();
+        if (max > 0 && h.size() > max) {
+            h = h.subList(h.size() - max, h.size());
+        }
+        return ok(ctx.dcs().writeHistory(h));
+    }
+
+    /** R63: fast stop; as leader release the lock once a replica has the shutdown checkpoint. */
+    private void shutdownStop(Action.ShutdownStop s, ClusterView view) throws InterruptedException {
+        boolean stopped = ctx.pg().stop(io.patronijvm.core.pg.StopMode.FAST, ctx.startTimeout());
+        if (stopped && s.asLeader()) {
+            SwitchoverRelease.waitAndRelease(ctx, lease, view);
+        }
+        stopLoop.run();
+    }
+}

@@ -1,0 +1,58 @@
+package io.patronijvm.agent.ha;
+
+import io.patronijvm.core.dcs.Dcs;
+import io.patronijvm.core.peer.PeerClient;
+import io.patronijvm.core.pg.PostgresControl;
+import io.patronijvm.core.time.MonotonicClock;
+import io.patronijvm.core.time.Sleeper;
+
+import io.patronijvm.core.ha.LocalSettings;
+import io.patronijvm.core.model.Tags;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * The ports and fixed settings one node's loop and executor work with. Production wiring builds
+ * one from the configuration; the simulator builds one per simulated node.
+ *
+ * @param name          member name
+ * @param scope         cluster name
+ * @param connUrl       our {@code conn_url}
+ * @param apiUrl        our {@code api_url}
+ * @param tags          our effective tags
+ * @param local         local settings the decider needs
+ * @param dataDir       data directory for the patroni.dynamic.json cache, or null for none
+ * @param bootstrapDcs  {@code bootstrap.dcs}, written to {@code config} after bootstrap (R16)
+ * @param probeTimeout  per-peer timeout of the race probes (R23.11, default 2 s)
+ * @param startTimeout  how long a start, stop or promote may take (pg_ctl_timeout)
+ */
+public record HaContext(
+        String name,
+        String scope,
+        String connUrl,
+        String apiUrl,
+        Tags tags,
+        LocalSettings local,
+        Path dataDir,
+        Map<String, Object> bootstrapDcs,
+        Duration probeTimeout,
+        Duration startTimeout,
+        MonotonicClock clock,
+        Sleeper sleeper,
+        Dcs dcs,
+        PostgresControl pg,
+        PeerClient peers,
+        AsyncSlot slot,
+        Callbacks callbacks,
+        TimerService timers) {
+
+    public HaContext {
+        tags = tags == null ? Tags.NONE : tags;
+        local = local == null ? LocalSettings.DEFAULTS : local;
+        bootstrapDcs = bootstrapDcs == null ? Map.of() : Map.copyOf(bootstrapDcs);
+        probeTimeout = probeTimeout == null ? Duration.ofSeconds(2) : probeTimeout;
+        startTimeout = startTimeout == null ? Duration.ofSeconds(60) : startTimeout;
+    }
+}

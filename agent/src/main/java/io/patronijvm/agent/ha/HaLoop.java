@@ -1,0 +1,278 @@
+package io.patronijvm.agent.ha;
+
+import io.patronijvm.core.config.DynamicConfig;
+import io.patronijvm.core.dcs.DcsOutcome;
+import io.patronijvm.core.dcs.DcsUnavailableException;
+import io.patronijvm.core.ha.AttemptResult;
+import io.patronijvm.core.ha.Decision;
+import io.patronijvm.core.ha.HaInput;
+import io.patronijvm.core.ha.LeaseMath;
+import io.patronijvm.core.ha.LockState;
+import io.patronijvm.core.model.ClusterView;
+import io.patronijvm.core.pg.LocalPgState;
+import io.patronijvm.core.pg.StopMode;
+import io.patronijvm.core.status.StatusSnapshot;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+
+/**
+ * One node's HA loop (spec 3.2): observe once, renew the lock if the view says it is ours,
+ * decide, act, decide again on the outcome (bounded), refresh the member key, publish a snapshot,
+ * log one line. {@link #runCycle()} is one synchronous cycle (the simulator calls it directly);
+ * {@link #run()} paces cycles by loop_wait, wakes early on the leader watch and on requests.
+ */
+public final class HaLoop implements Runnable {
+
+    private static final Logger log = LoggerFactory.getLogger(HaLoop.class);
+    /** Re-decisions in one cycle: probe, then acquire, then one more is the longest useful chain. */
+    static final int MAX_ROUNDS = 4;
+    /** The watch and the wake-up wait run in slices this long so a request is seen promptly. */
+    private static final Duration WAIT_SLICE = Duration.ofSeconds(1);
+
+    private final HaContext ctx;
+    private final Function<HaInput, Decision> decider;
+    private final LoopState state = new LoopState();
+    private final IntentBox intents = new IntentBox();
+    private final LeaseGuard lease;
+    private final ActionExecutor executor;
+    private final Wakeup wakeup = new Wakeup();
+    private final DynamicConfigCache cache;
+    private final AtomicReference<StatusSnapshot> snapshot = new AtomicReference<>();
+    private volatile boolean stopped;
+    private volatile boolean shuttingDown;
+    private long cycle;
+    private long nextDue = Long.MIN_VALUE;
+    private long lastReadAt;
+    private Instant dcsLastSeen;
+    private String lastMessage = "starting";
+
+    /** {@code decider} is {@code HaDecider::decide} in production; tests may wrap it. */
+    public HaLoop(HaContext ctx, Function<HaInput, Decision> decider) {
+        this.ctx = ctx;
+        this.decider = decider;
+        this.lease = new LeaseGuard(ctx.clock(), ctx.timers(), this::selfFence);
+        this.executor = new ActionExecutor(ctx, state, lease, intents, () -> stopped = true);
+        this.cache = new DynamicConfigCache(ctx.dataDir());
+    }
+
+    public LeaseGuard lease() {
+        return lease;
+    }
+
+    public LoopState state() {
+        return state;
+    }
+
+    public IntentBox intents() {
+        return intents;
+    }
+
+    public StatusSnapshot snapshot() {
+        return snapshot.get();
+    }
+
+    public boolean stopped() {
+        return stopped;
+    }
+
+    public void wakeUp() {
+        wakeup.signal();
+    }
+
+    /** SIGTERM (R63): the next cycle decides the shutdown; {@link #run()} returns after it. */
+    public void requestShutdown() {
+        shuttingDown = true;
+        wakeUp();
+    }
+
+    @Override
+    public void run() {
+        while (!stopped) {
+            long start = ctx.clock().nanoTime();
+            if (nextDue != Long.MIN_VALUE && start - nextDue > state.config().loopWaitDuration().toNanos()) {
+                log.warn("cycle started {} ms late: loop stalled or clock jumped", (start - nextDue) / 1_000_000);
+            }
+            runCycle();
+            nextDue = start + intervalNanos();
+            try {
+                waitForNext();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    /** Time between cycles: loop_wait, shorter for a leader whose provable lease needs renewing sooner. */
+    public long intervalNanos() {
+        DynamicConfig c = state.config();
+        return lease.validUntilNanos() != Long.MIN_VALUE ? LeaseMath.renewIntervalNanos(c.ttl(), c.loopWait())
+                : c.loopWaitDuration().toNanos();
+    }
+
+    private void waitForNext() throws InterruptedException {
+        while (!stopped && ctx.clock().nanoTime() - nextDue < 0 && !wakeup.take()) {
+            Duration left = Duration.ofNanos(nextDue - ctx.clock().nanoTime());
+            Duration slice = left.compareTo(WAIT_SLICE) < 0 ? left : WAIT_SLICE;
+            ClusterView v = state.lastView();
+            // Decision 4: a replica blocks on the leader key so it races as soon as the key goes.
+            if (v != null && v.leader() != null && !v.isLeader(ctx.name()) && ctx.slot().current() == null) {
+                if (ctx.dcs().watchLeader(v.leader().version(), slice)) {
+                    return;
+                }
+            } else {
+                wakeup.await(slice);
+            }
+        }
+    }
+
+    /** One HA cycle, synchronously. */
+    public void runCycle() {
+        cycle++;
+        MDC.put("member", ctx.name());
+        MDC.put("cycle", Long.toString(cycle));
+        try {
+            Decision d = cycleBody();
+            lastMessage = d.message();
+            log.info("{}", d.message());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            stopped = true;
+        } finally {
+            MDC.remove("member");
+            MDC.remove("cycle");
+        }
+    }
+
+    private Decision cycleBody() throws InterruptedException {
+        ClusterView view;
+        try {
+            view = ctx.dcs().loadCluster();
+            lastReadAt = ctx.clock().nanoTime();
+            dcsLastSeen = ctx.clock().wallNow();
+        } catch (DcsUnavailableException e) {
+            log.warn("DCS not accessible: {}", e.getMessage());
+            view = null;
+        }
+        LocalPgState pg = ctx.pg().observe();
+        if (view != null) {
+            applyConfig(view);
+            state.lastView(view);
+        }
+        LockState lock = renew(view);
+        HaInput in = new HaInput(ctx.name(), ctx.tags(), view, pg, state.config(), ctx.local(),
+                ctx.clock().nanoTime(), ctx.clock().wallNow(), lock, null, AttemptResult.NONE, state.memory(),
+                ctx.slot().current(), intents.restart(), intents.reinit(), shuttingDown);
+        Decision d = decider.apply(in);
+        for (int round = 1; ; round++) {
+            ActionExecutor.Result r = executor.execute(d.actions(), in);
+            if (!d.redecides() || round >= MAX_ROUNDS) {
+                break;
+            }
+            in = in.after(r.attempt(), r.peers(), state.memory());
+            d = decider.apply(in);
+        }
+        if (view != null && !stopped) {
+            touchMember(view);
+        }
+        publish(pg, view, d.message());
+        return d;
+    }
+
+    private LockState renew(ClusterView view) {
+        if (state.takeLeaseLapsed()) {
+            return LockState.LEASE_EXPIRED;
+        }
+        if (view == null) {
+            return lease.holds(ctx.clock().nanoTime()) ? LockState.RENEW_FAILED_UNAVAILABLE : LockState.NOT_HOLDER;
+        }
+        if (!view.isLeader(ctx.name())) {
+            lease.clear(); // T3: the freshly read key is not ours
+            return LockState.NOT_HOLDER;
+        }
+        long start = ctx.clock().nanoTime();
+        DcsOutcome o = ctx.dcs().updateLeader(view.leader());
+        return switch (o.kind()) {
+            case OK -> {
+                lease.renewed(start, Duration.ofNanos(LeaseMath.provableLeaseNanos(state.config().ttl())));
+                yield LockState.RENEWED;
+            }
+            case SESSION_LOST, CONFLICT -> {
+                lease.clear();
+                yield LockState.RENEW_FAILED_SESSION_LOST;
+            }
+            case UNAVAILABLE -> LockState.RENEW_FAILED_UNAVAILABLE;
+        };
+    }
+
+    private void applyConfig(ClusterView view) {
+        if (view.config() == null) {
+            return;
+        }
+        DynamicConfig.Parsed parsed = DynamicConfig.fromMap(view.config().data());
+        DynamicConfig next = parsed.config();
+        DynamicConfig prev = state.config();
+        if (!next.raw().equals(prev.raw())) {
+            parsed.warnings().forEach(w -> log.warn("dynamic configuration: {}", w));
+            if (next.ttl() != prev.ttl() || next.retryTimeout() != prev.retryTimeout()) {
+                ctx.dcs().applyTiming(next.ttl(), next.retryTimeout());
+            }
+            state.config(next);
+            try {
+                cache.store(view.config().data());
+            } catch (IOException e) {
+                log.warn("could not write patroni.dynamic.json: {}", e.getMessage());
+            }
+        }
+    }
+
+    private void touchMember(ClusterView view) {
+        LocalPgState pg = ctx.pg().observe(); // after acting: publish what PostgreSQL is now
+        DcsOutcome o = ctx.dcs().touchMember(MemberData.of(ctx.connUrl(), ctx.apiUrl(), pg,
+                state.memory().role(), ctx.tags(), state.config().pause() || view.isPaused(), null));
+        if (!o.ok()) {
+            log.warn("could not update the member key: {} {}", o.kind(), o.detail());
+        }
+    }
+
+    private void publish(LocalPgState pg, ClusterView view, String message) {
+        long now = ctx.clock().nanoTime();
+        ClusterView shown = view != null ? view : state.lastView();
+        snapshot.set(new StatusSnapshot(ctx.scope(), ctx.name(), MemberData.PROTOCOL_VERSION,
+                "patroni-jvm " + Version.VALUE, state.memory().role(), pg, lease.validUntilNanos(), shown,
+                lastReadAt, dcsLastSeen, state.config(), ctx.tags(), state.config().pause(), false, false, message,
+                cycle, now + intervalNanos(), null, now));
+    }
+
+    /**
+     * Decision 3: the provable lease ran out without a renewal. Runs on the timer thread: cancel
+     * any long action (a promotion must not finish now) and stop PostgreSQL at once; the next
+     * cycle sees LEASE_EXPIRED and brings it back as a replica.
+     */
+    private void selfFence(long validUntil) {
+        MDC.put("member", ctx.name());
+        try {
+            state.markLeaseLapsed();
+            ctx.slot().cancel("provable leader lease ran out");
+            LocalPgState pg = ctx.pg().observe();
+            if (pg.isPrimary()) {
+                log.warn("provable leader lease ran out without a renewal: stopping PostgreSQL immediately");
+                ctx.pg().stop(StopMode.IMMEDIATE, ctx.startTimeout());
+                state.setRole(io.patronijvm.core.model.Role.DEMOTED);
+            }
+            publish(ctx.pg().observe(), null, "demoted self because the leader lease could not be renewed");
+            wakeUp();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            MDC.remove("member");
+        }
+    }
+}

@@ -1,0 +1,201 @@
+package io.patronijvm.agent.ha;
+
+import io.patronijvm.core.dcs.DcsOutcome;
+import io.patronijvm.core.ha.Action;
+import io.patronijvm.core.ha.AsyncKind;
+import io.patronijvm.core.ha.CallbackEvent;
+import io.patronijvm.core.ha.DemoteMode;
+import io.patronijvm.core.ha.LeaseMath;
+import io.patronijvm.core.ha.RewindState;
+import io.patronijvm.core.model.ClusterView;
+import io.patronijvm.core.model.Role;
+import io.patronijvm.core.model.SyncState;
+import io.patronijvm.core.pg.LocalPgState;
+import io.patronijvm.core.pg.PgException;
+import io.patronijvm.core.pg.StopMode;
+import io.patronijvm.core.pg.Upstream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.Set;
+
+/**
+ * The bodies of the long actions (T4). Each runs in the async slot, reports its result through
+ * {@link LoopState}, and never assumes the lock: a promotion re-checks the provable lease right
+ * before {@code pg_ctl promote}, because the lease may have lapsed while the slot was busy.
+ */
+final class LongActions {
+
+    private static final Logger log = LoggerFactory.getLogger(LongActions.class);
+
+    private final HaContext ctx;
+    private final LoopState state;
+    private final LeaseGuard lease;
+    private final Runnable fatal;
+
+    LongActions(HaContext ctx, LoopState state, LeaseGuard lease, Runnable fatal) {
+        this.ctx = ctx;
+        this.state = state;
+        this.lease = lease;
+        this.fatal = fatal;
+    }
+
+    AsyncSlot.Job job(Action a, ClusterView view) {
+        return switch (a) {
+            case Action.Bootstrap b -> this::bootstrap;
+            case Action.Clone c -> () -> {
+                ctx.pg().cloneFrom(c.source());
+                startReplica(Upstreams.of(c.source()));
+            };
+            case Action.StartPostgres s -> () -> start(s, view);
+            case Action.Promote p -> () -> promote(view);
+            case Action.Demote d -> () -> demote(d, view);
+            case Action.Rewind r -> () -> rewind(r);
+            case Action.Reinitialize r -> () -> {
+                ctx.pg().stop(StopMode.IMMEDIATE, ctx.startTimeout());
+                ctx.pg().removeDataDirectory();
+                state.setRole(Role.UNINITIALIZED);
+                state.updateMemory(m -> m.withRewind(RewindState.INITIAL));
+                ctx.pg().cloneFrom(r.source());
+                startReplica(Upstreams.of(r.source()));
+            };
+            case Action.Restart r -> () -> {
+                ctx.pg().restart(ctx.startTimeout());
+                ctx.callbacks().fire(CallbackEvent.ON_RESTART, state.memory().role());
+            };
+            default -> throw new IllegalArgumentException("not a long action: " + a);
+        };
+    }
+
+    static AsyncKind kind(Action a) {
+        return switch (a) {
+            case Action.Bootstrap b -> AsyncKind.BOOTSTRAP;
+            case Action.Clone c -> AsyncKind.CLONE;
+            case Action.StartPostgres s -> AsyncKind.START;
+            case Action.Promote p -> AsyncKind.PROMOTE;
+            case Action.Demote d -> AsyncKind.DEMOTE;
+            case Action.Rewind r -> AsyncKind.REWIND;
+            case Action.Reinitialize r -> AsyncKind.REINITIALIZE;
+            case Action.Restart r -> AsyncKind.RESTART;
+            default -> throw new IllegalArgumentException("not a long action: " + a);
+        };
+    }
+
+    private void bootstrap() throws Exception {
+        state.updateMemory(m -> m.withBootstrapping(true));
+        try {
+            ctx.pg().bootstrap(ctx.startTimeout());
+            ctx.pg().postBootstrap();
+            LocalPgState pg = ctx.pg().observe();
+            ctx.dcs().writeInitialize(pg.sysid());
+            if (!ctx.bootstrapDcs().isEmpty()) {
+                ctx.dcs().writeConfig(ctx.bootstrapDcs(), 0);
+            }
+            long start = ctx.clock().nanoTime();
+            if (ctx.dcs().acquireLeader().ok()) {
+                lease.renewed(start, Duration.ofNanos(LeaseMath.provableLeaseNanos(state.config().ttl())));
+            }
+            state.setRole(Role.PRIMARY);
+        } catch (PgException e) {
+            log.error("bootstrap failed: {}; cancelling initialization (R16)", e.getMessage());
+            ctx.dcs().cancelInitialize();
+            log.error("data directory moved aside to {}", ctx.pg().cancelBootstrap());
+            fatal.run();
+            throw e;
+        } finally {
+            state.updateMemory(m -> m.withBootstrapping(false));
+        }
+    }
+
+    private void startReplica(Upstream up) throws PgException, InterruptedException {
+        ctx.pg().start(up, true, ctx.startTimeout());
+        state.setRole(Role.REPLICA);
+    }
+
+    private void start(Action.StartPostgres s, ClusterView view) throws Exception {
+        try {
+            ctx.pg().start(s.upstream(), s.asReplica(), ctx.startTimeout());
+            state.setRole(s.asReplica() ? Role.REPLICA : Role.PRIMARY);
+        } catch (PgException e) {
+            if (lease.holds(ctx.clock().nanoTime()) && view != null && view.leader() != null) {
+                // R34: a holder that cannot start must not keep the cluster leaderless.
+                state.setRole(Role.DEMOTED);
+                ctx.callbacks().fire(CallbackEvent.ON_ROLE_CHANGE, Role.DEMOTED);
+                ctx.dcs().releaseLeader(view.leader());
+                lease.clear();
+                log.error("removed leader key after trying and failing to start postgres");
+            }
+            throw e;
+        }
+    }
+
+    private void promote(ClusterView view) throws Exception {
+        if (state.config().synchronousMode() && view != null) {
+            SyncState cur = view.sync();
+            Set<String> standbys = cur == null ? Set.of() : cur.syncStandbys();
+            DcsOutcome o = ctx.dcs().writeSync(new SyncState(ctx.name(), standbys, 0), cur == null ? 0 : cur.version());
+            if (!o.ok()) {
+                log.warn("postponing promotion: could not write /sync ({}) (R52)", o.detail());
+                return;
+            }
+        }
+        if (!ctx.callbacks().prePromote(ctx.startTimeout())) {
+            state.updateMemory(m -> m.withPrePromoteFailedAt(ctx.clock().nanoTime()));
+            if (view != null && view.leader() != null) {
+                ctx.dcs().releaseLeader(view.leader());
+            }
+            lease.clear();
+            return;
+        }
+        if (!lease.holds(ctx.clock().nanoTime())) {
+            // The lease lapsed while we waited in the slot: promoting now could make a second primary.
+            log.warn("not promoting: the provable lease ran out before pg_ctl promote");
+            return;
+        }
+        state.lastPromoteLsn(ctx.pg().observe().walPosition());
+        state.setRole(Role.PROMOTED);
+        ctx.pg().promote(ctx.startTimeout());
+        state.setRole(Role.PRIMARY);
+        ctx.callbacks().fire(CallbackEvent.ON_ROLE_CHANGE, Role.PRIMARY);
+        try {
+            ctx.pg().checkpoint();
+        } catch (PgException e) {
+            log.warn("post-promote checkpoint failed: {}", e.getMessage());
+        }
+    }
+
+    private void demote(Action.Demote d, ClusterView view) throws Exception {
+        DemoteMode mode = d.mode();
+        if (mode.checkpoint()) {
+            try {
+                ctx.pg().checkpoint();
+            } catch (PgException e) {
+                log.warn("checkpoint before demote failed: {}", e.getMessage());
+            }
+        }
+        ctx.pg().stop(mode.stopMode(), ctx.startTimeout());
+        if (mode == DemoteMode.GRACEFUL) {
+            SwitchoverRelease.waitAndRelease(ctx, lease, view);
+        } else if (mode.releaseLock() && view != null && view.isLeader(ctx.name())) {
+            ctx.dcs().releaseLeader(view.leader());
+        }
+        lease.clear();
+        state.setRole(Role.DEMOTED);
+        state.updateMemory(m -> m.withRewind(RewindState.CHECK));
+        ctx.callbacks().fire(CallbackEvent.ON_ROLE_CHANGE, Role.REPLICA);
+        startReplica(d.followAfter());
+    }
+
+    private void rewind(Action.Rewind r) throws Exception {
+        ctx.pg().stop(StopMode.FAST, ctx.startTimeout());
+        try {
+            ctx.pg().rewind(r.leader());
+        } catch (PgException e) {
+            state.updateMemory(m -> m.withRewind(RewindState.FAILED));
+            throw e;
+        }
+        state.updateMemory(m -> m.withRewind(RewindState.SUCCESS));
+        startReplica(Upstreams.of(r.leader()));
+    }
+}

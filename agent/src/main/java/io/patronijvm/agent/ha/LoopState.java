@@ -1,0 +1,91 @@
+package io.patronijvm.agent.ha;
+
+import io.patronijvm.core.config.DynamicConfig;
+import io.patronijvm.core.ha.Memory;
+import io.patronijvm.core.ha.RoleTransitions;
+import io.patronijvm.core.model.ClusterView;
+import io.patronijvm.core.model.Role;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.function.UnaryOperator;
+
+/**
+ * What the loop carries between cycles, shared with the async slot and the lease timer, so
+ * every field is read and written under this object's monitor.
+ */
+public final class LoopState {
+
+    private static final Logger log = LoggerFactory.getLogger(LoopState.class);
+
+    private Memory memory = Memory.INITIAL;
+    private ClusterView lastView;
+    private DynamicConfig config = DynamicConfig.defaults();
+    private boolean leaseLapsed;
+    private long lastPromoteLsn = -1;
+    private int illegalTransitions;
+
+    public synchronized Memory memory() {
+        return memory;
+    }
+
+    public synchronized void updateMemory(UnaryOperator<Memory> f) {
+        memory = f.apply(memory);
+    }
+
+    /** Publishes a new role through the transition table (style guideline 11). */
+    public synchronized void setRole(Role to) {
+        Role from = memory.role();
+        if (from == to) {
+            return;
+        }
+        var row = RoleTransitions.find(from, to);
+        if (row.isPresent()) {
+            log.info("role {} -> {}: {}", from.wire(), to.wire(), row.get().why());
+        } else {
+            illegalTransitions++;
+            log.error("role transition {} -> {} is not in RoleTransitions; publishing it anyway", from.wire(),
+                    to.wire());
+        }
+        memory = memory.withRole(to);
+    }
+
+    public synchronized int illegalTransitions() {
+        return illegalTransitions;
+    }
+
+    public synchronized ClusterView lastView() {
+        return lastView;
+    }
+
+    public synchronized void lastView(ClusterView v) {
+        lastView = v;
+    }
+
+    public synchronized DynamicConfig config() {
+        return config;
+    }
+
+    public synchronized void config(DynamicConfig c) {
+        config = c;
+    }
+
+    /** Set by the lease timer; consumed by the next cycle (which then passes LEASE_EXPIRED). */
+    public synchronized void markLeaseLapsed() {
+        leaseLapsed = true;
+    }
+
+    public synchronized boolean takeLeaseLapsed() {
+        boolean l = leaseLapsed;
+        leaseLapsed = false;
+        return l;
+    }
+
+    public synchronized long lastPromoteLsn() {
+        return lastPromoteLsn;
+    }
+
+    public synchronized void lastPromoteLsn(long lsn) {
+        lastPromoteLsn = lsn;
+    }
+}
