@@ -110,6 +110,8 @@ public final class InMemoryDcs implements Dcs {
     private volatile int ttlSeconds;
     private volatile boolean available = true;
     private String session;
+    /** Our last renewal found the session gone; cleared when a new one is created. */
+    private boolean sessionLost;
 
     private InMemoryDcs(Store store, String prefix, String scope, String member, int ttlSeconds) {
         this.store = store;
@@ -122,6 +124,10 @@ public final class InMemoryDcs implements Dcs {
     /** false: this node cannot reach the DCS (a partition of one). */
     public void setAvailable(boolean available) {
         this.available = available;
+    }
+
+    public String memberName() {
+        return member;
     }
 
     /** Our current session id, or null. */
@@ -170,12 +176,18 @@ public final class InMemoryDcs implements Dcs {
     @Override
     public DcsOutcome updateLeader(Leader observed) {
         return op(() -> {
-            if (session == null || !store.kv.renew(session)) {
-                session = null;
-                return DcsOutcome.sessionLost("our session is gone");
-            }
             if (observed != null && !observed.name().equals(member)) {
                 return DcsOutcome.conflict("leader key belongs to " + observed.name());
+            }
+            if (session != null && !store.kv.renew(session)) {
+                session = null;
+                sessionLost = true;
+            }
+            if (sessionLost) {
+                return DcsOutcome.sessionLost("our session is gone");
+            }
+            if (session == null) {
+                session = newSession(); // dropped on purpose (ttl changed), not lost
             }
             if (observed == null || !session.equals(observed.session())) {
                 if (observed != null) {
@@ -333,6 +345,7 @@ public final class InMemoryDcs implements Dcs {
     }
 
     private String newSession() {
+        sessionLost = false;
         long ttlNanos = Duration.ofSeconds(Math.max(1, ttlSeconds / 2)).toNanos();
         return store.kv.createSession(scope + "-" + member, member, ttlNanos);
     }

@@ -165,13 +165,16 @@ public final class ConsulDcs implements Dcs {
     @Override
     public synchronized DcsOutcome updateLeader(Leader observed) {
         return write("leader", d -> {
-            ConsulSession.Renewal renewal = session.renew(true, d);
-            if (renewal != ConsulSession.Renewal.RENEWED) {
-                return DcsOutcome.sessionLost(renewal == ConsulSession.Renewal.GONE
-                        ? "our Consul session disappeared, the leader key is gone with it" : "we have no session");
-            }
             if (observed != null && !observed.name().equals(name)) {
                 return DcsOutcome.conflict("leader key belongs to " + observed.name());
+            }
+            ConsulSession.Renewal renewal = session.renew(true, d);
+            if (renewal == ConsulSession.Renewal.GONE || session.lost()) {
+                return DcsOutcome.sessionLost("our Consul session disappeared, the leader key is gone with it");
+            }
+            if (renewal == ConsulSession.Renewal.NO_SESSION) {
+                // Not lost but dropped on purpose (ttl changed): a new session re-takes the key below.
+                session.ensure(d);
             }
             if (observed == null || !session.id().equals(observed.session())) {
                 if (observed != null) {
@@ -207,6 +210,13 @@ public final class ConsulDcs implements Dcs {
                 delete("members/" + name, -1, d);
             }
             ConsulResponse r = put("members/" + name, value, -1, id, d);
+            if (!r.ok() && r.body().toLowerCase().contains("invalid session")) {
+                // Destroyed since our last renewal (the renewal is rate-limited): a new one, one retry.
+                session.forget();
+                id = session.ensure(d);
+                delete("members/" + name, -1, d);
+                r = put("members/" + name, value, -1, id, d);
+            }
             if (r.ok() && !r.isTrue()) {
                 delete("members/" + name, -1, d);
                 r = put("members/" + name, value, -1, id, d);

@@ -31,6 +31,8 @@ final class ConsulSession {
     private final String name;
     private final List<String> checks;
     private String id;
+    /** Set when the server told us the session is gone; cleared when a new one is created. */
+    private boolean lost;
     private long lastRenewNanos;
     private long ttlSeconds;
 
@@ -70,6 +72,11 @@ final class ConsulSession {
         id = null;
     }
 
+    /** True when our last renewal learned that the session is gone and none was created since. */
+    boolean lost() {
+        return lost;
+    }
+
     /** Our session id, created first when we have none. */
     String ensure(Deadline d) throws ConsulUnavailableException, InterruptedException {
         if (id == null) {
@@ -91,6 +98,7 @@ final class ConsulSession {
         if (r.code() == 404 || r.ok() && r.body().strip().equals("null")) {
             LOG.warn("Consul session {} ({}) is gone (renew answered {}); it will be recreated", id, name, r.code());
             id = null;
+            lost = true;
             return Renewal.GONE;
         }
         if (!r.ok()) {
@@ -127,6 +135,7 @@ final class ConsulSession {
                 throw new ConsulUnavailableException("session create answered without an ID: " + r.body());
             }
             id = idNode.asText();
+            lost = false;
             lastRenewNanos = started;
             LOG.info("Created Consul session {} ({}, ttl {}s)", id, name, ttlSeconds);
         } catch (JsonProcessingException e) {

@@ -1,0 +1,114 @@
+package io.patronijvm.dcs.consul;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.patronijvm.core.dcs.Dcs;
+import io.patronijvm.core.model.ClusterView;
+import io.patronijvm.testkit.consul.LocalConsul;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.net.http.HttpResponse;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The DCS contract against a real 3-server Consul 1.8 cluster, plus Consul-only lenient parsing. */
+class ConsulDcsContractTest extends DcsContract {
+
+    private static LocalConsul consul;
+
+    @BeforeAll
+    static void startConsul() throws Exception {
+        consul = ConsulTestSupport.startOrSkip(ConsulTestSupport.THREE, null);
+    }
+
+    @AfterAll
+    static void stopConsul() {
+        if (consul != null) {
+            consul.close();
+        }
+    }
+
+    @Override
+    protected Dcs newClient(String scope, String name) {
+        return ConsulTestSupport.dcs(ConsulTestSupport.config("127.0.3.1"), scope, name, 20, 3);
+    }
+
+    @Override
+    protected void destroySession(Dcs client) {
+        String id = ((ConsulDcs) client).sessionId();
+        assertThat(consul.request(1, "PUT", "/v1/session/destroy/" + id, null)).isPresent();
+    }
+
+    @Override
+    protected int sessionCount() {
+        String body = consul.request(0, "GET", "/v1/session/list", null).map(HttpResponse::body).orElseThrow();
+        try {
+            JsonNode arr = ConsulJson.tree(body);
+            return arr.size();
+        } catch (Exception e) {
+            throw new AssertionError("session list is not JSON: " + body, e);
+        }
+    }
+
+    private void putRaw(String key, String value) {
+        assertThat(consul.request(0, "PUT", "/v1/kv/service/" + scope + "/" + key, value)
+                .map(HttpResponse::statusCode)).contains(200);
+    }
+
+    @Test
+    void malformedValuesAreIgnoredKeyByKeyNotFatal() throws Exception {
+        putRaw("config", "{not json");
+        putRaw("members/bad", "[1,2");
+        putRaw("members/good", "{\"conn_url\":\"postgres://127.0.0.12:5432/postgres\",\"role\":\"replica\","
+                + "\"state\":\"running\",\"api_url\":\"http://127.0.0.12:8008/patroni\"}");
+        putRaw("sync", "42");
+        putRaw("history", "{\"x\":1}");
+        putRaw("status", "nope");
+        putRaw("failover", "{}");
+        putRaw("leader", "good");
+        ClusterView v = client("reader").loadCluster();
+        assertThat(v.config()).isNull();
+        assertThat(v.sync()).isNull();
+        assertThat(v.history()).isEmpty();
+        assertThat(v.failover()).as("{} means no failover").isNull();
+        assertThat(v.members()).extracting(m -> m.name()).containsExactly("good");
+        assertThat(v.leader().name()).isEqualTo("good");
+        assertThat(v.leader().session()).isNull();
+        assertThat(v.index()).isPositive();
+    }
+
+    @Test
+    void legacyFailoverStringAndLegacyOptimeAreRead() throws Exception {
+        putRaw("failover", "a:b");
+        putRaw("optime/leader", "12345678");
+        ClusterView v = client("reader").loadCluster();
+        assertThat(v.failover().leader()).isEqualTo("a");
+        assertThat(v.failover().candidate()).isEqualTo("b");
+        assertThat(v.status().optime()).isEqualTo(12345678L);
+    }
+
+    @Test
+    void valuesOnTheWireArePatronisCompactJson() throws Exception {
+        Dcs a = client("a");
+        a.touchMember(memberJson("master", "127.0.0.11"));
+        a.writeSync(new io.patronijvm.core.model.SyncState("a", java.util.Set.of("c", "b"), 0), -1);
+        assertThat(raw("members/a")).isEqualTo("{\"conn_url\":\"postgres://127.0.0.11:5432/postgres\","
+                + "\"api_url\":\"http://127.0.0.11:8008/patroni\",\"state\":\"running\",\"role\":\"master\","
+                + "\"version\":\"3.3.1\",\"xlog_location\":67108864,\"timeline\":2,\"tags\":{\"nofailover\":true}}");
+        assertThat(raw("sync")).isEqualTo("{\"leader\":\"a\",\"sync_standby\":\"b,c\"}");
+        String sessions = consul.request(0, "GET", "/v1/session/info/" + ((ConsulDcs) a).sessionId(), null)
+                .map(HttpResponse::body).orElseThrow();
+        JsonNode s = ConsulJson.tree(sessions).get(0);
+        assertThat(s.path("Name").asText()).isEqualTo(scope + "-a");
+        assertThat(s.path("TTL").asText()).isEqualTo("10s");
+        assertThat(s.path("Behavior").asText()).isEqualTo("delete");
+        assertThat(s.path("LockDelay").asLong()).isEqualTo(1_000_000L);
+        assertThat(s.path("Checks").size()).as("no serfHealth: expires by TTL only").isZero();
+    }
+
+    private String raw(String key) {
+        return consul.request(0, "GET", "/v1/kv/service/" + scope + "/" + key + "?raw", null)
+                .map(HttpResponse::body).orElseThrow();
+    }
+}
