@@ -1,0 +1,187 @@
+package io.patronijvm.pg;
+
+import io.patronijvm.core.config.Credentials;
+import io.patronijvm.core.pg.DataDirState;
+import io.patronijvm.core.pg.PgException;
+import io.patronijvm.pg.conf.ConfigFiles;
+import io.patronijvm.pg.conf.ToolOptions;
+import io.patronijvm.pg.process.ProcessRunner.Command;
+import io.patronijvm.pg.sql.PgConnector;
+import io.patronijvm.pg.sql.Roles;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** R15/R16: initdb (or a custom bootstrap method), then the users and post_bootstrap script. */
+final class Bootstrapper {
+
+    private static final Logger log = LoggerFactory.getLogger(Bootstrapper.class);
+    private static final Duration SQL_TIMEOUT = Duration.ofSeconds(60);
+
+    private final PgContext ctx;
+    private final ConfigFiles files;
+
+    Bootstrapper(PgContext ctx, ConfigFiles files) {
+        this.ctx = ctx;
+        this.files = files;
+    }
+
+    /** Runs initdb (or the custom method) into an empty data directory; nothing is deleted on failure. */
+    void initdb() throws PgException, InterruptedException {
+        OsUser.refuseRoot();
+        Path data = ctx.paths.dataDir();
+        DataDirState state = ctx.dataDirState();
+        if (state != DataDirState.EMPTY) {
+            throw new PgException("data directory " + data + " is not empty (" + PgContext.sample(data)
+                    + "); refusing to bootstrap into it");
+        }
+        if (!"initdb".equals(ctx.bootstrap.method())) {
+            runCustomMethod(ctx.bootstrap.method());
+            return;
+        }
+        List<String> cmd = new ArrayList<>(List.of(ctx.bin().get("initdb"), "-D", data.toString()));
+        cmd.addAll(ToolOptions.render("bootstrap.initdb", ctx.bootstrap.initdb(), ToolOptions.INITDB_FORBIDDEN));
+        Credentials su = ctx.pg.superuser();
+        cmd.add("--username=" + su.username());
+        Path pwfile = null;
+        try {
+            if (su.password() != null) {
+                pwfile = Files.createTempFile("patroni-jvm-pwfile", "",
+                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                Files.writeString(pwfile, su.password() + "\n");
+                cmd.add("--pwfile=" + pwfile);
+            }
+            ctx.runner.runChecked(new Command("initdb", cmd, ctx.toolEnv(), null, false), PgContext.LONG_TOOL_TIMEOUT);
+        } catch (IOException e) {
+            throw new PgException("cannot write the temporary password file for initdb: " + e.getMessage(), e);
+        } finally {
+            deleteQuietly(pwfile);
+        }
+        moveHbaIdentToConfigDir();
+        appendBootstrapHba();
+    }
+
+    private void runCustomMethod(String method) throws PgException, InterruptedException {
+        Map<String, Object> section = ctx.bootstrap.methods().get(method);
+        if (section == null || section.get("command") == null) {
+            throw new PgException("bootstrap.method " + method + " has no section with a command");
+        }
+        List<String> cmd = new ArrayList<>(List.of(String.valueOf(section.get("command")).trim().split("\\s+")));
+        if (!Boolean.TRUE.equals(section.get("no_params"))) {
+            cmd.add("--scope=" + ctx.scope);
+            cmd.add("--datadir=" + ctx.paths.dataDir());
+            section.forEach((k, v) -> {
+                if (!List.of("command", "no_params", "keep_existing_recovery_conf", "recovery_conf").contains(k)) {
+                    cmd.add("--" + k + "=" + v);
+                }
+            });
+        }
+        ctx.runner.runChecked(new Command("bootstrap " + method, cmd, ctx.toolEnv(), null, false), PgContext.LONG_TOOL_TIMEOUT);
+        if (ctx.dataDirState() != DataDirState.VALID) {
+            throw new PgException("bootstrap method " + method + " left no PostgreSQL data directory in " + ctx.paths.dataDir());
+        }
+    }
+
+    /** With a separate config_dir, initdb's pg_hba.conf / pg_ident.conf belong there. */
+    private void moveHbaIdentToConfigDir() throws PgException {
+        if (ctx.paths.configDir().equals(ctx.paths.dataDir())) {
+            return;
+        }
+        try {
+            Files.createDirectories(ctx.paths.configDir());
+            for (String f : List.of("pg_hba.conf", "pg_ident.conf")) {
+                Path target = ctx.paths.configDir().resolve(f);
+                if (!Files.exists(target)) {
+                    Files.copy(ctx.paths.dataDir().resolve(f), target, StandardCopyOption.COPY_ATTRIBUTES);
+                }
+            }
+        } catch (IOException e) {
+            throw new PgException("cannot copy pg_hba.conf/pg_ident.conf to " + ctx.paths.configDir() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** R15: bootstrap.pg_hba is appended unless pg_hba comes from config (which replaces the file). */
+    private void appendBootstrapHba() throws PgException {
+        if (!ctx.pg.pgHba().isEmpty() || !ctx.dyn().pgHba().isEmpty() || ctx.bootstrap.pgHba().isEmpty()) {
+            return;
+        }
+        try {
+            String text = "\n# bootstrap.pg_hba (patroni-jvm)\n" + String.join("\n", ctx.bootstrap.pgHba()) + "\n";
+            Files.writeString(ctx.paths.hba(), text, java.nio.file.StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new PgException("cannot append bootstrap.pg_hba to " + ctx.paths.hba() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** R16: users, then the post_bootstrap script with a connection string and PGPASSFILE. */
+    void postBootstrap() throws PgException, InterruptedException {
+        Credentials su = ctx.pg.superuser();
+        try (Connection c = PgConnector.connect(ctx.localHost(), ctx.pg.port(), su, SQL_TIMEOUT)) {
+            Roles.createAll(c, su, ctx.pg.replication(), ctx.pg.rewind(), ctx.bootstrap.users());
+        } catch (SQLException e) {
+            throw new PgException("cannot connect to " + ctx.localHost() + ":" + ctx.pg.port() + " as "
+                    + su.username() + " to create users: " + e.getMessage(), e);
+        }
+        String script = ctx.bootstrap.postBootstrap();
+        if (script == null || script.isBlank()) {
+            return;
+        }
+        try {
+            files.writePgpass();
+        } catch (IOException e) {
+            throw new PgException("cannot write pgpass file " + ctx.paths.pgpass() + ": " + e.getMessage(), e);
+        }
+        List<String> cmd = new ArrayList<>(List.of(script.trim().split("\\s+")));
+        String host = ctx.localHost().contains(":") ? "[" + ctx.localHost() + "]" : ctx.localHost();
+        cmd.add("postgres://" + su.username() + "@" + host + ":" + ctx.pg.port() + "/postgres");
+        Map<String, String> env = new HashMap<>(ctx.toolEnv());
+        env.put("PGOPTIONS", "-c synchronous_commit=local");
+        ctx.runner.runChecked(new Command("post_bootstrap", cmd, env, null, false), PgContext.LONG_TOOL_TIMEOUT);
+    }
+
+    /** R16 cancel_initialization: the data directory is renamed aside, never deleted. */
+    String moveAside() {
+        Path data = ctx.paths.dataDir();
+        if (!Files.exists(data)) {
+            return null;
+        }
+        String stamp = LocalDateTime.ofInstant(ctx.clock.wallNow(), java.time.ZoneId.systemDefault())
+                .format(DateTimeFormatter.ofPattern("yyyy-MM-dd-HH-mm-ss"));
+        Path target = data.resolveSibling(data.getFileName() + "_" + stamp);
+        for (int i = 1; Files.exists(target); i++) {
+            target = data.resolveSibling(data.getFileName() + "_" + stamp + "_" + i);
+        }
+        try {
+            Files.move(data, target);
+            log.warn("moved data directory of the failed bootstrap {} to {}", data, target);
+            return target.toString();
+        } catch (IOException e) {
+            log.error("cannot move data directory {} aside to {}: {}; left in place", data, target, e.toString());
+            return null;
+        }
+    }
+
+    private static void deleteQuietly(Path p) {
+        if (p != null) {
+            try {
+                Files.deleteIfExists(p);
+            } catch (IOException e) {
+                log.warn("cannot delete temporary password file {}: {}", p, e.toString());
+            }
+        }
+    }
+}

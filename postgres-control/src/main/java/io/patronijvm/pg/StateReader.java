@@ -1,0 +1,109 @@
+package io.patronijvm.pg;
+
+import io.patronijvm.core.pg.DataDirState;
+import io.patronijvm.core.pg.LocalPgState;
+import io.patronijvm.core.pg.PgException;
+import io.patronijvm.core.pg.PgRunState;
+import io.patronijvm.pg.conf.ConnInfo;
+import io.patronijvm.pg.sql.Observation;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Files;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/** Builds one {@link LocalPgState}: files and pid first, SQL if the server runs, pg_controldata if not. */
+final class StateReader {
+
+    private static final Logger log = LoggerFactory.getLogger(StateReader.class);
+
+    private final PgContext ctx;
+    private final Lifecycle lifecycle;
+    private final Tools tools;
+    private final ObserveConnection observer;
+    private final RoleConf conf;
+
+    StateReader(PgContext ctx, Lifecycle lifecycle, Tools tools, ObserveConnection observer, RoleConf conf) {
+        this.ctx = ctx;
+        this.lifecycle = lifecycle;
+        this.tools = tools;
+        this.observer = observer;
+        this.conf = conf;
+    }
+
+    LocalPgState read() {
+        DataDirState dir = ctx.dataDirState();
+        Optional<PostmasterPid> pid = lifecycle.running();
+        boolean running = pid.isPresent();
+        Observation o = running ? observer.tryObserve() : null;
+        boolean standbySignal = Files.exists(ctx.paths.standbySignal());
+        if (o != null) {
+            Map<String, String> ci = ConnInfo.parse(o.primaryConninfo());
+            int upPort = ci.containsKey("port") ? parseInt(ci.get("port")) : 0;
+            return new LocalPgState(dir, o.sysid(), true, PgRunState.RUNNING, true, o.inRecovery(), o.timeline(),
+                    o.currentWalLsn(), o.receivedLsn(), o.replayedLsn(), o.replayedTimestamp(), o.replayPaused(),
+                    o.streaming(), ci.get("host"), upPort, standbySignal, o.serverVersion(), o.postmasterStartTime(),
+                    o.walSenders(), o.slots(), o.inRecovery() ? "in archive recovery" : "in production",
+                    o.rewindPossible() && ctx.usePgRewind(), !o.pendingRestart().isEmpty(),
+                    reasons(o.pendingRestart()), o.synchronousStandbyNames());
+        }
+        ControlData cd = dir == DataDirState.VALID ? controlDataQuietly() : null;
+        PgRunState state = runState(running, pid);
+        return new LocalPgState(dir, cd == null ? null : cd.sysid(), running, state, false, false,
+                cd == null ? 0 : cd.checkpointTimeline(), -1, -1, -1, null, false, false,
+                conf.replica() ? conf.upstream().host() : null, conf.replica() ? conf.upstream().port() : 0,
+                standbySignal, 0, null, List.of(), Set.of(), cd == null ? null : cd.clusterState(),
+                cd != null && cd.rewindPossible() && ctx.usePgRewind(), false, Map.of(), "");
+    }
+
+    private PgRunState runState(boolean running, Optional<PostmasterPid> pid) {
+        PgRunState busy = ctx.activity;
+        if (running) {
+            if (busy == PgRunState.STOPPING || busy == PgRunState.STARTING || busy == PgRunState.RESTARTING) {
+                return busy;
+            }
+            String status = pid.get().status();
+            return "starting".equals(status) ? PgRunState.STARTING
+                    : "stopping".equals(status) ? PgRunState.STOPPING : PgRunState.RUNNING;
+        }
+        if (busy != null && busy != PgRunState.STOPPING) {
+            return busy;
+        }
+        return lifecycle.stalePidFile() ? PgRunState.CRASHED : PgRunState.STOPPED;
+    }
+
+    /** R65: each pending parameter with [running value, value we wrote]. */
+    private Map<String, List<String>> reasons(Map<String, String> pending) {
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        var gucs = conf.lastGucs();
+        pending.forEach((name, running) -> {
+            String wanted = gucs == null ? null : gucs.file().getOrDefault(name, gucs.cmdline().get(name));
+            out.put(name, List.of(running == null ? "" : running, wanted == null ? "?" : wanted));
+        });
+        return out;
+    }
+
+    private ControlData controlDataQuietly() {
+        try {
+            return tools.controlData();
+        } catch (PgException e) {
+            log.debug("pg_controldata failed: {}", e.getMessage());
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    private static int parseInt(String s) {
+        try {
+            return Integer.parseInt(s);
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,86 @@
+package io.patronijvm.pg.sql;
+
+import io.patronijvm.core.pg.WalSender;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** The cheap per-cycle queries: one row of scalar state plus replication rows, slots and pending restarts. */
+public final class Observer {
+
+    /** Timeline: a primary's from its current WAL file name; a replica's from the WAL receiver, else the checkpoint. */
+    static final String STATE_SQL = """
+            SELECT r.rec,
+              CASE WHEN r.rec THEN COALESCE(NULLIF((SELECT received_tli FROM pg_catalog.pg_stat_wal_receiver), 0),
+                                            (SELECT timeline_id FROM pg_catalog.pg_control_checkpoint()))
+                   ELSE ('x' || substring(pg_catalog.pg_walfile_name(pg_catalog.pg_current_wal_lsn()), 1, 8))::bit(32)::int
+              END AS tli,
+              CASE WHEN r.rec THEN -1 ELSE pg_catalog.pg_wal_lsn_diff(pg_catalog.pg_current_wal_flush_lsn(), '0/0')::bigint END,
+              COALESCE(pg_catalog.pg_wal_lsn_diff(pg_catalog.pg_last_wal_receive_lsn(), '0/0')::bigint, -1),
+              COALESCE(pg_catalog.pg_wal_lsn_diff(pg_catalog.pg_last_wal_replay_lsn(), '0/0')::bigint, -1),
+              pg_catalog.pg_last_xact_replay_timestamp()::text,
+              CASE WHEN r.rec THEN pg_catalog.pg_is_wal_replay_paused() ELSE false END,
+              COALESCE((SELECT status = 'streaming' FROM pg_catalog.pg_stat_wal_receiver), false),
+              pg_catalog.current_setting('primary_conninfo'),
+              pg_catalog.current_setting('server_version_num')::int,
+              pg_catalog.pg_postmaster_start_time()::text,
+              (SELECT system_identifier FROM pg_catalog.pg_control_system())::text,
+              pg_catalog.current_setting('synchronous_standby_names'),
+              pg_catalog.current_setting('wal_log_hints') = 'on' OR pg_catalog.current_setting('data_checksums') = 'on'
+            FROM (SELECT pg_catalog.pg_is_in_recovery() AS rec) r""";
+
+    static final String REPLICATION_SQL = """
+            SELECT usename, application_name, client_addr::text, state, sync_state, sync_priority,
+              COALESCE(pg_catalog.pg_wal_lsn_diff(flush_lsn, '0/0')::bigint, -1),
+              COALESCE(pg_catalog.pg_wal_lsn_diff(replay_lsn, '0/0')::bigint, -1)
+            FROM pg_catalog.pg_stat_replication""";
+
+    private Observer() {
+    }
+
+    public static Observation observe(Connection c) throws SQLException {
+        try (Statement st = c.createStatement()) {
+            boolean rec;
+            Object[] row = new Object[14];
+            try (ResultSet rs = st.executeQuery(STATE_SQL)) {
+                rs.next();
+                for (int i = 0; i < row.length; i++) {
+                    row[i] = rs.getObject(i + 1);
+                }
+                rec = rs.getBoolean(1);
+            }
+            List<WalSender> senders = new ArrayList<>();
+            try (ResultSet rs = st.executeQuery(REPLICATION_SQL)) {
+                while (rs.next()) {
+                    senders.add(new WalSender(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                            rs.getString(5), rs.getInt(6), rs.getLong(7), rs.getLong(8)));
+                }
+            }
+            Set<String> slots = new HashSet<>();
+            try (ResultSet rs = st.executeQuery(
+                    "SELECT slot_name FROM pg_catalog.pg_replication_slots WHERE slot_type = 'physical'")) {
+                while (rs.next()) {
+                    slots.add(rs.getString(1));
+                }
+            }
+            Map<String, String> pending = new LinkedHashMap<>();
+            try (ResultSet rs = st.executeQuery("SELECT name, setting FROM pg_catalog.pg_settings WHERE pending_restart")) {
+                while (rs.next()) {
+                    pending.put(rs.getString(1), rs.getString(2));
+                }
+            }
+            return new Observation(rec, ((Number) row[1]).intValue(), ((Number) row[2]).longValue(),
+                    ((Number) row[3]).longValue(), ((Number) row[4]).longValue(), (String) row[5],
+                    (Boolean) row[6], (Boolean) row[7], (String) row[8], ((Number) row[9]).intValue(),
+                    (String) row[10], (String) row[11], (String) row[12], (Boolean) row[13], senders, slots, pending);
+        }
+    }
+}
