@@ -1,0 +1,146 @@
+package io.patronijvm.restapi;
+
+import io.javalin.http.Context;
+import io.patronijvm.core.config.RestApiConfig;
+import io.patronijvm.core.model.ClusterView;
+import io.patronijvm.core.model.Member;
+import io.patronijvm.core.status.StatusSnapshot;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * The checks Patroni runs before every unsafe endpoint (spec 1.2), in its order: allowlist
+ * (403 {@code Access is denied}), client certificate when TLS demands one (403), then basic
+ * authentication (401 with {@code WWW-Authenticate}). Safe endpoints are never checked.
+ */
+final class AccessControl {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AccessControl.class);
+    static final String CERT_ATTRIBUTE = "jakarta.servlet.request.X509Certificate";
+
+    private final List<Cidr> allowlist;
+    private final boolean includeMembers;
+    private final boolean clientCertRequired;
+    private final byte[] expectedAuth;
+    private final Supplier<StatusSnapshot> snapshots;
+
+    AccessControl(RestApiConfig config, Supplier<StatusSnapshot> snapshots) {
+        this.snapshots = snapshots;
+        this.includeMembers = config.allowlistIncludeMembers();
+        this.allowlist = parseAllowlist(config.allowlist());
+        String verify = config.verifyClient() == null ? "none" : config.verifyClient();
+        this.clientCertRequired = config.tls() && (verify.equals("required") || verify.equals("optional"));
+        this.expectedAuth = config.authenticationEnabled()
+                ? Base64.getEncoder().encode((config.username() + ":" + config.password())
+                        .getBytes(StandardCharsets.UTF_8))
+                : null;
+    }
+
+    private static List<Cidr> parseAllowlist(List<String> entries) {
+        List<Cidr> out = new ArrayList<>();
+        for (String entry : entries) {
+            try {
+                out.addAll(Cidr.parse(entry));
+            } catch (UnknownHostException e) {
+                // Patroni logs and skips a name it cannot resolve; an unresolvable entry allows nobody.
+                LOG.error("restapi.allowlist: cannot resolve '{}': {}", entry, e.getMessage());
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    /** Throws {@link HttpError} when the request may not use an unsafe endpoint. */
+    void check(Context ctx) {
+        if (!allowlist.isEmpty() || includeMembers) {
+            if (!allowed(ctx.req().getRemoteAddr())) {
+                throw new HttpError(403, "Access is denied");
+            }
+        }
+        if (clientCertRequired) {
+            Object certs = ctx.req().getAttribute(CERT_ATTRIBUTE);
+            if (!(certs instanceof java.security.cert.X509Certificate[] chain) || chain.length == 0) {
+                throw new HttpError(403, "client certificate required");
+            }
+        }
+        if (expectedAuth != null) {
+            String header = ctx.header("Authorization");
+            if (header == null) {
+                throw unauthorized(ctx, "no auth header received");
+            }
+            byte[] given = header.startsWith("Basic ")
+                    ? header.substring(6).getBytes(StandardCharsets.UTF_8) : new byte[0];
+            // Constant time: the comparison must not reveal how many leading bytes matched.
+            if (!MessageDigest.isEqual(expectedAuth, given)) {
+                throw unauthorized(ctx, "not authenticated");
+            }
+        }
+    }
+
+    private static HttpError unauthorized(Context ctx, String reason) {
+        ctx.header("WWW-Authenticate", "Basic realm=\"Patroni\"");
+        return new HttpError(401, reason);
+    }
+
+    private boolean allowed(String remote) {
+        InetAddress client;
+        try {
+            // A literal from the socket: parsed, never looked up.
+            client = InetAddress.getByName(remote);
+        } catch (UnknownHostException e) {
+            return false;
+        }
+        for (Cidr c : allowlist) {
+            if (c.contains(client)) {
+                return true;
+            }
+        }
+        return includeMembers && isMemberAddress(client);
+    }
+
+    /** Hosts of the members' api_url in the last cluster view the loop published. */
+    private boolean isMemberAddress(InetAddress client) {
+        StatusSnapshot s = snapshots.get();
+        ClusterView view = s == null ? null : s.cluster();
+        if (view == null) {
+            return false;
+        }
+        for (Member m : view.members()) {
+            String host = m.api().map(AccessControl::hostOf).orElse(null);
+            if (host == null) {
+                continue;
+            }
+            try {
+                for (Cidr c : Cidr.parse(host)) {
+                    if (c.contains(client)) {
+                        return true;
+                    }
+                }
+            } catch (UnknownHostException | IllegalArgumentException e) {
+                LOG.debug("allowlist_include_members: cannot resolve {}: {}", host, e.getMessage());
+            }
+        }
+        return false;
+    }
+
+    private static String hostOf(String url) {
+        try {
+            String host = URI.create(url).getHost();
+            if (host != null && host.startsWith("[") && host.endsWith("]")) {
+                host = host.substring(1, host.length() - 1);
+            }
+            return host;
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+}

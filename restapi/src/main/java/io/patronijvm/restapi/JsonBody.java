@@ -1,0 +1,88 @@
+package io.patronijvm.restapi;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.javalin.http.Context;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Reads the JSON object body of an unsafe endpoint (spec 1.6): {@code Content-Length} required
+ * unless the body is optional (411), at most {@link #MAX_BYTES} (413), valid JSON (400), an object
+ * (400), and non-empty unless optional (400, as Patroni).
+ */
+final class JsonBody {
+
+    static final int MAX_BYTES = 64 * 1024;
+
+    private static final ObjectMapper PARSER = new ObjectMapper()
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+
+    static {
+        // Deeply nested arrays are cheap to send and expensive to parse: cap the depth.
+        PARSER.getFactory().setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).build());
+    }
+
+    private JsonBody() {
+    }
+
+    static Map<String, Object> read(Context ctx, boolean optional) {
+        String lengthHeader = ctx.header("Content-Length");
+        if (lengthHeader == null) {
+            if (optional) {
+                return new LinkedHashMap<>();
+            }
+            throw new HttpError(411, "Length Required");
+        }
+        long length;
+        try {
+            length = Long.parseLong(lengthHeader.strip());
+        } catch (NumberFormatException e) {
+            throw new HttpError(400, "Bad request: invalid Content-Length");
+        }
+        if (length < 0) {
+            throw new HttpError(400, "Bad request: invalid Content-Length");
+        }
+        if (length > MAX_BYTES) {
+            throw new HttpError(413, "Request body larger than " + MAX_BYTES + " bytes");
+        }
+        if (length == 0 && optional) {
+            return new LinkedHashMap<>();
+        }
+        byte[] raw = readExactly(ctx, (int) length);
+        Object parsed;
+        try {
+            parsed = PARSER.readValue(raw, new TypeReference<Object>() { });
+        } catch (IOException e) {
+            throw new HttpError(400, "Bad request: body is not valid JSON");
+        }
+        if (!(parsed instanceof Map<?, ?> map)) {
+            throw new HttpError(400, "Bad request: body must be a JSON object");
+        }
+        if (map.isEmpty() && !optional) {
+            throw new HttpError(400, "Bad request: empty JSON object");
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> body = (Map<String, Object>) map;
+        return body;
+    }
+
+    private static byte[] readExactly(Context ctx, int length) {
+        try (InputStream in = ctx.req().getInputStream()) {
+            byte[] raw = in.readNBytes(length);
+            if (raw.length != length) {
+                throw new HttpError(400, "Bad request: body shorter than Content-Length");
+            }
+            return raw;
+        } catch (IOException e) {
+            throw new HttpError(400, "Bad request: cannot read body");
+        }
+    }
+}

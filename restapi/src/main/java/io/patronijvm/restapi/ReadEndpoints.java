@@ -1,0 +1,143 @@
+package io.patronijvm.restapi;
+
+import io.javalin.http.Context;
+import io.patronijvm.core.dcs.Dcs;
+import io.patronijvm.core.dcs.DcsUnavailableException;
+import io.patronijvm.core.model.ClusterView;
+import io.patronijvm.core.model.Role;
+import io.patronijvm.core.status.NodeControl;
+import io.patronijvm.core.status.StatusSnapshot;
+import io.patronijvm.core.time.MonotonicClock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The safe endpoints (spec 1.4, 1.5). Health answers come from the snapshot only and never wait
+ * on PostgreSQL or the DCS; {@code /cluster}, {@code /history} and {@code /config} read the DCS
+ * once (bounded by the Dcs port's own timeout).
+ */
+final class ReadEndpoints {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ReadEndpoints.class);
+
+    private final NodeControl node;
+    private final Dcs dcs;
+    private final MonotonicClock clock;
+    private final PatroniMetrics metrics;
+    private final String scope;
+
+    ReadEndpoints(NodeControl node, Dcs dcs, MonotonicClock clock, String scope, String name) {
+        this.node = node;
+        this.dcs = dcs;
+        this.clock = clock;
+        this.scope = scope;
+        this.metrics = new PatroniMetrics(scope, name);
+    }
+
+    /** A GET on one of the named endpoints; false when the segment is not one of them. */
+    boolean get(Context ctx, String segment) {
+        switch (segment) {
+            case "patroni" -> Reply.json(ctx, 200, StatusJson.build(snapshot(), clock.nanoTime()));
+            case "liveness" -> Reply.statusOnly(ctx, liveness());
+            case "readiness" -> Reply.statusOnly(ctx, readiness());
+            case "metrics" -> metrics(ctx);
+            case "cluster" -> Reply.json(ctx, 200, ClusterJson.build(freshCluster(), scope));
+            case "history" -> Reply.json(ctx, 200, ClusterJson.history(freshCluster()));
+            case "config" -> config(ctx);
+            case "failsafe" -> failsafe(ctx);
+            default -> {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** GET on a health path, or on any unknown path (503 with the status body, spec 1.1). */
+    void health(Context ctx, String path, Map<String, List<String>> query) {
+        StatusSnapshot s = snapshot();
+        long now = clock.nanoTime();
+        int code = HealthCheck.evaluate(s, now, HealthCheck.kindOf(path), query);
+        Reply.json(ctx, code, StatusJson.build(s, now));
+    }
+
+    /** HEAD and OPTIONS: the same decisions, the code only (decision 5, HAProxy httpchk). */
+    void statusOnly(Context ctx, String path, String segment, Map<String, List<String>> query) {
+        int code = switch (segment) {
+            case "liveness" -> liveness();
+            case "readiness" -> readiness();
+            case "patroni", "metrics" -> 200;
+            default -> HealthCheck.evaluate(snapshot(), clock.nanoTime(), HealthCheck.kindOf(path), query);
+        };
+        Reply.statusOnly(ctx, code);
+    }
+
+    /**
+     * 200 while the loop is on time: until {@code next_run + ttl} on a running primary, twice that
+     * elsewhere; always 200 when paused (spec 1.5).
+     */
+    int liveness() {
+        StatusSnapshot s = snapshot();
+        long now = clock.nanoTime();
+        boolean primary = s.role() == Role.PRIMARY && "running".equals(StatusJson.state(s));
+        long ttlNanos = s.config().ttlDuration().toNanos();
+        long threshold = s.nextRunNanos() + (primary ? ttlNanos : 2 * ttlNanos);
+        return s.paused() || now - threshold < 0 ? 200 : 503;
+    }
+
+    /** Patroni 4.0 and older: the lock holder, or running PostgreSQL with a fresh DCS view. */
+    int readiness() {
+        StatusSnapshot s = snapshot();
+        long now = clock.nanoTime();
+        if (s.holdsLease(now)) {
+            return 200;
+        }
+        return "running".equals(StatusJson.state(s)) && StatusJson.facts(s, now).freshView() ? 200 : 503;
+    }
+
+    private void metrics(Context ctx) {
+        try {
+            Reply.bytes(ctx, 200, PatroniMetrics.CONTENT_TYPE, metrics.scrape(snapshot(), clock.nanoTime()));
+        } catch (IOException e) {
+            // Writing to an in-memory buffer; cannot happen short of a library bug.
+            throw new IllegalStateException("metrics rendering failed", e);
+        }
+    }
+
+    private void config(Context ctx) {
+        ClusterView view = freshCluster();
+        if (view.config() == null) {
+            throw new HttpError(502, "Bad Gateway: no configuration in the DCS");
+        }
+        Reply.json(ctx, 200, view.config().data());
+    }
+
+    private void failsafe(Context ctx) {
+        StatusSnapshot s = snapshot();
+        Map<String, String> failsafe = s.cluster() == null ? null : s.cluster().failsafe();
+        if (!s.config().failsafeMode() || failsafe == null) {
+            throw new HttpError(502, "Bad Gateway: failsafe mode is off or the failsafe key is missing");
+        }
+        Reply.json(ctx, 200, failsafe);
+    }
+
+    ClusterView freshCluster() {
+        try {
+            return dcs.loadCluster();
+        } catch (DcsUnavailableException e) {
+            LOG.warn("REST API: DCS read failed: {}", e.getMessage());
+            throw new HttpError(503, "DCS is not accessible");
+        }
+    }
+
+    StatusSnapshot snapshot() {
+        StatusSnapshot s = node.status();
+        if (s == null || s.config() == null) {
+            throw new HttpError(503, "Patroni is starting: no status published yet");
+        }
+        return s;
+    }
+}

@@ -1,0 +1,159 @@
+package io.patronijvm.restapi;
+
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
+import io.patronijvm.core.config.RestApiConfig;
+import io.patronijvm.core.dcs.Dcs;
+import io.patronijvm.core.peer.PeerClient;
+import io.patronijvm.core.status.NodeControl;
+import io.patronijvm.core.time.MonotonicClock;
+import org.eclipse.jetty.server.ServerConnector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Patroni's REST API (spec section 1) on Javalin/Jetty: health checks and status from the
+ * published {@link io.patronijvm.core.status.StatusSnapshot}, operator intents through
+ * {@link NodeControl}, and what Patroni writes to the DCS directly through {@link Dcs}.
+ *
+ * <p>Lifecycle: {@link #start()} binds (port 0 picks a free port, see {@link #port()});
+ * {@link #close()} stops the server and is idempotent.
+ */
+public final class RestApiServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RestApiServer.class);
+    private static final HandlerType[] METHODS = {HandlerType.GET, HandlerType.HEAD, HandlerType.OPTIONS,
+        HandlerType.POST, HandlerType.PUT, HandlerType.PATCH, HandlerType.DELETE};
+
+    private final RestApiConfig config;
+    private final RestApiOptions options;
+    private final ReadEndpoints reads;
+    private final Router router;
+    private final Object lifecycle = new Object();
+    private Javalin app;
+    private boolean closed;
+
+    public RestApiServer(RestApiConfig config, String scope, String name, NodeControl node, Dcs dcs,
+                         PeerClient peers) {
+        this(config, scope, name, node, dcs, peers, RestApiOptions.defaults());
+    }
+
+    public RestApiServer(RestApiConfig config, String scope, String name, NodeControl node, Dcs dcs,
+                         PeerClient peers, RestApiOptions options) {
+        this.config = Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(node, "node");
+        Objects.requireNonNull(dcs, "dcs");
+        MonotonicClock clock = options.clock() != null ? options.clock() : node.clock();
+        this.options = options.withClock(clock, options.sleeper());
+        this.reads = new ReadEndpoints(node, dcs, clock, scope, name);
+        WriteEndpoints writes = new WriteEndpoints(node, dcs, reads);
+        SwitchoverEndpoint switchover = new SwitchoverEndpoint(node, dcs, reads,
+                new FailoverCandidates(peers, options.peerProbeTimeout()), clock, this.options);
+        AccessControl access = new AccessControl(config, node::status);
+        this.router = new Router(reads, writes, switchover, access);
+    }
+
+    /** Binds and starts serving. Throws when the address cannot be bound or TLS files are bad. */
+    public void start() {
+        synchronized (lifecycle) {
+            if (closed) {
+                throw new IllegalStateException("RestApiServer was closed");
+            }
+            if (app != null) {
+                return;
+            }
+            Javalin created = Javalin.create(cfg -> {
+                cfg.showJavalinBanner = false;
+                cfg.startupWatcherEnabled = false;
+                cfg.http.disableCompression();
+                cfg.http.maxRequestSize = JsonBody.MAX_BYTES;
+                cfg.http.generateEtags = false;
+                cfg.jetty.threadPool = JettyConnectors.threadPool(options);
+                cfg.jetty.addConnector((server, http) -> JettyConnectors.connector(server, http, config, options));
+            });
+            for (HandlerType method : METHODS) {
+                created.addHttpHandler(method, "/", this::handle);
+                created.addHttpHandler(method, "/<path>", this::handle);
+            }
+            created.exception(Exception.class, (e, ctx) -> internalError(ctx, e));
+            created.start();
+            app = created;
+            LOG.info("REST API listening on {}:{} ({})", config.listenHost(), port(), config.tls() ? "https" : "http");
+        }
+    }
+
+    /** The bound port (useful with port 0), or -1 when not started. */
+    public int port() {
+        synchronized (lifecycle) {
+            if (app == null) {
+                return -1;
+            }
+            return app.jettyServer().server().getConnectors().length == 0 ? -1
+                    : ((ServerConnector) app.jettyServer().server().getConnectors()[0]).getLocalPort();
+        }
+    }
+
+    @Override
+    public void close() {
+        synchronized (lifecycle) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            if (app != null) {
+                app.stop();
+                app = null;
+            }
+        }
+    }
+
+    private void handle(Context ctx) {
+        addExtraHeaders(ctx);
+        try {
+            router.route(ctx);
+        } catch (HttpError e) {
+            if (isStatusOnly(ctx)) {
+                Reply.statusOnly(ctx, e.status());
+            } else {
+                Reply.text(ctx, e.status(), e.getMessage());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            Reply.text(ctx, 503, "interrupted while waiting for the agent");
+        }
+    }
+
+    private void addExtraHeaders(Context ctx) {
+        for (Map.Entry<String, String> h : config.httpExtraHeaders().entrySet()) {
+            ctx.header(h.getKey(), h.getValue());
+        }
+        if (config.tls()) {
+            for (Map.Entry<String, String> h : config.httpsExtraHeaders().entrySet()) {
+                ctx.header(h.getKey(), h.getValue());
+            }
+        }
+    }
+
+    private static boolean isStatusOnly(Context ctx) {
+        String m = ctx.req().getMethod();
+        return m.equals("HEAD") || m.equals("OPTIONS");
+    }
+
+    private static void internalError(Context ctx, Exception e) {
+        // A bug of ours, not bad input: log the trace, send none.
+        LOG.error("REST API: unexpected error on {} {}", ctx.req().getMethod(), ctx.path(), e);
+        Reply.text(ctx, 500, "Internal Server Error");
+    }
+
+    /** Health paths the spec names; exposed for tests that walk all of them. */
+    static List<String> healthPaths() {
+        return List.of("/", "/primary", "/master", "/read-write", "/leader", "/standby-leader", "/standby_leader",
+                "/replica", "/read-only", "/health", "/sync", "/synchronous", "/async", "/asynchronous",
+                "/read-only-sync", "/read-only-synchronous");
+    }
+}

@@ -1,0 +1,162 @@
+package io.patronijvm.restapi;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.javalin.http.Context;
+import io.patronijvm.core.dcs.Dcs;
+import io.patronijvm.core.dcs.DcsOutcome;
+import io.patronijvm.core.model.ClusterView;
+import io.patronijvm.core.model.Role;
+import io.patronijvm.core.status.IntentResult;
+import io.patronijvm.core.status.NodeControl;
+import io.patronijvm.core.status.RestartRequest;
+import io.patronijvm.core.status.StatusSnapshot;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * The unsafe endpoints except switchover/failover (spec 1.6). Access is checked by the caller.
+ * Intents go to the loop through {@link NodeControl} (style guideline 12: the REST thread never
+ * touches PostgreSQL); configuration changes are written to the DCS as Patroni does.
+ */
+final class WriteEndpoints {
+
+    private static final Logger LOG = LoggerFactory.getLogger(WriteEndpoints.class);
+
+    private final NodeControl node;
+    private final Dcs dcs;
+    private final ReadEndpoints reads;
+
+    WriteEndpoints(NodeControl node, Dcs dcs, ReadEndpoints reads) {
+        this.node = node;
+        this.dcs = dcs;
+        this.reads = reads;
+    }
+
+    /** PATCH /config: merge, CAS on the config key's index; 503 without a config, 409 on CAS loss. */
+    void patchConfig(Context ctx) {
+        Map<String, Object> patch = JsonBody.read(ctx, false);
+        ClusterView view = reads.freshCluster();
+        if (view.config() == null || view.config().version() <= 0) {
+            throw new HttpError(503, "Service Unavailable: no configuration in the DCS");
+        }
+        Map<String, Object> data = ConfigPatch.deepCopy(view.config().data());
+        if (ConfigPatch.apply(data, patch)) {
+            DcsOutcome outcome = dcs.writeConfig(data, view.config().version());
+            if (outcome.kind() == DcsOutcome.Kind.CONFLICT) {
+                throw new HttpError(409, "Conflict: the configuration was changed concurrently");
+            }
+            if (!outcome.ok()) {
+                throw new HttpError(503, "Service Unavailable: failed to write the configuration: " + outcome.detail());
+            }
+        }
+        node.wakeUp();
+        Reply.json(ctx, 200, data);
+    }
+
+    /** PUT /config: replace unconditionally, skipped when identical; 502 when the write fails. */
+    void putConfig(Context ctx) {
+        Map<String, Object> body = JsonBody.read(ctx, false);
+        ClusterView view = reads.freshCluster();
+        JsonNode wanted = Reply.JSON.valueToTree(body);
+        boolean same = view.config() != null && wanted.equals(Reply.JSON.valueToTree(view.config().data()));
+        if (!same) {
+            DcsOutcome outcome = dcs.writeConfig(body, -1);
+            if (!outcome.ok()) {
+                throw new HttpError(502, "Bad Gateway: failed to write the configuration: " + outcome.detail());
+            }
+        }
+        node.wakeUp();
+        Reply.json(ctx, 200, body);
+    }
+
+    void reload(Context ctx) {
+        IntentResult r = node.reloadConfig();
+        if (r.kind() == IntentResult.Kind.DONE || r.kind() == IntentResult.Kind.SCHEDULED) {
+            Reply.text(ctx, 202, "reload scheduled");
+        } else {
+            Reply.text(ctx, IntentCodes.code(r), IntentCodes.message(r, "reload failed"));
+        }
+    }
+
+    /** POST /restart: validate like Patroni, then either restart now (waits) or schedule. */
+    void restart(Context ctx) throws InterruptedException {
+        Map<String, Object> body = JsonBody.read(ctx, true);
+        StatusSnapshot s = reads.snapshot();
+        if (s.paused() && body.containsKey("schedule")) {
+            // Patroni answers 500 here; the spec keeps it (the one 5xx an operator can cause).
+            throw new HttpError(500, "Can't schedule restart in the paused state");
+        }
+        RestartRequest request = RestartRequests.parse(body, node.clock().wallNow());
+        Duration wait = restartWait(s, request);
+        IntentResult r;
+        try {
+            r = node.restart(request, wait);
+        } catch (RuntimeException e) {
+            // Patroni answers 400 when the restart raised; keep the cause in our log, not the body.
+            LOG.warn("restart request failed", e);
+            throw new HttpError(400, "restart failed");
+        }
+        if (request.schedule() != null) {
+            switch (r.kind()) {
+                case SCHEDULED, DONE -> Reply.text(ctx, 202, "Restart scheduled");
+                case CONFLICT -> Reply.text(ctx, 409, "Another restart is already scheduled");
+                default -> Reply.text(ctx, IntentCodes.code(r), IntentCodes.message(r, "restart failed"));
+            }
+            return;
+        }
+        String fallback = r.kind() == IntentResult.Kind.DONE ? "restarted successfully" : "restart failed";
+        Reply.text(ctx, IntentCodes.code(r), IntentCodes.message(r, fallback));
+    }
+
+    /** How long the REST thread waits for the loop: the start timeout plus two cycles. */
+    private static Duration restartWait(StatusSnapshot s, RestartRequest request) {
+        Duration start = request.timeout() != null ? request.timeout()
+                : Duration.ofSeconds(Math.max(s.config().primaryStartTimeout(), 1));
+        return start.plus(s.config().loopWaitDuration().multipliedBy(2)).plus(s.config().retryTimeoutDuration());
+    }
+
+    void deleteRestart(Context ctx) {
+        IntentResult r = node.cancelScheduledRestart();
+        if (r.kind() == IntentResult.Kind.DONE) {
+            Reply.text(ctx, 200, "scheduled restart deleted");
+        } else {
+            Reply.text(ctx, 404, "no restarts are scheduled");
+        }
+    }
+
+    /** POST /reinitialize: 200 {@code reinitialize started}, else 503 with the loop's reason. */
+    void reinitialize(Context ctx) throws InterruptedException {
+        Map<String, Object> body = JsonBody.read(ctx, true);
+        boolean force = RestartRequests.truthy(body.get("force"));
+        boolean fromLeader = RestartRequests.truthy(body.get("from_leader"));
+        StatusSnapshot s = reads.snapshot();
+        Duration wait = s.config().loopWaitDuration().multipliedBy(2).plus(s.config().retryTimeoutDuration());
+        IntentResult r = node.reinitialize(force, fromLeader, wait);
+        if (r.kind() == IntentResult.Kind.DONE || r.kind() == IntentResult.Kind.SCHEDULED) {
+            Reply.text(ctx, 200, "reinitialize started");
+        } else {
+            Reply.text(ctx, 503, IntentCodes.message(r, "reinitialize failed"));
+        }
+    }
+
+    /**
+     * POST /failsafe from the primary in failsafe mode: 502 when failsafe_mode is off, 500 when
+     * this node is itself a running primary, else 200 {@code Accepted}.
+     */
+    void failsafe(Context ctx) {
+        StatusSnapshot s = reads.snapshot();
+        if (!s.config().failsafeMode()) {
+            throw new HttpError(502, "Bad Gateway: failsafe mode is off");
+        }
+        Map<String, Object> body = JsonBody.read(ctx, false);
+        LOG.debug("failsafe heartbeat from {}", body.get("name"));
+        if (s.role() == Role.PRIMARY && "running".equals(StatusJson.state(s))) {
+            Reply.text(ctx, 500, "Running as a leader");
+            return;
+        }
+        Reply.text(ctx, 200, "Accepted");
+    }
+}
