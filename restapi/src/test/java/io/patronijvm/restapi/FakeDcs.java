@@ -30,6 +30,8 @@ final class FakeDcs implements Dcs {
     final AtomicInteger loads = new AtomicInteger();
     volatile boolean unavailable;
     volatile UnaryOperator<ClusterView> onLoad = v -> v;
+    /** Runs after a load returned its view: a concurrent writer racing the REST API. */
+    volatile Runnable afterLoad = () -> { };
 
     FakeDcs(ClusterView initial) {
         view.set(initial);
@@ -41,7 +43,9 @@ final class FakeDcs implements Dcs {
             throw new DcsUnavailableException("fake DCS is down");
         }
         loads.incrementAndGet();
-        return view.updateAndGet(onLoad);
+        ClusterView v = view.updateAndGet(onLoad);
+        afterLoad.run();
+        return v;
     }
 
     @Override
