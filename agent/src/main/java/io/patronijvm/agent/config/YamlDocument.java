@@ -11,10 +11,12 @@ import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.exceptions.Mark;
 import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
+import org.snakeyaml.engine.v2.schema.CoreSchema;
 
 /**
- * Reads YAML text into plain maps (string keys), lists and scalars. YAML 1.2, so {@code on} and
- * {@code yes} stay strings; the typed readers accept them as booleans.
+ * Reads YAML text into plain maps (string keys), lists and scalars. YAML 1.2 (core schema), so
+ * {@code on} and {@code yes} stay strings where Patroni's YAML 1.1 reads booleans; the typed
+ * readers accept them as booleans. Duplicate keys are refused with their line.
  */
 final class YamlDocument {
 
@@ -26,8 +28,9 @@ final class YamlDocument {
     }
 
     static Result parse(String text, String source) {
+        // The core schema, as close to PyYAML as YAML 1.2 gets: ~ is null, True is a boolean, 0x1F a number.
         LoadSettings settings = LoadSettings.builder().setLabel(source).setAllowDuplicateKeys(false)
-                .setMaxAliasesForCollections(50).build();
+                .setMaxAliasesForCollections(50).setSchema(new CoreSchema()).build();
         try {
             Object value = new Load(settings).loadFromString(text);
             return new Result(normalize(value), null);

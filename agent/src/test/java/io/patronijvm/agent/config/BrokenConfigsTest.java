@@ -77,4 +77,16 @@ class BrokenConfigsTest {
                 "restapi.verify_client", "consul.port", "postgresql.data_dir",
                 "postgresql.authentication.superuser.username", "postgresql.authentication.replication.username");
     }
+
+    @org.junit.jupiter.api.Test
+    void duplicateKeyIsRefusedWithItsLine() {
+        LoadResult r = TestConfigs.load(TestConfigs.MINIMAL + "scope: again\n");
+        assertThat(r.problems()).singleElement().asString().contains("duplicate key scope").contains("line 15");
+    }
+
+    @org.junit.jupiter.api.Test
+    void topLevelListIsRefused() {
+        LoadResult r = TestConfigs.load("- a\n- b\n");
+        assertThat(r.problems()).singleElement().asString().contains("must hold a map");
+    }
 }

@@ -175,4 +175,21 @@ class ConfigDefaultsTest {
         assertThat(r.errors()).extracting(ConfigProblem::path)
                 .containsExactlyInAnyOrder("postgresql.wal_g", "postgresql.basebackup[1]");
     }
+
+    @Test
+    void yamlNullAndCapitalisedBooleansReadAsPyYamlDoes() {
+        PatroniConfig c = TestConfigs.load(TestConfigs.MINIMAL.replace("  listen: 127.0.0.1:8008\n",
+                "  listen: 127.0.0.1:8008\n  certfile: ~\n  allowlist_include_members: True\n")).loaded().config();
+        assertThat(c.restapi().tls()).isFalse();
+        assertThat(c.restapi().allowlistIncludeMembers()).isTrue();
+    }
+
+    @Test
+    void loadedConfigNeverPrintsPasswords() {
+        LoadedConfig l = TestConfigs.load(TestConfigs.MINIMAL.replace("username: postgres",
+                "username: postgres\n      password: hunter2")).loaded();
+        assertThat(l.config().postgresql().superuser().password()).isEqualTo("hunter2");
+        assertThat(l.toString()).doesNotContain("hunter2");
+        assertThat(l.config().postgresql().superuser().toString()).doesNotContain("hunter2");
+    }
 }
