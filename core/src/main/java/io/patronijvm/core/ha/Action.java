@@ -201,7 +201,10 @@ public sealed interface Action {
         }
     }
 
-    /** Long (R64): fast stop, start with the same role, on_restart; completes the pending restart intent. */
+    /**
+     * Long (R64): fast stop, start with the same role (as primary when we hold the lock, else as a replica of
+     * the current upstream; a stopped server is just started), on_restart; completes the pending restart intent.
+     */
     record Restart() implements Action {
         @Override
         public boolean isLong() {
@@ -254,10 +257,12 @@ public sealed interface Action {
     }
 
     /**
-     * Shutdown (R63): fast stop; as leader delete the leader key once a replica has the shutdown
-     * checkpoint (or after the stop), writing status.optime; then refresh the member key and end the loop.
+     * Shutdown (R63): unless {@code stopPostgres} is false (paused: PostgreSQL and the lock stay), fast stop
+     * (in sync mode leave {@code /sync} first); {@code asLeader}: delete the leader key once a replica has the
+     * shutdown checkpoint (or after the stop), writing status.optime; then refresh the member key and end the loop.
+     * If the stop fails the lock stays.
      */
-    record ShutdownStop(boolean asLeader) implements Action {
+    record ShutdownStop(boolean stopPostgres, boolean asLeader) implements Action {
     }
 
     /** Answer a pending operator request with a refusal (R46, R66). */

@@ -1,0 +1,154 @@
+package io.patronijvm.core.ha;
+
+import io.patronijvm.core.model.ClusterView;
+import io.patronijvm.core.model.Failover;
+import io.patronijvm.core.model.Member;
+import io.patronijvm.core.model.Role;
+import io.patronijvm.core.peer.PeerStatus;
+import io.patronijvm.core.pg.LocalPgState;
+import io.patronijvm.core.pg.Upstream;
+
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+
+/** Small derived facts about one {@link HaInput}, shared by the rule classes. Pure. */
+final class Facts {
+
+    private static final Set<String> PRIMARY_CONTROL_STATES =
+            Set.of("in production", "in crash recovery", "shutting down", "shut down");
+
+    private Facts() {
+    }
+
+    /**
+     * PostgreSQL might be accepting writes: it answers as primary, or a postmaster runs that we
+     * cannot query and that is not a standby. Used for fencing, where a false "no" is unsafe.
+     */
+    static boolean mightBeWritable(LocalPgState pg) {
+        return pg.isPrimary() || (pg.postmasterRunning() && !pg.acceptsConnections() && !pg.standbySignal());
+    }
+
+    /** R33: pg_controldata says the cluster was a primary (clean or not) and there is no standby.signal. */
+    static boolean controlSaysPrimary(LocalPgState pg) {
+        return pg.controlState() != null && PRIMARY_CONTROL_STATES.contains(pg.controlState()) && !pg.standbySignal();
+    }
+
+    static long secondsToNanos(long s) {
+        return s * 1_000_000_000L;
+    }
+
+    /** {@code nowNanos - since > seconds}, overflow-safe; false when {@code since} is NEVER. */
+    static boolean olderThan(HaInput in, long sinceNanos, long seconds) {
+        return sinceNanos != Memory.NEVER && in.nowNanos() - sinceNanos > secondsToNanos(seconds);
+    }
+
+    /** R55: slot name of a member: lowercased, {@code -} and {@code .} to {@code _}, others to {@code u%04x}, max 63. */
+    static String slotName(String member) {
+        StringBuilder b = new StringBuilder();
+        for (char c : member.toLowerCase(Locale.ROOT).toCharArray()) {
+            if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_') {
+                b.append(c);
+            } else if (c == '-' || c == '.') {
+                b.append('_');
+            } else {
+                b.append(String.format("u%04x", (int) c));
+            }
+        }
+        return b.length() > 63 ? b.substring(0, 63) : b.toString();
+    }
+
+    /** Host and port of a member's {@code conn_url}, as an upstream using our slot (R20, R55). */
+    static Upstream upstreamOf(HaInput in, Member m) {
+        if (m == null || m.connUrl() == null || m.connUrl().isBlank()) {
+            return Upstream.NOBODY;
+        }
+        try {
+            URI u = URI.create(m.connUrl());
+            String host = u.getHost();
+            if (host == null) {
+                return Upstream.NOBODY;
+            }
+            if (host.startsWith("[") && host.endsWith("]")) {
+                host = host.substring(1, host.length() - 1);
+            }
+            int port = u.getPort() > 0 ? u.getPort() : 5432;
+            String slot = in.config().useSlots() ? slotName(in.self()) : null;
+            return new Upstream(m.name(), host, port, slot);
+        } catch (IllegalArgumentException e) {
+            return Upstream.NOBODY;
+        }
+    }
+
+    /**
+     * Whom this replica should stream from (R20): nobody with {@code nostream}; the running member named by
+     * our {@code replicatefrom} tag; else the leader.
+     */
+    static Upstream wantedUpstream(HaInput in, Member leader) {
+        if (in.selfTags().noStream()) {
+            return Upstream.NOBODY;
+        }
+        Optional<String> from = in.selfTags().replicateFrom();
+        if (from.isPresent() && !from.get().equals(in.self()) && in.view() != null) {
+            Optional<Member> m = in.view().member(from.get()).filter(Member::isRunning);
+            if (m.isPresent()) {
+                return upstreamOf(in, m.get());
+            }
+        }
+        return upstreamOf(in, leader);
+    }
+
+    /** Whether PostgreSQL already streams from (or is configured for) {@code wanted}. */
+    static boolean follows(LocalPgState pg, Upstream wanted) {
+        if (wanted.isNobody()) {
+            return pg.upstreamHost() == null || pg.upstreamHost().isBlank();
+        }
+        return wanted.host().equals(pg.upstreamHost()) && wanted.port() == pg.upstreamPort();
+    }
+
+    /** The leader's member entry, or null. */
+    static Member leaderMember(HaInput in) {
+        ClusterView v = in.view();
+        return v == null ? null : v.leaderMember().orElse(null);
+    }
+
+    /** Synchronous mode is on and a {@code /sync} leader is set (R23.10). */
+    static boolean syncModeActive(HaInput in) {
+        return in.config().synchronousMode() && in.view() != null && in.view().sync() != null
+                && in.view().sync().leader() != null && !in.view().sync().leader().isBlank();
+    }
+
+    /** The role we publish, to speak about ourselves in messages and callbacks. */
+    static Role callbackRole(HaInput in) {
+        return in.pg().isPrimary() ? Role.PRIMARY : Role.REPLICA;
+    }
+
+    /** Members of {@code view} a leader race or failover may consider: not us, with an api_url, without nofailover. */
+    static List<Member> raceCandidates(HaInput in, List<Member> from) {
+        List<Member> out = new ArrayList<>();
+        for (Member m : from) {
+            if (!m.name().equals(in.self()) && m.api().isPresent() && !m.tags().noFailover()) {
+                out.add(m);
+            }
+        }
+        return out;
+    }
+
+    /** Candidates whose status we have not probed yet in this cycle. */
+    static List<Member> unprobed(HaInput in, List<Member> candidates) {
+        return candidates.stream().filter(m -> !in.peers().containsKey(m.name())).toList();
+    }
+
+    /** Spec: a peer is a failover candidate only when reachable, not nofailover, not watchdog_failed. */
+    static boolean usable(PeerStatus st) {
+        return st != null && st.reachable() && !st.noFailover() && !st.watchdogFailed();
+    }
+
+    static Failover failover(HaInput in) {
+        Failover f = in.view() == null ? null : in.view().failover();
+        return f == null || f.isEmpty() ? null : f;
+    }
+}

@@ -1,0 +1,65 @@
+package io.patronijvm.core.ha;
+
+import io.patronijvm.core.model.Member;
+
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Physical replication slots (R55 to R57), Patroni 3.x semantics: the primary keeps a slot for
+ * every member except itself and {@code nostream} members; a member with {@code replicatefrom}
+ * gets its slot on its upstream instead (replicas keep those too); permanent physical slots
+ * from the dynamic config are kept on the primary, except one named like our own member slot.
+ * Logical permanent slots are not handled yet.
+ */
+final class SlotRules {
+
+    private SlotRules() {
+    }
+
+    /** The physical slots this node should have, or empty when it should not manage slots. */
+    static Set<String> wanted(HaInput in, boolean primary) {
+        Set<String> out = new TreeSet<>();
+        for (Member m : in.view().members()) {
+            if (m.name().equals(in.self()) || m.tags().noStream()) {
+                continue;
+            }
+            Optional<String> from = m.tags().replicateFrom();
+            boolean upstreamExists = from.isPresent() && !from.get().equals(m.name())
+                    && in.view().member(from.get()).isPresent();
+            String upstream = upstreamExists ? from.get() : null;
+            if ((primary && upstream == null) || in.self().equals(upstream)) {
+                out.add(Facts.slotName(m.name()));
+            }
+        }
+        if (primary) {
+            String own = Facts.slotName(in.self());
+            for (Map.Entry<String, Map<String, Object>> e : in.config().slots().entrySet()) {
+                Object type = e.getValue() == null ? null : e.getValue().get("type");
+                boolean physical = type == null || "physical".equals(type.toString());
+                if (physical && !e.getKey().equals(own)) {
+                    out.add(e.getKey());
+                }
+            }
+        }
+        return out;
+    }
+
+    /** R13/R56: a SyncSlots action when the slots on disk differ from the wanted set, else null. */
+    static Action sync(HaInput in) {
+        if (!in.config().useSlots() || !in.pg().acceptsConnections()) {
+            return null;
+        }
+        boolean primary = in.pg().isPrimary() && in.holdsLock();
+        Set<String> wanted = wanted(in, primary);
+        if (in.paused()) {
+            wanted.addAll(in.pg().replicationSlots());  // R47: in pause unknown slots are not dropped
+        }
+        if (wanted.equals(new TreeSet<>(in.pg().replicationSlots()))) {
+            return null;
+        }
+        return new Action.SyncSlots(wanted);
+    }
+}
