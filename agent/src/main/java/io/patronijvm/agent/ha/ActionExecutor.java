@@ -98,7 +98,7 @@ public final class ActionExecutor {
         long start = ctx.clock().nanoTime(); // the lease counts from before the request left
         DcsOutcome o = ctx.dcs().acquireLeader();
         if (o.ok()) {
-            lease.renewed(start, Duration.ofNanos(LeaseMath.provableLeaseNanos(in.config().ttl())));
+            lease.renewed(start, Duration.ofNanos(ctx.leaseRule().applyAsLong(in.config().ttl())));
             return new Result(AttemptResult.ACQUIRED, null);
         }
         return new Result(o.kind() == DcsOutcome.Kind.CONFLICT ? AttemptResult.LOCK_TAKEN_BY_OTHER

@@ -6,12 +6,14 @@ import io.patronijvm.core.pg.PostgresControl;
 import io.patronijvm.core.time.MonotonicClock;
 import io.patronijvm.core.time.Sleeper;
 
+import io.patronijvm.core.ha.LeaseMath;
 import io.patronijvm.core.ha.LocalSettings;
 import io.patronijvm.core.model.Tags;
 
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.function.IntToLongFunction;
 
 /**
  * The ports and fixed settings one node's loop and executor work with. Production wiring builds
@@ -27,6 +29,8 @@ import java.util.Map;
  * @param bootstrapDcs  {@code bootstrap.dcs}, written to {@code config} after bootstrap (R16)
  * @param probeTimeout  per-peer timeout of the race probes (R23.11, default 2 s)
  * @param startTimeout  how long a start, stop or promote may take (pg_ctl_timeout)
+ * @param leaseRule     ttl seconds to the provable lease in nanoseconds; null: {@link LeaseMath#provableLeaseNanos}
+ *                      (the simulator injects Patroni's rule to show why ours is needed)
  */
 public record HaContext(
         String name,
@@ -46,12 +50,14 @@ public record HaContext(
         PeerClient peers,
         AsyncSlot slot,
         Callbacks callbacks,
-        TimerService timers) {
+        TimerService timers,
+        IntToLongFunction leaseRule) {
 
     public HaContext {
         tags = tags == null ? Tags.NONE : tags;
         local = local == null ? LocalSettings.DEFAULTS : local;
         bootstrapDcs = bootstrapDcs == null ? Map.of() : Map.copyOf(bootstrapDcs);
+        leaseRule = leaseRule == null ? LeaseMath::provableLeaseNanos : leaseRule;
         probeTimeout = probeTimeout == null ? Duration.ofSeconds(2) : probeTimeout;
         startTimeout = startTimeout == null ? Duration.ofSeconds(60) : startTimeout;
     }

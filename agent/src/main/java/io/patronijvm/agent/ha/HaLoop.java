@@ -201,7 +201,7 @@ public final class HaLoop implements Runnable {
         DcsOutcome o = ctx.dcs().updateLeader(view.leader());
         return switch (o.kind()) {
             case OK -> {
-                lease.renewed(start, Duration.ofNanos(LeaseMath.provableLeaseNanos(state.config().ttl())));
+                lease.renewed(start, Duration.ofNanos(ctx.leaseRule().applyAsLong(state.config().ttl())));
                 yield LockState.RENEWED;
             }
             case SESSION_LOST, CONFLICT -> {

@@ -94,7 +94,7 @@ final class LongActions {
             }
             long start = ctx.clock().nanoTime();
             if (ctx.dcs().acquireLeader().ok()) {
-                lease.renewed(start, Duration.ofNanos(LeaseMath.provableLeaseNanos(state.config().ttl())));
+                lease.renewed(start, Duration.ofNanos(ctx.leaseRule().applyAsLong(state.config().ttl())));
             }
             state.setRole(Role.PRIMARY);
         } catch (PgException e) {

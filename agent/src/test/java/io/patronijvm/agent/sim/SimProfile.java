@@ -1,0 +1,42 @@
+package io.patronijvm.agent.sim;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * One seed's cluster shape and timing. Seeds alternate between Patroni's defaults
+ * (ttl 30 / loop_wait 10 / retry_timeout 10) and a fast profile (10 / 2 / 3); every third seed
+ * runs synchronous_mode.
+ */
+record SimProfile(int nodes, int ttl, int loopWait, int retryTimeout, boolean syncMode, double expiryFactor,
+                  long maxLag) {
+
+    static SimProfile forSeed(long seed, java.util.SplittableRandom r) {
+        boolean slow = (seed & 1) == 0;
+        int nodes = 3 + r.nextInt(3);
+        // Consul expires an unrenewed session between 1 x and 2 x its TTL (the contract allows 1 x).
+        double factor = 1.0 + r.nextInt(11) / 10.0;
+        return new SimProfile(nodes, slow ? 30 : 10, slow ? 10 : 2, slow ? 10 : 3, seed % 3 == 0, factor, 1_048_576L);
+    }
+
+    Map<String, Object> bootstrapDcs() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("ttl", ttl);
+        m.put("loop_wait", loopWait);
+        m.put("retry_timeout", retryTimeout);
+        m.put("maximum_lag_on_failover", maxLag);
+        m.put("synchronous_mode", syncMode);
+        m.put("use_pg_rewind", true);
+        return m;
+    }
+
+    /** Invariant 5's bound on convergence after the last fault. */
+    long convergeBoundNanos() {
+        return (3L * ttl + 5L * loopWait) * 1_000_000_000L;
+    }
+
+    String label() {
+        return "ttl=" + ttl + "/loop_wait=" + loopWait + "/retry_timeout=" + retryTimeout + (syncMode ? "/sync" : "")
+                + " nodes=" + nodes + " expiry=" + expiryFactor + "xTTL";
+    }
+}

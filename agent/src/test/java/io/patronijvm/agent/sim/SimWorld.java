@@ -1,0 +1,282 @@
+package io.patronijvm.agent.sim;
+
+import io.patronijvm.core.ha.Decision;
+import io.patronijvm.core.ha.HaDecider;
+import io.patronijvm.core.ha.HaInput;
+import io.patronijvm.core.model.ClusterView;
+import io.patronijvm.core.model.Failover;
+import io.patronijvm.core.model.Leader;
+import io.patronijvm.testkit.FakeClock;
+import io.patronijvm.testkit.FakePostgres;
+import io.patronijvm.testkit.InMemoryDcs;
+import io.patronijvm.testkit.sim.FakePgNetwork;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.IntToLongFunction;
+
+/**
+ * A deterministic world of 3 to 5 nodes: one FakeClock, one seeded random, one InMemoryDcs store,
+ * FakePostgres models, the real HaLoop and HaDecider on every node, a client workload and injected
+ * faults. Time moves in 100 ms ticks; every tick checks the invariants ({@link SimInvariants}).
+ */
+final class SimWorld {
+
+    static final long TICK = 100_000_000L;
+    static final String SCOPE = "sim";
+    private static final int TRACE_LINES = 120;
+
+    final long seed;
+    final SimProfile profile;
+    private final SplittableRandom random;
+    private final FakeClock clock = new FakeClock(1_000_000_000L, Instant.parse("2026-01-01T00:00:00Z"));
+    private final long origin = clock.nanoTime();
+    final InMemoryDcs.Store store = new InMemoryDcs.Store(clock);
+    private final FakePgNetwork network = new FakePgNetwork();
+    private final Map<String, SimNode> nodes = new LinkedHashMap<>();
+    private final List<SimFault> faults;
+    private final Deque<String> trace = new ArrayDeque<>();
+    private final SimPeerClient peers = new SimPeerClient(this);
+    private final IntToLongFunction leaseRule;
+    final SimInvariants invariants;
+    final SimMetrics metrics;
+    private final InMemoryDcs ctl;
+    long lastFaultEnd;
+    long lastFailoverRequest = Long.MIN_VALUE;
+    private final Map<SimNode, Long> pendingRestarts = new HashMap<>();
+
+    SimWorld(long seed, Function<HaInput, Decision> decider, IntToLongFunction leaseRule) {
+        this.seed = seed;
+        this.random = new SplittableRandom(seed);
+        this.profile = SimProfile.forSeed(seed, random);
+        this.leaseRule = leaseRule;
+        store.setExpiryFactor(profile.expiryFactor());
+        this.ctl = store.client("patronictl", SCOPE, profile.ttl());
+        for (int i = 0; i < profile.nodes(); i++) {
+            String name = "node" + (i + 1);
+            String host = "127.0.0." + (11 + i);
+            FakePostgres pg = new FakePostgres(name, host, 5432, network);
+            long ppm = random.nextInt(2001) - 1000; // up to 0.1 % fast or slow
+            SimNode n = new SimNode(this, name, host, pg, new DriftClock(clock, ppm),
+                    decider == null ? HaDecider::decide : decider, profile.bootstrapDcs());
+            nodes.put(name, n);
+        }
+        this.invariants = new SimInvariants(this);
+        this.metrics = new SimMetrics(this);
+        for (SimNode n : nodes.values()) {
+            n.pg.onPromote(pg -> invariants.onPromote(n));
+        }
+        this.faults = SimFaults.plan(random, profile, nodes.size(), origin);
+        lastFaultEnd = faults.stream().mapToLong(SimFault::endNanos).max().orElse(origin);
+    }
+
+    FakeClock clock() {
+        return clock;
+    }
+
+    IntToLongFunction leaseRule() {
+        return leaseRule;
+    }
+
+    SimNode node(String name) {
+        return nodes.get(name);
+    }
+
+    List<SimNode> nodes() {
+        return new ArrayList<>(nodes.values());
+    }
+
+    double seconds() {
+        return (clock.nanoTime() - origin) / 1e9;
+    }
+
+    long elapsed() {
+        return clock.nanoTime() - origin;
+    }
+
+    ClusterView peek() {
+        return store.peek(SCOPE);
+    }
+
+    Consumer<String> tracer(String who) {
+        return msg -> trace(who + ": " + msg);
+    }
+
+    void trace(String line) {
+        if (trace.size() >= TRACE_LINES) {
+            trace.removeFirst();
+        }
+        trace.addLast(String.format("t=%7.1fs %s", seconds(), line));
+    }
+
+    String traceText() {
+        return String.join("\n", trace);
+    }
+
+    /** Runs the whole seed; returns the first invariant violation, or null. */
+    String run(Duration length) {
+        for (SimNode n : nodes.values()) {
+            n.startAgent(store, SCOPE, profile.ttl(), peers, random);
+        }
+        int nextFault = 0;
+        long end = origin + length.toNanos();
+        while (clock.nanoTime() - end < 0 && invariants.violation() == null) {
+            clock.advance(Duration.ofNanos(TICK));
+            long now = clock.nanoTime();
+            while (nextFault < faults.size() && faults.get(nextFault).atNanos() - now <= 0) {
+                apply(faults.get(nextFault++));
+            }
+            restartDueNodes(now);
+            scheduled.removeIf(e -> {
+                if (now - e.getKey() >= 0) {
+                    e.getValue().run();
+                    return true;
+                }
+                return false;
+            });
+            replicate(now);
+            invariants.workload(random);
+            for (SimNode n : shuffled()) {
+                step(n, now);
+            }
+            invariants.check(now);
+            metrics.observe(now);
+        }
+        if (invariants.violation() == null) {
+            invariants.checkConverged(clock.nanoTime());
+        }
+        return invariants.violation();
+    }
+
+    private List<SimNode> shuffled() {
+        List<SimNode> l = nodes();
+        for (int i = l.size() - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            SimNode t = l.get(i);
+            l.set(i, l.get(j));
+            l.set(j, t);
+        }
+        return l;
+    }
+
+    private void replicate(long now) {
+        for (SimNode n : nodes.values()) {
+            long rate = now - n.replicationStalledUntilWorld < 0 ? 0 : 64 * 1024 + random.nextInt(448 * 1024);
+            n.pg.replicate(rate);
+        }
+    }
+
+    private void step(SimNode n, long now) {
+        if (!n.agentRunning(now)) {
+            return;
+        }
+        n.timers.runDue();
+        if (n.slot.runDue()) {
+            n.wake = true;
+        }
+        boolean due = n.clock.nanoTime() - n.nextCycleNodeNanos >= 0;
+        if (!due && !n.wake && n.slot.current() == null) {
+            ClusterView v = n.loop.state().lastView();
+            Leader l = v == null ? null : v.leader();
+            if (l != null && !l.name().equals(n.name)) {
+                try {
+                    n.wake = n.dcs.watchLeader(l.version(), Duration.ZERO); // decision 4: race at once
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException(e);
+                }
+            }
+        }
+        if (due || n.wake) {
+            n.wake = false;
+            n.loop.runCycle();
+            n.nextCycleNodeNanos = n.clock.nanoTime() + n.loop.intervalNanos();
+            var snap = n.loop.snapshot();
+            if (snap != null && (!snap.lastMessage().equals(n.lastMessage) || snap.role() != n.lastRole)) {
+                n.lastMessage = snap.lastMessage();
+                n.lastRole = snap.role();
+                trace(n.name + " [" + snap.role().wire() + "] " + snap.lastMessage() + " | " + n.pg);
+            }
+            if (n.loop.stopped()) {
+                trace(n.name + ": agent exited");
+                n.agentUp = false;
+            }
+        }
+    }
+
+    private void restartDueNodes(long now) {
+        pendingRestarts.entrySet().removeIf(e -> {
+            if (now - e.getValue() >= 0) {
+                trace(e.getKey().name + ": machine back up, agent starts");
+                e.getKey().startAgent(store, SCOPE, profile.ttl(), peers, random);
+                return true;
+            }
+            return false;
+        });
+    }
+
+    private void apply(SimFault f) {
+        SimNode n = nodes().get(f.node());
+        long now = clock.nanoTime();
+        trace("FAULT " + f.kind() + " " + n.name + " for " + f.durationNanos() / 1_000_000 + " ms");
+        switch (f.kind()) {
+            case CRASH_NODE -> {
+                if (n.agentUp) {
+                    metrics.nodeDied(n, now);
+                    n.crash();
+                    pendingRestarts.put(n, now + f.durationNanos());
+                }
+            }
+            case PG_CRASH -> n.pg.crash();
+            case FREEZE_AGENT -> n.frozenUntilWorld = f.endNanos();
+            case PARTITION_FROM_DCS -> {
+                if (n.dcs != null) {
+                    InMemoryDcs d = n.dcs;
+                    d.setAvailable(false);
+                    schedule(f.endNanos(), () -> d.setAvailable(true));
+                }
+            }
+            case DCS_DOWN -> {
+                store.setAvailable(false);
+                metrics.dcsDown(now, f.durationNanos());
+                schedule(f.endNanos(), () -> store.setAvailable(true));
+            }
+            case FAILING_PROBES -> n.probesFailUntilWorld = f.endNanos();
+            case STALL_REPLICATION -> n.replicationStalledUntilWorld = f.endNanos();
+            case SWITCHOVER, FAILOVER -> request(f, n);
+        }
+    }
+
+    private final List<Map.Entry<Long, Runnable>> scheduled = new ArrayList<>();
+
+    private void schedule(long at, Runnable r) {
+        scheduled.add(Map.entry(at, r));
+    }
+
+    private void request(SimFault f, SimNode target) {
+        ClusterView v = peek();
+        if (v.leader() == null) {
+            trace("request skipped: no leader");
+            return;
+        }
+        lastFailoverRequest = clock.nanoTime();
+        String candidate = target.name.equals(v.leader().name()) ? null : target.name;
+        Failover req = f.kind() == SimFault.Kind.SWITCHOVER ? new Failover(v.leader().name(), candidate, null, 0)
+                : new Failover(null, target.name, null, 0);
+        var out = ctl.writeFailover(req, -1);
+        trace("request " + f.kind() + " leader=" + req.leader() + " candidate=" + req.candidate() + " -> " + out.kind());
+        for (SimNode n : nodes.values()) {
+            n.wake = true; // the REST API wakes the loop (style guideline 12)
+        }
+    }
+}
