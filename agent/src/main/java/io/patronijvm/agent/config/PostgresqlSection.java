@@ -37,8 +37,7 @@ final class PostgresqlSection {
      */
     static PostgresqlConfig read(Section s, String name) {
         Problems problems = s.problems();
-        if (s.isEmpty()) {
-            problems.error(s.path(), "is required (at least postgresql.listen, data_dir and authentication)");
+        if (s.wrongType()) {
             return null;
         }
         Set<String> known = new java.util.HashSet<>(KNOWN);

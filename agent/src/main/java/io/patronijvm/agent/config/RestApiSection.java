@@ -18,8 +18,7 @@ final class RestApiSection {
     /** The section, or null when it has errors (they are in the section's problems). */
     static RestApiConfig read(Section s) {
         Problems problems = s.problems();
-        if (s.isEmpty()) {
-            problems.error(s.path(), "is required (at least restapi.listen)");
+        if (s.wrongType()) {
             return null;
         }
         s.warnUnknown(KNOWN);

@@ -21,28 +21,35 @@ final class Section {
     private final String path;
     private final Map<String, Object> map;
     private final Problems problems;
+    private final boolean wrongType;
 
-    private Section(String path, Map<String, Object> map, Problems problems) {
+    private Section(String path, Map<String, Object> map, Problems problems, boolean wrongType) {
         this.path = path;
         this.map = map;
         this.problems = problems;
+        this.wrongType = wrongType;
     }
 
     static Section root(Map<String, Object> map, Problems problems) {
-        return new Section("", map, problems);
+        return new Section("", map, problems, false);
     }
 
     /** {@code value} as a section; an absent value is an empty section, a non-map is a type error. */
     @SuppressWarnings("unchecked")
     static Section of(Object value, String path, Problems problems) {
         if (value == null) {
-            return new Section(path, Map.of(), problems);
+            return new Section(path, Map.of(), problems, false);
         }
         if (!(value instanceof Map<?, ?> m)) {
             problems.error(path, "must be a map of keys to values, found " + ConfigValues.describe(value));
-            return new Section(path, Map.of(), problems);
+            return new Section(path, Map.of(), problems, true);
         }
-        return new Section(path, (Map<String, Object>) m, problems);
+        return new Section(path, (Map<String, Object>) m, problems, false);
+    }
+
+    /** The value was not a map (already reported): skip the checks of its keys. */
+    boolean wrongType() {
+        return wrongType;
     }
 
     String path() {

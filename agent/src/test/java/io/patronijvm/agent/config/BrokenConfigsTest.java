@@ -89,4 +89,18 @@ class BrokenConfigsTest {
         LoadResult r = TestConfigs.load("- a\n- b\n");
         assertThat(r.problems()).singleElement().asString().contains("must hold a map");
     }
+
+    @org.junit.jupiter.api.Test
+    void missingSectionsNameEachRequiredKey() {
+        LoadResult r = TestConfigs.load("scope: demo\nname: n\nconsul: {host: 127.0.0.1}\n");
+        assertThat(r.errors()).extracting(ConfigProblem::path).containsExactlyInAnyOrder("restapi.listen",
+                "postgresql.listen", "postgresql.data_dir", "postgresql.authentication.superuser.username",
+                "postgresql.authentication.replication.username");
+    }
+
+    @org.junit.jupiter.api.Test
+    void aSectionOfTheWrongTypeIsOneProblem() {
+        LoadResult r = TestConfigs.load(TestConfigs.MINIMAL.replace("restapi:\n  listen: 127.0.0.1:8008\n", "restapi: 8008\n"));
+        assertThat(r.errors()).singleElement().asString().isEqualTo("restapi: must be a map of keys to values, found a number");
+    }
 }
