@@ -37,9 +37,9 @@ final class SimNode {
     SimTimers timers;
     SimAsyncSlot slot;
     boolean agentUp;
-    long frozenUntilWorld = Long.MIN_VALUE;
-    long probesFailUntilWorld = Long.MIN_VALUE;
-    long replicationStalledUntilWorld = Long.MIN_VALUE;
+    long frozenUntilWorld;
+    long probesFailUntilWorld;
+    long replicationStalledUntilWorld;
     long nextCycleNodeNanos;
     boolean wake;
     String lastMessage = "";
