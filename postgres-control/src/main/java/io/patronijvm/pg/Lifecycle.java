@@ -1,7 +1,6 @@
 package io.patronijvm.pg;
 
 import io.patronijvm.core.pg.PgException;
-import io.patronijvm.core.pg.PgRunState;
 import io.patronijvm.core.pg.StopMode;
 import io.patronijvm.core.time.Deadline;
 import io.patronijvm.pg.process.ProcessTree;
@@ -15,7 +14,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -166,13 +164,5 @@ final class Lifecycle {
         } catch (IOException e) {
             return "(no log at " + f + ")";
         }
-    }
-
-    void markActivity(PgRunState state) {
-        ctx.activity = state;
-    }
-
-    boolean dataDirExists() {
-        return Files.isDirectory(ctx.paths.dataDir());
     }
 }

@@ -67,7 +67,9 @@ final class RoleConf {
     /** Renders and writes all files for the current role; returns true when something PostgreSQL reads changed. */
     boolean write(ControlData replicaControl) throws PgException {
         Gucs gucs = Gucs.compute(ctx.dyn(), ctx.pg, ctx.scope, syncStandbyNames, replica ? replicaControl : null);
-        gucs.warnings().forEach(w -> log.warn("{}", w));
+        if (last == null || !last.warnings().equals(gucs.warnings())) {
+            gucs.warnings().forEach(w -> log.warn("{}", w));
+        }
         last = gucs;
         try {
             return files.write(gucs, replica ? recovery() : null, ctx.dyn().pgHba());

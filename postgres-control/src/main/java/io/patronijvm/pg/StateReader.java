@@ -5,6 +5,7 @@ import io.patronijvm.core.pg.LocalPgState;
 import io.patronijvm.core.pg.PgException;
 import io.patronijvm.core.pg.PgRunState;
 import io.patronijvm.pg.conf.ConnInfo;
+import io.patronijvm.pg.conf.Gucs;
 import io.patronijvm.pg.sql.Observation;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,13 +44,13 @@ final class StateReader {
         boolean standbySignal = Files.exists(ctx.paths.standbySignal());
         if (o != null) {
             Map<String, String> ci = ConnInfo.parse(o.primaryConninfo());
+            Map<String, List<String>> pending = reasons(o);
             int upPort = ci.containsKey("port") ? parseInt(ci.get("port")) : 0;
             return new LocalPgState(dir, o.sysid(), true, PgRunState.RUNNING, true, o.inRecovery(), o.timeline(),
                     o.currentWalLsn(), o.receivedLsn(), o.replayedLsn(), o.replayedTimestamp(), o.replayPaused(),
                     o.streaming(), ci.get("host"), upPort, standbySignal, o.serverVersion(), o.postmasterStartTime(),
                     o.walSenders(), o.slots(), o.inRecovery() ? "in archive recovery" : "in production",
-                    o.rewindPossible() && ctx.usePgRewind(), !o.pendingRestart().isEmpty(),
-                    reasons(o.pendingRestart()), o.synchronousStandbyNames());
+                    o.rewindPossible() && ctx.usePgRewind(), !pending.isEmpty(), pending, o.synchronousStandbyNames());
         }
         ControlData cd = dir == DataDirState.VALID ? controlDataQuietly() : null;
         PgRunState state = runState(running, pid);
@@ -76,13 +77,22 @@ final class StateReader {
         return lifecycle.stalePidFile() ? PgRunState.CRASHED : PgRunState.STOPPED;
     }
 
-    /** R65: each pending parameter with [running value, value we wrote]. */
-    private Map<String, List<String>> reasons(Map<String, String> pending) {
+    /**
+     * R65: each parameter waiting for a restart with [running value, value we configured]: what
+     * pg_settings flags, plus command-line GUCs whose configured value differs from the running one.
+     */
+    private Map<String, List<String>> reasons(Observation o) {
         Map<String, List<String>> out = new LinkedHashMap<>();
-        var gucs = conf.lastGucs();
-        pending.forEach((name, running) -> {
-            String wanted = gucs == null ? null : gucs.file().getOrDefault(name, gucs.cmdline().get(name));
+        Gucs gucs = conf.lastGucs() != null ? conf.lastGucs() : Gucs.compute(ctx.dyn(), ctx.pg, ctx.scope, null, null);
+        o.pendingRestart().forEach((name, running) -> {
+            String wanted = gucs.file().getOrDefault(name, gucs.cmdline().get(name));
             out.put(name, List.of(running == null ? "" : running, wanted == null ? "?" : wanted));
+        });
+        o.cmdlineSettings().forEach((name, running) -> {
+            String wanted = gucs.cmdline().get(name);
+            if (wanted != null && !wanted.equalsIgnoreCase(running)) {
+                out.put(name, List.of(running, wanted));
+            }
         });
         return out;
     }

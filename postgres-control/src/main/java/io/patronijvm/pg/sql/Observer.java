@@ -43,6 +43,9 @@ public final class Observer {
               COALESCE(pg_catalog.pg_wal_lsn_diff(replay_lsn, '0/0')::bigint, -1)
             FROM pg_catalog.pg_stat_replication""";
 
+    private static final String CMDLINE_IN = io.patronijvm.pg.conf.Gucs.CMDLINE.stream().sorted()
+            .map(n -> "'" + n + "'").collect(java.util.stream.Collectors.joining(","));
+
     private Observer() {
     }
 
@@ -77,10 +80,17 @@ public final class Observer {
                     pending.put(rs.getString(1), rs.getString(2));
                 }
             }
+            Map<String, String> cmdline = new LinkedHashMap<>();
+            try (ResultSet rs = st.executeQuery("SELECT name, pg_catalog.current_setting(name) FROM pg_catalog.pg_settings "
+                    + "WHERE name IN (" + CMDLINE_IN + ")")) {
+                while (rs.next()) {
+                    cmdline.put(rs.getString(1), rs.getString(2));
+                }
+            }
             return new Observation(rec, ((Number) row[1]).intValue(), ((Number) row[2]).longValue(),
                     ((Number) row[3]).longValue(), ((Number) row[4]).longValue(), (String) row[5],
                     (Boolean) row[6], (Boolean) row[7], (String) row[8], ((Number) row[9]).intValue(),
-                    (String) row[10], (String) row[11], (String) row[12], (Boolean) row[13], senders, slots, pending);
+                    (String) row[10], (String) row[11], (String) row[12], (Boolean) row[13], senders, slots, pending, cmdline);
         }
     }
 }

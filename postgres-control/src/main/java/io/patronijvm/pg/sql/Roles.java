@@ -52,8 +52,13 @@ public final class Roles {
 
     private static void upsert(Statement st, String name, String password, List<String> options)
             throws SQLException, PgException {
+        List<String> all = new java.util.ArrayList<>(options.stream().map(o -> o.trim().toUpperCase(Locale.ROOT)).toList());
+        // As Patroni: a bootstrap user can log in unless its options say otherwise.
+        if (!all.contains("LOGIN") && !all.contains("NOLOGIN")) {
+            all.add("LOGIN");
+        }
         StringBuilder opts = new StringBuilder();
-        for (String o : options) {
+        for (String o : all) {
             if (!OPTION.matcher(o.trim()).matches()) {
                 throw new PgException("bootstrap.users." + name + ": option '" + o + "' is not a role keyword");
             }

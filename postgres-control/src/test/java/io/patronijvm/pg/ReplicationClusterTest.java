@@ -1,0 +1,298 @@
+package io.patronijvm.pg;
+
+import io.patronijvm.core.config.BootstrapConfig;
+import io.patronijvm.core.config.BootstrapConfig.BootstrapUser;
+import io.patronijvm.core.pg.DataDirState;
+import io.patronijvm.core.pg.LocalPgState;
+import io.patronijvm.core.pg.PgException;
+import io.patronijvm.core.pg.PgRunState;
+import io.patronijvm.core.pg.RewindVerdict;
+import io.patronijvm.core.pg.StopMode;
+import io.patronijvm.core.pg.Upstream;
+import io.patronijvm.core.pg.WalSender;
+import io.patronijvm.pg.sql.PgConnector;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * One real cluster of three PostgreSQL instances on 127.0.4.1-3, driven through its whole life:
+ * bootstrap, clone, promote, divergence and rewind, crash, adoption, slots. The steps build on
+ * each other, so they run in order.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ReplicationClusterTest {
+
+    private static final Logger log = LoggerFactory.getLogger(ReplicationClusterTest.class);
+
+    private Path root;
+    private PgNodes nodes;
+    private final LocalPostgres[] pg = new LocalPostgres[4];
+
+    @BeforeAll
+    void setUp() throws Exception {
+        PgNodes.assumePostgresCanRun();
+        root = Files.createTempDirectory("pgctl-cluster");
+        nodes = new PgNodes(root);
+        Path script = root.resolve("post_bootstrap.sh");
+        Files.writeString(script, "#!/bin/sh\necho \"$1 $PGPASSFILE\" > " + root.resolve("post_bootstrap.out") + "\n");
+        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
+        BootstrapConfig bootstrap = new BootstrapConfig(null, null, null,
+                List.of("data-checksums", Map.of("encoding", "UTF8"), Map.of("locale", "C")),
+                List.of(), script.toString(),
+                Map.of("app", new BootstrapUser("app-secret", List.of("createdb"))));
+        pg[1] = nodes.node(1, bootstrap);
+        pg[2] = nodes.node(2, BootstrapConfig.NONE);
+        pg[3] = nodes.node(3, BootstrapConfig.NONE);
+    }
+
+    @AfterAll
+    void tearDown() {
+        if (nodes != null) {
+            nodes.stopAll();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void bootstrapsPrimaryWithUsersChecksumsAndPostBootstrapScript_R15_R16() throws Exception {
+        long t0 = System.nanoTime();
+        pg[1].bootstrap(PgNodes.timeout(60));
+        log.info("TIMING bootstrap (initdb + start) took {} ms", (System.nanoTime() - t0) / 1_000_000);
+        pg[1].postBootstrap();
+
+        LocalPgState s = pg[1].observe();
+        assertThat(s.isPrimary()).as("state %s", s).isTrue();
+        assertThat(s.runState()).isEqualTo(PgRunState.RUNNING);
+        assertThat(s.timeline()).isEqualTo(1);
+        assertThat(s.sysid()).matches("\\d{10,}");
+        assertThat(s.rewindPossible()).isTrue();
+        assertThat(pg[1].controlData()).containsEntry("Data page checksum version", "1");
+        assertThat(query(1, "SELECT string_agg(rolname, ',' ORDER BY rolname) FROM pg_roles WHERE rolname IN "
+                + "('app','replicator','rewinder') AND rolcanlogin")).isEqualTo("app,replicator,rewinder");
+        assertThat(query(1, "SELECT rolreplication::text FROM pg_roles WHERE rolname = 'replicator'")).isEqualTo("true");
+        assertThat(query(1, "SELECT has_function_privilege('rewinder', 'pg_catalog.pg_read_binary_file(text)', 'execute')::text"))
+                .isEqualTo("true");
+        assertThat(query(1, "SELECT current_setting('cluster_name') || ' ' || current_setting('max_connections')"))
+                .as("cmdline GUCs come from the dynamic config only (4.5)").isEqualTo(PgNodes.SCOPE + " 30");
+        assertThat(Files.readString(root.resolve("post_bootstrap.out")))
+                .contains("postgres://postgres@127.0.4.1:5432/postgres").contains(pg[1].paths().pgpass().toString());
+        assertThat(pg[1].paths().baseConf()).exists();
+        assertThat(Files.readString(pg[1].paths().conf())).startsWith("# Do not edit")
+                .contains("include 'postgresql.base.conf'").doesNotContain("max_connections");
+    }
+
+    @Test
+    @Order(2)
+    void clonesTwoReplicasThatStreamThroughTheirSlots_R17_R55() throws Exception {
+        pg[1].syncReplicationSlots(Set.of("node2", "node3"));
+        for (int i = 2; i <= 3; i++) {
+            long t0 = System.nanoTime();
+            pg[i].cloneFrom(PgNodes.member(1));
+            log.info("TIMING pg_basebackup of node{} took {} ms", i, (System.nanoTime() - t0) / 1_000_000);
+            assertThat(pg[i].observe().runState()).as("left stopped after the clone").isEqualTo(PgRunState.STOPPED);
+            pg[i].start(new Upstream("node1", PgNodes.address(1), 5432, null), true, PgNodes.timeout(60));
+        }
+        awaitStreaming(1, "node2", "node3");
+        LocalPgState r = pg[2].observe();
+        assertThat(r.isReplica()).as("%s", r).isTrue();
+        assertThat(r.upstreamHost()).isEqualTo(PgNodes.address(1));
+        assertThat(r.standbySignal()).isTrue();
+        assertThat(query(2, "SELECT current_setting('primary_slot_name')")).isEqualTo("node2");
+        assertThat(pg[1].observe().replicationSlots()).containsExactlyInAnyOrder("node2", "node3");
+    }
+
+    @Test
+    @Order(3)
+    void promotesAReplicaToANewTimelineAndTheOtherFollowsWithoutRewind() throws Exception {
+        execute(1, "CREATE TABLE before_promote(i int); INSERT INTO before_promote VALUES (1)");
+        // A graceful switchover: the old primary's shutdown checkpoint reaches both replicas.
+        assertThat(pg[1].stop(StopMode.FAST, PgNodes.timeout(30))).isTrue();
+        long end = pg[1].latestCheckpointLsn();
+        await().atMost(PgNodes.timeout(20)).until(() -> pg[2].observe().replayedLsn() > end
+                && pg[3].observe().replayedLsn() > end);
+        pg[2].promote(PgNodes.timeout(60));
+        LocalPgState s = pg[2].observe();
+        assertThat(s.isPrimary()).as("%s", s).isTrue();
+        assertThat(s.timeline()).isEqualTo(2);
+        assertThat(s.standbySignal()).isFalse();
+        pg[2].checkpoint();
+        pg[2].syncReplicationSlots(Set.of("node1", "node3"));
+
+        assertThat(pg[3].checkDivergence(PgNodes.member(2))).as("replica that replayed only up to the switch")
+                .isEqualTo(RewindVerdict.NOT_NEEDED);
+        assertThat(pg[3].follow(new Upstream("node2", PgNodes.address(2), 5432, null)))
+                .as("PG >= 13 follows on reload").isTrue();
+        awaitStreaming(2, "node3");
+        await().atMost(PgNodes.timeout(20)).until(() -> pg[3].observe().timeline() == 2);
+    }
+
+    @Test
+    @Order(4)
+    void divergedOldPrimaryIsDetectedRewoundAndStreamsFromTheNewOne_R37_R38() throws Exception {
+        // The old primary comes back on its own and takes writes the new timeline never saw.
+        pg[1].start(Upstream.NOBODY, false, PgNodes.timeout(60));
+        execute(1, "CREATE TABLE diverged(i int); INSERT INTO diverged SELECT generate_series(1, 1000)");
+        assertThat(pg[1].checkDivergence(PgNodes.member(2))).as("running old primary").isEqualTo(RewindVerdict.NEEDED);
+        assertThat(pg[1].stop(StopMode.FAST, PgNodes.timeout(30))).isTrue();
+        assertThat(pg[1].checkDivergence(PgNodes.member(2))).as("stopped old primary").isEqualTo(RewindVerdict.NEEDED);
+
+        long t0 = System.nanoTime();
+        pg[1].rewind(PgNodes.member(2));
+        log.info("TIMING pg_rewind took {} ms", (System.nanoTime() - t0) / 1_000_000);
+        pg[1].start(new Upstream("node2", PgNodes.address(2), 5432, null), true, PgNodes.timeout(60));
+        awaitStreaming(2, "node1", "node3");
+        assertThat(pg[1].checkDivergence(PgNodes.member(2))).isEqualTo(RewindVerdict.NOT_NEEDED);
+        assertThat(query(1, "SELECT to_regclass('diverged') IS NULL")).as("diverged writes are gone").isEqualTo("t");
+        assertThat(query(1, "SELECT count(*) FROM before_promote")).isEqualTo("1");
+    }
+
+    @Test
+    @Order(5)
+    void failedRewindLeavesTheDataDirectoryInPlace() throws Exception {
+        assertThat(pg[3].stop(StopMode.FAST, PgNodes.timeout(30))).isTrue();
+        List<String> before = listing(3);
+        assertThatThrownBy(() -> pg[3].rewind(PgNodes.unreachableMember("127.0.4.99")))
+                .isInstanceOf(PgException.class).hasMessageContaining("pg_rewind");
+        assertThat(pg[3].observe().dataDir()).isEqualTo(DataDirState.VALID);
+        assertThat(listing(3)).containsExactlyElementsOf(before);
+        pg[3].start(new Upstream("node2", PgNodes.address(2), 5432, null), true, PgNodes.timeout(60));
+        awaitStreaming(2, "node1", "node3");
+    }
+
+    @Test
+    @Order(6)
+    void detectsAKilledPostmasterAsCrashed_R11() throws Exception {
+        long pid = PostmasterPid.read(pg[3].paths().dataDir()).orElseThrow().pid();
+        ProcessHandle.of(pid).orElseThrow().destroyForcibly();
+        await().atMost(PgNodes.timeout(10)).untilAsserted(() ->
+                assertThat(pg[3].observe().runState()).isEqualTo(PgRunState.CRASHED));
+        assertThat(pg[3].observe().postmasterRunning()).isFalse();
+        await().atMost(PgNodes.timeout(30)).ignoreExceptions().untilAsserted(() ->
+                pg[3].start(new Upstream("node2", PgNodes.address(2), 5432, null), true, PgNodes.timeout(30)));
+        assertThat(pg[3].observe().isReplica()).isTrue();
+    }
+
+    @Test
+    @Order(7)
+    void aNewControlObjectAdoptsTheRunningPostmaster_decision6() throws Exception {
+        long pid = PostmasterPid.read(pg[1].paths().dataDir()).orElseThrow().pid();
+        pg[1].close();
+        LocalPostgres adopted = nodes.node(1, BootstrapConfig.NONE);
+        LocalPgState s = adopted.observe();
+        assertThat(s.runState()).isEqualTo(PgRunState.RUNNING);
+        assertThat(s.isReplica()).isTrue();
+        assertThat(s.upstreamHost()).isEqualTo(PgNodes.address(2));
+        adopted.reload();
+        assertThat(Files.readString(adopted.paths().conf())).as("upstream read back from our conf")
+                .contains("host=" + PgNodes.address(2));
+        assertThat(adopted.stop(StopMode.FAST, PgNodes.timeout(30))).isTrue();
+        assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+        assertThat(adopted.observe().runState()).isEqualTo(PgRunState.STOPPED);
+        pg[1] = adopted;
+    }
+
+    @Test
+    @Order(8)
+    void slotsComeAndGoWithMembers_R56() throws Exception {
+        pg[2].syncReplicationSlots(Set.of("node1", "node3", "node4"));
+        assertThat(pg[2].observe().replicationSlots()).containsExactlyInAnyOrder("node1", "node3", "node4");
+        pg[2].syncReplicationSlots(Set.of("node3"));
+        assertThat(pg[2].observe().replicationSlots()).as("node1's slot is inactive (node1 stopped) and dropped")
+                .containsExactlyInAnyOrder("node3");
+        pg[2].syncReplicationSlots(Set.of());
+        assertThat(pg[2].observe().replicationSlots()).as("node3 streams: its active slot stays until it is idle")
+                .containsExactly("node3");
+    }
+
+    @Test
+    @Order(9)
+    void changedCmdlineGucIsPendingRestartUntilRestarted_R65() throws Exception {
+        Map<String, Object> params = new java.util.LinkedHashMap<>(PgNodes.dynamic().parameters());
+        params.put("max_connections", 40);
+        params.put("work_mem", "8MB");
+        var d = PgNodes.dynamic();
+        pg[2].applyDynamicConfig(new io.patronijvm.core.config.DynamicConfig(d.ttl(), d.loopWait(), d.retryTimeout(),
+                d.maximumLagOnFailover(), d.maximumLagOnSyncnode(), d.maxTimelinesHistory(), d.primaryStartTimeout(),
+                d.primaryStopTimeout(), false, false, 1, false, false, false, true, true, params, List.of(), Map.of(),
+                List.of(), null, Map.of()));
+        await().atMost(PgNodes.timeout(10)).untilAsserted(() ->
+                assertThat(query(2, "SELECT current_setting('work_mem')")).as("reloadable GUC applied").isEqualTo("8MB"));
+        LocalPgState s = pg[2].observe();
+        assertThat(s.pendingRestart()).isTrue();
+        assertThat(s.pendingRestartReasons()).containsEntry("max_connections", List.of("30", "40"));
+        pg[2].restart(PgNodes.timeout(60));
+        LocalPgState after = pg[2].observe();
+        assertThat(after.isPrimary()).isTrue();
+        assertThat(after.pendingRestart()).as("%s", after.pendingRestartReasons()).isFalse();
+    }
+
+    @Test
+    @Order(10)
+    void smartStopThatCannotFinishEscalatesToImmediate_T5() throws Exception {
+        try (Connection held = connect(3)) {
+            assertThat(held.isValid(2)).isTrue();
+            long t0 = System.nanoTime();
+            assertThat(pg[3].stop(StopMode.SMART, Duration.ofSeconds(1))).isTrue();
+            assertThat(Duration.ofNanos(System.nanoTime() - t0)).isGreaterThanOrEqualTo(Duration.ofSeconds(1));
+        }
+        assertThat(pg[3].observe().runState()).isEqualTo(PgRunState.STOPPED);
+        assertThat(pg[3].controlData().get("Database cluster state")).as("immediate stop = unclean")
+                .isEqualTo("in archive recovery");
+    }
+
+    private void awaitStreaming(int primary, String... names) {
+        await().atMost(PgNodes.timeout(60)).untilAsserted(() -> {
+            List<WalSender> ws = pg[primary].observe().walSenders();
+            assertThat(ws.stream().filter(w -> "streaming".equals(w.state())).map(WalSender::applicationName))
+                    .as("pg_stat_replication on node%d: %s", primary, ws).contains(names);
+        });
+    }
+
+    private List<String> listing(int i) throws Exception {
+        try (Stream<Path> s = Files.walk(pg[i].paths().dataDir())) {
+            return s.map(Path::toString).sorted().toList();
+        }
+    }
+
+    private static Connection connect(int i) throws Exception {
+        return PgConnector.connect(PgNodes.address(i), 5432, PgNodes.SUPERUSER, Duration.ofSeconds(30));
+    }
+
+    static String query(int i, String sql) throws Exception {
+        try (Connection c = connect(i); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    static void execute(int i, String sql) throws Exception {
+        try (Connection c = connect(i); Statement st = c.createStatement()) {
+            st.execute(sql);
+        }
+    }
+
+}
