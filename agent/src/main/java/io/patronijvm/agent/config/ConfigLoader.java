@@ -82,6 +82,21 @@ public final class ConfigLoader {
         return fromTree(tree, source, file);
     }
 
+    /**
+     * The environment for child processes (postgres, callbacks, hooks): Patroni pops the
+     * {@code PATRONI_*} variables it reads so passwords do not leak into them; we drop them all,
+     * keeping only our own {@code PATRONI_JVM_*} test settings.
+     */
+    public static Map<String, String> childEnvironment(Map<String, String> env) {
+        Map<String, String> out = new LinkedHashMap<>();
+        env.forEach((k, v) -> {
+            if (!k.startsWith(EnvironmentConfig.PREFIX) || k.startsWith("PATRONI_JVM_")) {
+                out.put(k, v);
+            }
+        });
+        return out;
+    }
+
     private static LoadResult failed(String message) {
         return new LoadResult(null, List.of(ConfigProblem.error("", message)));
     }

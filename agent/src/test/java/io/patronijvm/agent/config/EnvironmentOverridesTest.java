@@ -146,4 +146,11 @@ class EnvironmentOverridesTest {
                 "PATH", "/bin")).loaded().config();
         assertThat(c.bootstrap().users()).isEmpty();
     }
+
+    @Test
+    void childProcessesDoNotInheritPatroniSecrets() {
+        Map<String, String> child = ConfigLoader.childEnvironment(Map.of("PATRONI_SUPERUSER_PASSWORD", "x",
+                "PATRONI_CONFIGURATION", "scope: a", "PATRONI_JVM_PG_BIN", "/usr/lib/postgresql/15/bin", "PATH", "/bin"));
+        assertThat(child).containsOnlyKeys("PATRONI_JVM_PG_BIN", "PATH");
+    }
 }
