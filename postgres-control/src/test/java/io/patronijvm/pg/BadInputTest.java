@@ -109,4 +109,17 @@ class BadInputTest {
         assertThat(clock.nanoTime() - before).as("two attempts, 5 s apart (R17)").isGreaterThanOrEqualTo(5_000_000_000L);
         assertThat(pg.paths().dataDir()).as("the operator's empty directory stays").isDirectory().isEmptyDirectory();
     }
+
+    @Test
+    void cancelledBootstrapMovesTheDataDirectoryAsideInsteadOfDeletingIt_R16() throws Exception {
+        LocalPostgres pg = nodes.node(26, BootstrapConfig.NONE);
+        pg.bootstrap(PgNodes.timeout(60));
+        String sysid = pg.observe().sysid();
+        String aside = pg.cancelBootstrap();
+        assertThat(aside).startsWith(pg.paths().dataDir() + "_");
+        assertThat(pg.paths().dataDir()).doesNotExist();
+        assertThat(Path.of(aside).resolve("PG_VERSION")).exists();
+        assertThat(pg.observe().dataDir()).isEqualTo(DataDirState.EMPTY);
+        assertThat(sysid).matches("\\d{10,}");
+    }
 }

@@ -133,5 +133,15 @@ final class PgNodes {
                 pg.close();
             }
         }
+        deleteTree(root);
+    }
+
+    /** Test directories only: everything under the temporary root this class created. */
+    private static void deleteTree(Path dir) {
+        try (var walk = Files.walk(dir)) {
+            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // Left for the OS to clean /tmp; not worth failing a test over.
+        }
     }
 }
