@@ -167,6 +167,39 @@ public final class LocalConsul implements AutoCloseable {
                 + "; leaders seen: " + seen + "; last log lines: " + tail(0));
     }
 
+    /**
+     * Waits until autopilot reports every running server healthy and voting, so that losing one
+     * more server leaves a quorum (a freshly restarted server needs a few seconds to catch up).
+     */
+    public void awaitHealthy(Duration deadline) {
+        long end = System.nanoTime() + deadline.toNanos();
+        String seen = "";
+        while (System.nanoTime() - end < 0) {
+            for (int i = 0; i < addresses.size(); i++) {
+                if (isRunning(i)) {
+                    Optional<String> body = get(i, "/v1/operator/autopilot/health");
+                    seen = body.orElse("(no answer)");
+                    long running = java.util.stream.IntStream.range(0, addresses.size()).filter(this::isRunning).count();
+                    if (body.isPresent() && body.get().contains("\"Healthy\":true")
+                            && countOf(body.get(), "\"Voter\":true") == running) {
+                        return;
+                    }
+                    break;
+                }
+            }
+            pause(Duration.ofMillis(200));
+        }
+        throw new IllegalStateException("Consul servers not all healthy voters within " + deadline + ": " + seen);
+    }
+
+    private static int countOf(String text, String needle) {
+        int n = 0;
+        for (int i = text.indexOf(needle); i >= 0; i = text.indexOf(needle, i + 1)) {
+            n++;
+        }
+        return n;
+    }
+
     /** The last lines of server i's log, for failure messages. */
     public String tail(int i) {
         try (Stream<String> lines = Files.lines(workDir.resolve("s" + i).resolve("consul.log"))) {
