@@ -63,9 +63,12 @@ final class PgContext {
         return b;
     }
 
-    /** Environment for every tool: C locale so pg_controldata's keys are the English ones we parse. */
+    /**
+     * Extra environment for every tool: our pgpass file. The locale stays the agent's, because
+     * initdb takes the new cluster's default locale from it as it does under Patroni.
+     */
     Map<String, String> toolEnv() {
-        return Map.of("LC_ALL", "C", "LANG", "C", "PGPASSFILE", paths.pgpass().toString());
+        return Map.of("PGPASSFILE", paths.pgpass().toString());
     }
 
     /** Host for our own SQL connections: the first listen address, loopback for a wildcard. */

@@ -26,8 +26,8 @@ import java.util.Optional;
 public record PostmasterPid(long pid, String dataDir, long startEpoch, int port, String status) {
 
     private static final Logger log = LoggerFactory.getLogger(PostmasterPid.class);
-    /** Tolerance between the pid file's start time and the kernel's (clock granularity, slow start). */
-    private static final Duration START_SLACK = Duration.ofSeconds(5);
+    /** Tolerance between the pid file's start time and the kernel's: a loaded host can take seconds to write the file; cwd is checked too. */
+    private static final Duration START_SLACK = Duration.ofSeconds(30);
 
     /** Liveness of the pid file's process as seen from here. */
     public enum Liveness {

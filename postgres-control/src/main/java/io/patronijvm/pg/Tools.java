@@ -19,8 +19,10 @@ final class Tools {
     }
 
     ControlData controlData() throws PgException, InterruptedException {
+        // C locale: the keys we parse are the untranslated English ones.
         ProcessResult r = ctx.runner.runChecked(new Command("pg_controldata",
-                List.of(ctx.bin().get("pg_controldata"), "-D", ctx.paths.dataDir().toString()), ctx.toolEnv(), null, true),
+                List.of(ctx.bin().get("pg_controldata"), "-D", ctx.paths.dataDir().toString()),
+                Map.of("LC_ALL", "C", "LANG", "C", "LC_MESSAGES", "C"), null, true),
                 PgContext.SHORT_TOOL_TIMEOUT);
         return ControlData.parse(String.join("\n", r.output()));
     }
