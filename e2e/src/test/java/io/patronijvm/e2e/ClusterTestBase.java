@@ -1,0 +1,133 @@
+package io.patronijvm.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionFactory;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * One real cluster per test class, started by scripts/cluster before the first test and
+ * stopped after the last one whatever happened. Scenarios run in a fixed order and each
+ * leaves the cluster healthy (1 primary, the rest streaming) for the next.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+abstract class ClusterTestBase {
+
+    protected final E2eEnv env = E2eEnv.load();
+    protected final Timing timing = Timing.shortFor(env);
+    protected LocalCluster cluster;
+    protected ClusterView view;
+
+    /** Folder name under /var/tmp/patroni-jvm-e2e-USER/. */
+    protected abstract String clusterName();
+
+    /** Per-node agent commands (node index to command); the rest run {@link E2eEnv#ourAgentCommand()}. */
+    protected Map<Integer, String> agentPerNode() {
+        return Map.of();
+    }
+
+    @BeforeAll
+    void startCluster() {
+        String why = env.unavailableReason();
+        assumeTrue(why == null, why);
+        cluster = new LocalCluster(env, timing, clusterName(), 3, agentPerNode());
+        view = new ClusterView(cluster);
+        cluster.up();
+    }
+
+    @AfterAll
+    void stopCluster() {
+        if (cluster != null) {
+            System.out.println("[e2e] final state of " + clusterName() + ":\n" + cluster.status());
+            cluster.down();
+        }
+    }
+
+    protected ConditionFactory await(Duration atMost) {
+        return Awaitility.await().atMost(atMost).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(200))
+                .ignoreExceptions();
+    }
+
+    protected void awaitHealthy(Duration atMost) {
+        await(atMost).untilAsserted(() -> assertThat(view.healthy()).as(() -> "healthy cluster: " + view.describe()).isTrue());
+    }
+
+    protected String awaitSinglePrimary(Duration atMost) {
+        await(atMost).untilAsserted(() ->
+                assertThat(view.singlePrimary()).as(() -> "exactly one running primary: " + view.describe()).isPresent());
+        return view.singlePrimary().orElseThrow();
+    }
+
+    /** Waits until a primary other than {@code old} runs and returns it. */
+    protected String awaitNewPrimary(String old, Duration atMost) {
+        await(atMost).untilAsserted(() -> assertThat(view.singlePrimary())
+                .as(() -> "a primary other than " + old + ": " + view.describe())
+                .isPresent().get().isNotEqualTo(old));
+        return view.singlePrimary().orElseThrow();
+    }
+
+    /**
+     * Runs {@code trigger} (a planned switchover to {@code candidate}) while a client writes a
+     * row every 50 ms through HAProxy's write port; waits for the candidate to be the primary
+     * and writes to flow again; checks every acknowledged row is there afterwards (spec 3.6).
+     * Returns the longest time between two acknowledged writes.
+     */
+    protected Duration switchoverUnderWrites(String table, String candidate, Runnable trigger) throws Exception {
+        Duration outage;
+        List<Long> acked;
+        try (WriteStream stream = WriteStream.start(LocalCluster.HAPROXY, LocalCluster.WRITE_PORT, table,
+                Duration.ofMillis(50), Duration.ofMinutes(5))) {
+            await(timing.fewLoops()).until(() -> stream.ackCount() >= 20);
+            long t0 = System.nanoTime();
+            trigger.run();
+            await(timing.switchover()).untilAsserted(() -> assertThat(view.singlePrimary())
+                    .as(() -> "candidate " + candidate + " is the primary: " + view.describe()).contains(candidate));
+            int before = stream.ackCount();
+            await(timing.switchover()).until(() -> stream.ackCount() >= before + 20);
+            outage = stream.longestGap();
+            report("switchover", "%s: candidate primary and writes flowing %.2f s after the request", table,
+                    seconds(System.nanoTime() - t0));
+            acked = stream.acknowledgedIds();
+            report("switchover", "%s -> %s: write outage %.2f s (%d acknowledged writes, %d errors, first: %s)",
+                    table, candidate, seconds(outage), acked.size(), stream.errors().size(),
+                    stream.errors().isEmpty() ? "-" : stream.errors().get(0));
+        }
+        assertAllPresent(table, acked);
+        return outage;
+    }
+
+    /** Every acknowledged id is in the table, read through HAProxy's write port (the primary). */
+    protected void assertAllPresent(String table, List<Long> acked) {
+        await(timing.switchover()).untilAsserted(() -> {
+            List<Long> present = Pg.column(LocalCluster.HAPROXY, LocalCluster.WRITE_PORT, "SELECT id FROM " + table)
+                    .stream().map(Long::parseLong).toList();
+            assertThat(new java.util.HashSet<>(present)).as("acknowledged rows of " + table).containsAll(acked);
+        });
+    }
+
+    protected List<String> replicasOf(String primary) {
+        return cluster.nodes().stream().filter(n -> !n.equals(primary)).toList();
+    }
+
+    protected static double seconds(long nanos) {
+        return nanos / 1e9;
+    }
+
+    protected static double seconds(Duration d) {
+        return d.toNanos() / 1e9;
+    }
+
+    protected void report(String what, String format, Object... args) {
+        System.out.printf("[e2e][%s][%s] %s: %s%n", env.agent(), clusterName(), what, String.format(format, args));
+    }
+}

@@ -1,0 +1,206 @@
+package io.patronijvm.e2e;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.stream.IntStream;
+
+/**
+ * A real local cluster started and stopped through {@code scripts/cluster} (the user's own
+ * command), in a state folder of its own: 3 Consul servers on 127.0.10.1-3, nodes on
+ * 127.0.11.i (PostgreSQL 5432, REST 8008, PgBouncer 6432), HAProxy on 127.0.12.1 (writes 5000,
+ * reads 5001). Node i talks to Consul server ((i-1) mod 3)+1.
+ */
+final class LocalCluster implements AutoCloseable {
+
+    static final String SCOPE = "demo";
+    static final String PASSWORD = "patroni-demo";
+    static final String HAPROXY = "127.0.12.1";
+    static final int WRITE_PORT = 5000;
+    static final int READ_PORT = 5001;
+
+    private final E2eEnv env;
+    private final Timing timing;
+    private final Path dir;
+    private final int nodes;
+    private final Map<Integer, String> agentPerNode;
+
+    LocalCluster(E2eEnv env, Timing timing, String name, int nodes, Map<Integer, String> agentPerNode) {
+        this.env = env;
+        this.timing = timing;
+        this.dir = Path.of("/var/tmp", "patroni-jvm-e2e-" + System.getProperty("user.name"), name);
+        this.nodes = nodes;
+        this.agentPerNode = Map.copyOf(agentPerNode);
+    }
+
+    LocalCluster(E2eEnv env, Timing timing, String name) {
+        this(env, timing, name, 3, Map.of());
+    }
+
+    Path dir() {
+        return dir;
+    }
+
+    Timing timing() {
+        return timing;
+    }
+
+    E2eEnv env() {
+        return env;
+    }
+
+    List<String> nodes() {
+        return IntStream.rangeClosed(1, nodes).mapToObj(i -> "node" + i).toList();
+    }
+
+    static int index(String node) {
+        return Integer.parseInt(node.substring("node".length()));
+    }
+
+    static String host(String node) {
+        return "127.0.11." + index(node);
+    }
+
+    static String consulHost(int server) {
+        return "127.0.10." + server;
+    }
+
+    /** The Consul server node i talks to, as scripts/cluster writes it into patroni.yml. */
+    static int consulServerOf(String node) {
+        return (index(node) - 1) % 3 + 1;
+    }
+
+    Path nodeDir(String node) {
+        return dir.resolve(node);
+    }
+
+    Path patroniYml(String node) {
+        return nodeDir(node).resolve("patroni.yml");
+    }
+
+    Path dataDir(String node) {
+        return nodeDir(node).resolve("data");
+    }
+
+    Path agentLog(String node) {
+        return nodeDir(node).resolve("log/agent.log");
+    }
+
+    /** Starts the whole cluster and waits (inside the script) for 1 primary + N-1 streaming replicas. */
+    void up() {
+        try {
+            Files.createDirectories(dir.getParent());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        script(Duration.ofSeconds(timing.clusterWaitSeconds() + 120), "down");
+        long t0 = System.nanoTime();
+        Map<String, String> agents = new HashMap<>();
+        agents.put("AGENT_CMD", env.ourAgentCommand());
+        agentPerNode.forEach((i, c) -> agents.put("AGENT_CMD_NODE" + i, c));
+        Exec.Result r = scriptWith(agents, Duration.ofSeconds(timing.clusterWaitSeconds() + 120),
+                List.of("up", "--nodes", "" + nodes));
+        System.out.printf("[e2e] scripts/cluster up (%s) took %.1f s%n%s%n", env.agent(),
+                (System.nanoTime() - t0) / 1e9, r.output());
+        r.orThrow();
+    }
+
+    /** Stops everything `up` started; safe to call when `up` failed half-way. */
+    void down() {
+        Exec.Result r = script(Duration.ofMinutes(3), "down");
+        System.out.println("[e2e] scripts/cluster down: " + r.output().strip());
+    }
+
+    @Override
+    public void close() {
+        down();
+    }
+
+    /** SIGKILL of the node's agent and its PostgreSQL (a machine that dies), or of a Consul server. */
+    void kill(String name) {
+        script(Duration.ofSeconds(30), "kill", name).orThrow();
+    }
+
+    /** Starts a node (with the agent it ran before) or a Consul server again. */
+    void start(String name) {
+        script(Duration.ofSeconds(30), "start", name).orThrow();
+    }
+
+    /** Starts a node with another agent command than it had (mixed cluster, replacement). */
+    void start(String node, String agentCommand) {
+        Map<String, String> extra = Map.of("AGENT_CMD_NODE" + index(node), agentCommand);
+        scriptWith(extra, Duration.ofSeconds(30), List.of("start", node)).orThrow();
+    }
+
+    /** Graceful stop of a node's agent (SIGTERM, as a service manager does). */
+    void stop(String node) {
+        script(Duration.ofSeconds(90), "stop", node).orThrow();
+    }
+
+    String status() {
+        return script(Duration.ofSeconds(60), "status").output();
+    }
+
+    long agentPid(String name) {
+        try {
+            return Long.parseLong(Files.readString(dir.resolve("pids/" + name + ".pid")).strip());
+        } catch (IOException e) {
+            throw new UncheckedIOException("no recorded pid for " + name, e);
+        }
+    }
+
+    /** The postmaster's pid from the data directory's postmaster.pid, if there is one. */
+    OptionalLong postmasterPid(String node) {
+        Path pidFile = dataDir(node).resolve("postmaster.pid");
+        try {
+            List<String> lines = Files.readAllLines(pidFile);
+            return lines.isEmpty() ? OptionalLong.empty() : OptionalLong.of(Long.parseLong(lines.get(0).strip()));
+        } catch (IOException | NumberFormatException e) {
+            return OptionalLong.empty();
+        }
+    }
+
+    static boolean alive(long pid) {
+        return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+    }
+
+    /** SIGKILL of one process we can see (same user, or root). */
+    static void sigkill(long pid) {
+        ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+    }
+
+    String agentLogText(String node) {
+        try {
+            return Files.readString(agentLog(node));
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    private Exec.Result script(Duration timeout, String... args) {
+        return scriptWith(Map.of(), timeout, List.of(args));
+    }
+
+    private Exec.Result scriptWith(Map<String, String> extra, Duration timeout, List<String> args) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(env.clusterScript().toString());
+        cmd.addAll(args);
+        Map<String, String> e = new HashMap<>();
+        e.put("CLUSTER_DIR", dir.toString());
+        e.put("CLUSTER_SKIP_SETUP", "1");
+        e.put("CLUSTER_TTL", "" + timing.ttl());
+        e.put("CLUSTER_LOOP_WAIT", "" + timing.loopWait());
+        e.put("CLUSTER_RETRY_TIMEOUT", "" + timing.retryTimeout());
+        e.put("CLUSTER_WAIT", "" + timing.clusterWaitSeconds());
+        // Without AGENT_CMD*, `start` brings a node back with the agent it last ran (recorded by the script).
+        e.putAll(extra);
+        return Exec.run(cmd, e, timeout);
+    }
+}
