@@ -12,6 +12,7 @@ import io.patronijvm.core.peer.PeerStatus;
 import io.patronijvm.core.pg.LocalPgState;
 import io.patronijvm.core.pg.PgException;
 import io.patronijvm.core.pg.RewindVerdict;
+import io.patronijvm.core.status.IntentResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,6 +20,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Performs a decision's actions through the ports (style guideline 1: the switch is exhaustive
@@ -69,9 +71,35 @@ public final class ActionExecutor {
     }
 
     private void submitLong(Action a, ClusterView view) {
-        boolean ok = ctx.slot().submit(LongActions.kind(a), longActions.job(a, view), () -> { });
+        // R64/R66: the intent leaves the box when its action starts, or the next cycle would repeat it.
+        CompletableFuture<IntentResult> answer = switch (a) {
+            case Action.Restart r -> intents.claim(Action.IntentKind.RESTART);
+            case Action.Reinitialize r -> intents.claim(Action.IntentKind.REINITIALIZE);
+            default -> null;
+        };
+        AsyncSlot.Job job = longActions.job(a, view);
+        boolean restart = a instanceof Action.Restart;
+        AsyncSlot.Job answered = answer == null || !restart ? job : () -> {
+            try {
+                job.run();
+                answer.complete(IntentResult.done("restarted successfully"));
+            } catch (Exception e) {
+                answer.complete(new IntentResult(IntentResult.Kind.FAILED, "restart failed: " + e.getMessage()));
+                throw e;
+            }
+        };
+        boolean ok = ctx.slot().submit(LongActions.kind(a), answered, () -> { });
         if (!ok) {
             log.warn("async slot busy with {}; not starting {}", ctx.slot().current(), a);
+        }
+        if (answer != null && !restart) {
+            // Patroni answers POST /reinitialize once the rebuild has started, not when it ends.
+            answer.complete(ok ? IntentResult.done("reinitialize started")
+                    : new IntentResult(IntentResult.Kind.FAILED, "reinitialize not started: " + ctx.slot().current()
+                            + " in progress"));
+        } else if (answer != null && !ok) {
+            answer.complete(new IntentResult(IntentResult.Kind.FAILED, "restart not started: "
+                    + ctx.slot().current() + " in progress"));
         }
     }
 

@@ -52,6 +52,7 @@ public final class HaLoop implements Runnable {
     private long lastReadAt;
     private Instant dcsLastSeen;
     private String lastMessage = "starting";
+    private java.util.Map<String, Object> appliedToPg;
 
     /** {@code decider} is {@code HaDecider::decide} in production; tests may wrap it. */
     public HaLoop(HaContext ctx, Function<HaInput, Decision> decider) {
@@ -166,6 +167,7 @@ public final class HaLoop implements Runnable {
             applyConfig(view);
             state.lastView(view);
         }
+        applyToPostgres(pg);
         LockState lock = renew(view);
         HaInput in = new HaInput(ctx.name(), ctx.tags(), view, pg, state.config(), ctx.local(),
                 ctx.clock().nanoTime(), ctx.clock().wallNow(), lock, null, AttemptResult.NONE, state.memory(),
@@ -230,6 +232,25 @@ public final class HaLoop implements Runnable {
             } catch (IOException e) {
                 log.warn("could not write patroni.dynamic.json: {}", e.getMessage());
             }
+        }
+    }
+
+    /**
+     * Hands the dynamic configuration to PostgreSQL (its parameters, pg_hba, slots settings) when it
+     * changed since the last hand-over. Only once a data directory exists: writing configuration
+     * files into an empty directory would make initdb or pg_basebackup refuse it.
+     */
+    private void applyToPostgres(LocalPgState pg) {
+        DynamicConfig c = state.config();
+        if (pg.dataDir() != io.patronijvm.core.pg.DataDirState.VALID || c.raw().equals(appliedToPg)
+                || ctx.slot().current() != null) {
+            return;
+        }
+        try {
+            ctx.pg().applyDynamicConfig(c);
+            appliedToPg = c.raw();
+        } catch (io.patronijvm.core.pg.PgException e) {
+            log.warn("could not apply the dynamic configuration to postgres: {}", e.getMessage());
         }
     }
 

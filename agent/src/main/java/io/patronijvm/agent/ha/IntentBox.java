@@ -55,6 +55,25 @@ public final class IntentBox {
         complete(kind, IntentResult.refused(why));
     }
 
+    /**
+     * The loop started the action an intent asked for: removes the intent (so the next cycle does
+     * not act on it again) and hands back its future, or null when none was pending. The caller
+     * completes the future when the action finished.
+     */
+    public synchronized CompletableFuture<IntentResult> claim(Action.IntentKind kind) {
+        CompletableFuture<IntentResult> f;
+        if (kind == Action.IntentKind.RESTART) {
+            f = restart == null ? null : restartAnswer;
+            restart = null;
+            restartAnswer = null;
+        } else {
+            f = reinit == null ? null : reinitAnswer;
+            reinit = null;
+            reinitAnswer = null;
+        }
+        return f;
+    }
+
     public synchronized boolean cancelRestart() {
         boolean had = restart != null;
         complete(Action.IntentKind.RESTART, IntentResult.refused("cancelled"));
