@@ -75,6 +75,11 @@ final class RawHttp {
             OutputStream out = s.getOutputStream();
             out.write(raw);
             out.flush();
+            if (!(s instanceof javax.net.ssl.SSLSocket)) {
+                // Tell the server nothing more is coming, so an incomplete request is answered (or
+                // dropped) at once instead of after the idle timeout.
+                s.shutdownOutput();
+            }
             InputStream in = s.getInputStream();
             return in.readAllBytes();
         }
