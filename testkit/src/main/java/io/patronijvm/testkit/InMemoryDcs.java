@@ -17,6 +17,7 @@ import io.patronijvm.core.time.MonotonicClock;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -92,7 +93,23 @@ public final class InMemoryDcs implements Dcs {
             return assemble("service/" + scope + "/");
         }
 
+        /**
+         * Assembled views by prefix, valid while the global index is {@link #cachedAt}: every
+         * write bumps the index and a view is immutable, so readers at the same index share one
+         * (the simulator reads the cluster many times per simulated second).
+         */
+        private final Map<String, ClusterView> views = new HashMap<>();
+        private long cachedAt = Long.MIN_VALUE;
+
         private ClusterView assemble(String prefix) {
+            if (kv.index() != cachedAt) {
+                views.clear();
+                cachedAt = kv.index();
+            }
+            return views.computeIfAbsent(prefix, this::assembleNow);
+        }
+
+        private ClusterView assembleNow(String prefix) {
             List<KeyValue> keys = new ArrayList<>();
             for (var e : kv.under(prefix)) {
                 Object v = e.getValue().value();
@@ -107,6 +124,8 @@ public final class InMemoryDcs implements Dcs {
     private final String prefix;
     private final String scope;
     private final String member;
+    /** {@code prefix + "leader"}, built once: the simulator watches it every tick. */
+    private final String leaderKey;
     private volatile int ttlSeconds;
     private volatile boolean available = true;
     private String session;
@@ -118,6 +137,7 @@ public final class InMemoryDcs implements Dcs {
         this.prefix = prefix;
         this.scope = scope;
         this.member = member;
+        this.leaderKey = prefix + "leader";
         this.ttlSeconds = ttlSeconds;
     }
 
@@ -290,7 +310,7 @@ public final class InMemoryDcs implements Dcs {
                 return false;
             }
             store.kv.expire();
-            InMemoryKv.Entry leader = store.kv.get(prefix + "leader");
+            InMemoryKv.Entry leader = store.kv.get(leaderKey);
             changed = leader == null ? knownIndex > 0 : leader.modifyIndex() != knownIndex;
         }
         if (!changed && store.watchAdvancesClock && store.clock instanceof FakeClock fake) {

@@ -7,7 +7,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.UUID;
 
 /**
  * The key/value state behind {@link InMemoryDcs.Store}: keys with a modify index and an optional
@@ -28,6 +27,11 @@ final class InMemoryKv {
     private long index = 1;
     /** Consul invalidates a session up to 2 x TTL after its last renewal (measured on 1.8.7: 2 x TTL). */
     private double expiryFactor = 2.0;
+    /** No session can have expired before this time, so {@link #expire} can return at once (the simulator calls it per tick). */
+    private long nextExpiryCheck = Long.MIN_VALUE;
+    private boolean anyExpiryCheck;
+    /** Session ids count up: deterministic for a seeded simulation, and cheaper than SecureRandom UUIDs. */
+    private long sessionCounter;
 
     InMemoryKv(MonotonicClock clock) {
         this.clock = clock;
@@ -35,6 +39,7 @@ final class InMemoryKv {
 
     void expiryFactor(double factor) {
         this.expiryFactor = factor;
+        anyExpiryCheck = false;
     }
 
     long index() {
@@ -101,8 +106,15 @@ final class InMemoryKv {
     }
 
     String createSession(String name, String owner, long ttlNanos) {
-        String id = UUID.randomUUID().toString();
-        sessions.put(id, new Session(id, name, owner, ttlNanos, clock.nanoTime()));
+        sessionCounter++;
+        String id = String.format("00000000-0000-4000-8000-%012x", sessionCounter);
+        long now = clock.nanoTime();
+        sessions.put(id, new Session(id, name, owner, ttlNanos, now));
+        long deadline = deadline(now, ttlNanos);
+        if (!anyExpiryCheck || deadline - nextExpiryCheck < 0) {
+            nextExpiryCheck = deadline;
+            anyExpiryCheck = true;
+        }
         return id;
     }
 
@@ -140,12 +152,35 @@ final class InMemoryKv {
         index++;
     }
 
-    /** Called at the start of every operation: sessions past expiryFactor x TTL are invalidated. */
+    /**
+     * Called at the start of every operation: sessions past expiryFactor x TTL are invalidated.
+     * Renewals only push deadlines later, so the earliest deadline seen at the last scan (or at
+     * a later session creation) is a safe lower bound and the scan is skipped before it.
+     */
     void expire() {
         long now = clock.nanoTime();
-        List<String> dead = sessions.values().stream()
-                .filter(s -> now - s.lastRenewNanos() > (long) (s.ttlNanos() * expiryFactor))
-                .map(Session::id).toList();
+        if (anyExpiryCheck && now - nextExpiryCheck <= 0) {
+            return;
+        }
+        List<String> dead = new ArrayList<>();
+        boolean any = false;
+        long earliest = 0;
+        for (Session s : sessions.values()) {
+            long deadline = deadline(s.lastRenewNanos(), s.ttlNanos());
+            if (now - deadline > 0) {
+                dead.add(s.id());
+            } else if (!any || deadline - earliest < 0) {
+                earliest = deadline;
+                any = true;
+            }
+        }
         dead.forEach(this::destroy);
+        anyExpiryCheck = any;
+        nextExpiryCheck = earliest;
+    }
+
+    /** The last instant a session renewed at {@code renewedAt} is still valid. */
+    private long deadline(long renewedAt, long ttlNanos) {
+        return renewedAt + (long) (ttlNanos * expiryFactor);
     }
 }
