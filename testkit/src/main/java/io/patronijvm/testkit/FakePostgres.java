@@ -50,6 +50,8 @@ public final class FakePostgres implements PostgresControl {
     private long checkpointLsn;
     private String controlState;
     private Upstream upstream = Upstream.NOBODY;
+    private Upstream resolvedFor;
+    private FakePostgres resolved;
     private boolean streaming;
     private String syncStandbyNames = "";
     private Set<String> slots = Set.of();
@@ -128,7 +130,7 @@ public final class FakePostgres implements PostgresControl {
         if (!running || !inRecovery || upstream.isNobody()) {
             return;
         }
-        FakePostgres src = network.lookup(upstream.host(), upstream.port());
+        FakePostgres src = upstreamModel();
         if (src == null || src == this || !src.running || src.chain == null || !src.sysid.equals(sysid)
                 || !chain.canFollow(src.chain, lsn) || lsn > src.lsn && src.chain.current().id() == chain.current().id()) {
             return;
@@ -138,6 +140,15 @@ public final class FakePostgres implements PostgresControl {
         lsn = Math.min(src.lsn, lsn + Math.max(0, maxBytes));
     }
 
+    /** The model our upstream names, resolved once per upstream value (looked up every tick). */
+    private FakePostgres upstreamModel() {
+        if (resolvedFor != upstream) {
+            resolved = network.lookup(upstream.host(), upstream.port());
+            resolvedFor = upstream;
+        }
+        return resolved;
+    }
+
     public boolean streaming() {
         return streaming;
     }
@@ -145,8 +156,8 @@ public final class FakePostgres implements PostgresControl {
     /** Replicas currently streaming from this node. */
     public List<FakePostgres> downstreams() {
         List<FakePostgres> out = new ArrayList<>();
-        for (FakePostgres pg : network.all()) {
-            if (pg != this && pg.streaming && network.lookup(pg.upstream.host(), pg.upstream.port()) == this) {
+        for (FakePostgres pg : network.view()) {
+            if (pg != this && pg.streaming && pg.upstreamModel() == this) {
                 out.add(pg);
             }
         }

@@ -42,7 +42,20 @@ final class SimTimers implements TimerService {
 
     /** Runs every task due by the node's clock now. */
     void runDue() {
+        if (entries.isEmpty()) {
+            return;
+        }
         long now = clock.nanoTime();
+        boolean any = false;
+        for (Entry e : entries) {
+            if (e.cancelled || now - e.due >= 0) {
+                any = true;
+                break;
+            }
+        }
+        if (!any) {
+            return; // the common tick: nothing to run, nothing allocated
+        }
         List<Entry> due = new ArrayList<>();
         entries.removeIf(e -> {
             if (e.cancelled) {

@@ -11,12 +11,13 @@ import io.patronijvm.testkit.FakePostgres;
 import io.patronijvm.testkit.InMemoryDcs;
 import io.patronijvm.testkit.sim.FakePgNetwork;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +34,7 @@ import java.util.function.IntToLongFunction;
 final class SimWorld {
 
     static final long TICK = 100_000_000L;
+    private static final ThreadMXBean CPU = ManagementFactory.getThreadMXBean();
     static final String SCOPE = "sim";
     private static final int TRACE_LINES = 120;
 
@@ -44,8 +46,15 @@ final class SimWorld {
     final InMemoryDcs.Store store = new InMemoryDcs.Store(clock);
     private final FakePgNetwork network = new FakePgNetwork();
     private final Map<String, SimNode> nodes = new LinkedHashMap<>();
+    private List<SimNode> nodeList = List.of();
     private final List<SimFault> faults;
     private final Deque<String> trace = new ArrayDeque<>();
+    /** Hash over every trace line of the run (not only the kept tail): same seed, same hash. */
+    private long traceHash = 1125899906842597L;
+    private long traceLines;
+    private long steps;
+    private long cycles;
+    private long cpuNanos;
     private final SimPeerClient peers = new SimPeerClient(this);
     private final IntToLongFunction leaseRule;
     final SimInvariants invariants;
@@ -53,7 +62,8 @@ final class SimWorld {
     private final InMemoryDcs ctl;
     long lastFaultEnd;
     long lastFailoverRequest = Long.MIN_VALUE;
-    private final Map<SimNode, Long> pendingRestarts = new HashMap<>();
+    /** Insertion-ordered: two machines coming back in one tick start in a seed-determined order. */
+    private final Map<SimNode, Long> pendingRestarts = new LinkedHashMap<>();
 
     SimWorld(long seed, Function<HaInput, Decision> decider, IntToLongFunction leaseRule) {
         this.seed = seed;
@@ -71,6 +81,7 @@ final class SimWorld {
                     decider == null ? HaDecider::decide : decider, profile.bootstrapDcs());
             nodes.put(name, n);
         }
+        this.nodeList = List.copyOf(nodes.values());
         this.invariants = new SimInvariants(this);
         this.metrics = new SimMetrics(this);
         for (SimNode n : nodes.values()) {
@@ -92,8 +103,9 @@ final class SimWorld {
         return nodes.get(name);
     }
 
+    /** The nodes in name order; immutable, shared (asked for every tick). */
     List<SimNode> nodes() {
-        return new ArrayList<>(nodes.values());
+        return nodeList;
     }
 
     double seconds() {
@@ -116,7 +128,25 @@ final class SimWorld {
         if (trace.size() >= TRACE_LINES) {
             trace.removeFirst();
         }
-        trace.addLast(String.format("t=%7.1fs %s", seconds(), line));
+        long tenths = elapsed() / 100_000_000L;
+        String text = "t=" + pad(tenths / 10 + "." + tenths % 10, 7) + "s " + line;
+        trace.addLast(text);
+        traceHash = traceHash * 31 + text.hashCode();
+        traceLines++;
+    }
+
+    private static String pad(String s, int width) {
+        return s.length() >= width ? s : " ".repeat(width - s.length()) + s;
+    }
+
+    /** What one seed produced, for the runner's report (the world itself is dropped). */
+    record Result(long seed, SimProfile profile, String violation, String trace, long traceHash, long traceLines,
+                  long writes, long acked, long ticks, long cycles, long nanos, SimMetrics.Samples samples) {
+    }
+
+    Result result() {
+        return new Result(seed, profile, invariants.violation(), traceText(), traceHash, traceLines,
+                invariants.writes, invariants.ackedWrites, steps, cycles, cpuNanos, metrics.samples);
     }
 
     String traceText() {
@@ -125,6 +155,7 @@ final class SimWorld {
 
     /** Runs the whole seed; returns the first invariant violation, or null. */
     String run(Duration length) {
+        long cpu0 = CPU.getCurrentThreadCpuTime();
         for (SimNode n : nodes.values()) {
             n.startAgent(store, SCOPE, profile.ttl(), peers, random);
         }
@@ -150,16 +181,20 @@ final class SimWorld {
                 step(n, now);
             }
             invariants.check(now);
-            metrics.observe(now);
+            if (metrics.watching()) {
+                metrics.observe(now);
+            }
+            steps++;
         }
         if (invariants.violation() == null) {
             invariants.checkConverged(clock.nanoTime());
         }
+        cpuNanos = CPU.getCurrentThreadCpuTime() - cpu0;
         return invariants.violation();
     }
 
     private List<SimNode> shuffled() {
-        List<SimNode> l = nodes();
+        List<SimNode> l = new ArrayList<>(nodeList);
         for (int i = l.size() - 1; i > 0; i--) {
             int j = random.nextInt(i + 1);
             SimNode t = l.get(i);
@@ -200,6 +235,7 @@ final class SimWorld {
         if (due || n.wake) {
             n.wake = false;
             n.loop.runCycle();
+            cycles++;
             n.nextCycleNodeNanos = n.clock.nanoTime() + n.loop.intervalNanos();
             var snap = n.loop.snapshot();
             if (snap != null && (!snap.lastMessage().equals(n.lastMessage) || snap.role() != n.lastRole)) {

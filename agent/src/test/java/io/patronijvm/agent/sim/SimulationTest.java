@@ -8,8 +8,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The deterministic simulation (issue 5): {@code sim.seeds} seeds (default 2000) of 10 simulated
- * minutes each, real HaLoop and HaDecider on every node, invariants checked every 100 ms tick.
- * Replay one seed: {@code mvn -pl agent test -Dtest=SimulationTest -Dsim.seed=1234}.
+ * minutes each, real HaLoop and HaDecider on every node, invariants 1-5 checked every 100 ms step.
+ * Replay one seed: {@code mvn -pl agent test -Dtest=SimulationTest -Dsim.seed=1234}, or run
+ * {@link SimMain} with the seed.
  */
 class SimulationTest {
 
@@ -23,25 +24,57 @@ class SimulationTest {
         SimRunner r = new SimRunner().runSeeds(first, count, HaDecider::decide, null, false);
         System.out.println(r.summary());
         r.failures.stream().limit(3).forEach(f -> System.out.println(f.report()));
+        r.failures.forEach(f -> System.out.println("VIOLATION seed " + f.seed() + ": " + f.violation()));
         assertThat(r.failures).as("seeds violating an invariant (first shown above)")
                 .extracting(SimRunner.Failure::seed).isEmpty();
     }
 
+    /** Same seed, same world: the whole event trace (every line, not only the printed tail) hashes the same. */
+    @Test
+    void aSeedReplaysToTheSameTrace() {
+        long seed = ONE == null ? 7 : Long.parseLong(ONE);
+        SimRunner.quietLogs();
+        SimWorld.Result a = SimRunner.runOne(seed, HaDecider::decide, null).result();
+        SimWorld.Result b = SimRunner.runOne(seed, HaDecider::decide, null).result();
+        assertThat(a.traceLines()).isGreaterThan(20);
+        assertThat(b.traceHash()).as("trace hash of seed " + seed).isEqualTo(a.traceHash());
+        assertThat(b.trace()).isEqualTo(a.trace());
+        assertThat(b.writes()).isEqualTo(a.writes());
+    }
+
     /**
-     * Mutation check (decision 3): with Patroni's lease rule (the leader believes it holds the lock
+     * Mutation 1 (decision 3): with Patroni's lease rule (the leader believes it holds the lock
      * for ttl after a renewal) instead of ours (session TTL = ttl/2 minus a margin), a primary cut
      * off from the DCS keeps believing it leads after Consul may already have dropped its key, and
-     * the simulation finds two primaries serving writes within the default seed count.
+     * the simulation finds two primaries serving writes (invariant 1) within the default seed count.
      */
     @Test
     void patronisLeaseRuleIsCaughtAsSplitBrain() {
         if (ONE != null) {
             return;
         }
-        SimRunner r = new SimRunner().runSeeds(1, SEEDS, HaDecider::decide, ttl -> ttl * 1_000_000_000L, true);
-        r.failures.stream().limit(1).forEach(f -> System.out.println("MUTATION (lease = ttl) caught: " + f.report()));
+        SimRunner r = new SimRunner().runSeeds(1, SEEDS, HaDecider::decide, SimMutations.PATRONI_LEASE, true);
+        r.failures.stream().limit(1).forEach(f -> System.out.println(
+                "MUTATION lease=ttl caught at seed " + f.seed() + " (invariant 1): " + f.report()));
         assertThat(r.failures).as("a seed where the mutated lease rule violates an invariant").isNotEmpty();
         assertThat(r.failures.get(0).violation()).contains("split brain");
+    }
+
+    /**
+     * Mutation 2 (R23.11): replicas no longer compare their position with the last known leader
+     * optime, so a replica lagging more than maximum_lag_on_failover races and wins when the
+     * healthier replicas are unreachable: invariant 4 within the default seed count.
+     */
+    @Test
+    void skippingTheLagCheckIsCaughtAsALaggingPromotion() {
+        if (ONE != null) {
+            return;
+        }
+        SimRunner r = new SimRunner().runSeeds(1, SEEDS, SimMutations.withoutLagCheck(HaDecider::decide), null, true);
+        r.failures.stream().limit(1).forEach(f -> System.out.println(
+                "MUTATION no-lag-check caught at seed " + f.seed() + " (invariant 4): " + f.report()));
+        assertThat(r.failures).as("a seed where skipping the lag check violates an invariant").isNotEmpty();
+        assertThat(r.failures.get(0).violation()).contains("automatic failover promoted");
     }
 
     @Test

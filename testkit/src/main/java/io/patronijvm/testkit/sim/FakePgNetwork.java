@@ -3,6 +3,8 @@ package io.patronijvm.testkit.sim;
 import io.patronijvm.testkit.FakePostgres;
 
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +31,11 @@ public final class FakePgNetwork {
 
     public List<FakePostgres> all() {
         return new ArrayList<>(byAddress.values());
+    }
+
+    /** Every registered model, read-only and without a copy (the simulator asks every tick). */
+    public Collection<FakePostgres> view() {
+        return Collections.unmodifiableCollection(byAddress.values());
     }
 
     public long newSegmentId() {
