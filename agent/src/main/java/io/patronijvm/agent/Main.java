@@ -1,6 +1,7 @@
 package io.patronijvm.agent;
 
 import io.patronijvm.agent.cli.Cli;
+import io.patronijvm.agent.wiring.AgentDaemon;
 
 /**
  * Entry point: {@code java -jar agent.jar [--validate-config] [patroni.yml]}. The only place
@@ -16,8 +17,8 @@ public final class Main {
         System.exit(code);
     }
 
-    /** The daemon to run. The HA-loop wiring replaces the placeholder here. */
+    /** The daemon to run: the real agent, with signal handling (SIGTERM, SIGINT, SIGHUP). */
     static Daemon daemon() {
-        return new PlaceholderDaemon();
+        return new AgentDaemon(System.getenv(), true);
     }
 }

@@ -7,12 +7,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** Applies {@code log.level} from the config to the root logger (logback.xml reads PATRONI_LOG_LEVEL at start). */
-final class LogLevels {
+public final class LogLevels {
 
     private LogLevels() {
     }
 
-    static void apply(String level) {
+    public static void apply(String level) {
         ILoggerFactory factory = LoggerFactory.getILoggerFactory();
         if (factory instanceof LoggerContext context) {
             context.getLogger(Logger.ROOT_LOGGER_NAME).setLevel(Level.toLevel(level, Level.INFO));

@@ -1,0 +1,214 @@
+package io.patronijvm.agent.wiring;
+
+import io.patronijvm.agent.Daemon;
+import io.patronijvm.agent.config.LoadedConfig;
+import io.patronijvm.agent.ha.HaLoop;
+import io.patronijvm.core.config.DynamicConfig;
+import io.patronijvm.core.config.PatroniConfig;
+import io.patronijvm.core.model.ClusterView;
+import io.patronijvm.core.status.StatusSnapshot;
+import io.patronijvm.core.time.MonotonicClock;
+import io.patronijvm.core.time.Sleeper;
+import io.patronijvm.dcs.consul.ConsulDcs;
+import io.patronijvm.restapi.RestApiServer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The running agent: builds the ports from the configuration, checks it may start, serves the
+ * REST API and runs the HA loop on the thread {@code ha-loop} until shutdown.
+ *
+ * <p>Start order: refuse root; wait for Consul (T6); refuse a name a running node already uses
+ * (issue #1804); REST API; HA loop. Shutdown (SIGTERM, SIGINT, {@link #close()}): the loop's
+ * R63 cycle (leader: fast stop, release after a replica has the shutdown checkpoint; paused:
+ * PostgreSQL and the lock stay), then the REST API, then the DCS session. Exit codes: 0 after a
+ * requested shutdown, 1 when the loop stopped on its own (a fatal decision) or start-up failed.
+ */
+public final class AgentDaemon implements Daemon, AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(AgentDaemon.class);
+    /** How often the waiting thread checks whether the loop ended by itself. */
+    private static final Duration JOIN_SLICE = Duration.ofMillis(200);
+
+    private final Map<String, String> env;
+    private final boolean handleSignals;
+    private final MonotonicClock clock = MonotonicClock.SYSTEM;
+    private final Sleeper sleeper = Sleeper.SYSTEM;
+    private final CountDownLatch stopRequested = new CountDownLatch(1);
+    private final CountDownLatch finished = new CountDownLatch(1);
+    private volatile NodeParts parts;
+    private volatile Duration shutdownBudget = Duration.ofSeconds(120);
+
+    /**
+     * @param env           the process environment (reload re-reads the overrides from it)
+     * @param handleSignals install SIGTERM/SIGINT/SIGHUP handlers and a shutdown hook (the real
+     *                      process); false for an agent run inside a test JVM
+     */
+    public AgentDaemon(Map<String, String> env, boolean handleSignals) {
+        this.env = Map.copyOf(env);
+        this.handleSignals = handleSignals;
+    }
+
+    /** The loop, once built (tests read its state). */
+    public Optional<HaLoop> loop() {
+        NodeParts p = parts;
+        return p == null ? Optional.empty() : Optional.of(p.loop);
+    }
+
+    @Override
+    public int run(LoadedConfig cfg) throws Exception {
+        try {
+            MDC.put("member", cfg.config().name());
+            return runChecked(cfg);
+        } finally {
+            MDC.remove("member");
+            finished.countDown();
+        }
+    }
+
+    private int runChecked(LoadedConfig cfg) throws InterruptedException {
+        PatroniConfig c = cfg.config();
+        if (StartupChecks.runningAsRoot()) {
+            log.error("refusing to run as root: PostgreSQL cannot run as root; start the agent as the user that "
+                    + "owns {} (usually postgres)", c.postgresql().dataDir());
+            return 1;
+        }
+        ConfigReloader reloader = new ConfigReloader(env, cfg);
+        if (handleSignals) {
+            installSignals(reloader);
+        }
+        DynamicConfig dynamic = InitialConfig.of(cfg);
+        ConsulDcs dcs = ConsulDcs.forNode(c, dynamic.ttl(), dynamic.retryTimeout(), clock, sleeper);
+        boolean keepSession = false;
+        try {
+            Optional<ClusterView> view = StartupChecks.awaitDcs(dcs, c.consul().baseUrl(), stopRequested);
+            if (view.isEmpty()) {
+                log.info("shutdown requested before consul answered");
+                return 0;
+            }
+            if (StartupChecks.nameTakenByRunningNode(view.get(), c.name())) {
+                log.error("there is already a node named {} running (members/{} in consul, and its REST API "
+                        + "answers); refusing to start", c.name(), c.name());
+                return 1;
+            }
+            NodeParts p = new NodeParts(cfg, dynamic, dcs, clock, sleeper);
+            parts = p;
+            shutdownBudget = p.shutdownBudget();
+            try {
+                int code = serve(cfg, p, dcs, dynamic, reloader);
+                StatusSnapshot last = p.loop.snapshot();
+                // R63 in pause: the lock stays, so the session it is bound to must not be destroyed.
+                keepSession = last != null && last.paused() && stopRequested.getCount() == 0;
+                return code;
+            } finally {
+                p.close();
+            }
+        } finally {
+            if (keepSession) {
+                log.info("paused: leaving the consul session to expire by itself so the leader key stays");
+            } else {
+                dcs.close();
+            }
+        }
+    }
+
+    private int serve(LoadedConfig cfg, NodeParts p, ConsulDcs dcs, DynamicConfig dynamic, ConfigReloader reloader)
+            throws InterruptedException {
+        PatroniConfig c = cfg.config();
+        LoopNodeControl control = new LoopNodeControl(p.loop, clock, p.initialSnapshot(dynamic), reloader::reload);
+        RestApiServer rest = new RestApiServer(c.restapi(), c.scope(), c.name(), control, dcs, p.peers);
+        try {
+            rest.start();
+        } catch (RuntimeException e) {
+            log.error("cannot start the REST API on {}:{}: {}", c.restapi().listenHost(), c.restapi().listenPort(),
+                    rootMessage(e));
+            rest.close();
+            return 1;
+        }
+        try {
+            return runLoop(p);
+        } finally {
+            rest.close();
+        }
+    }
+
+    /** Runs the loop thread until it ends by itself (fatal: 1) or a shutdown was requested and done (0). */
+    private int runLoop(NodeParts p) throws InterruptedException {
+        Thread t = new Thread(p.loop, "ha-loop");
+        t.setDaemon(true); // a loop stuck past the shutdown budget must not keep the JVM alive
+        t.start();
+        while (t.isAlive() && !stopRequested.await(JOIN_SLICE.toMillis(), TimeUnit.MILLISECONDS)) {
+            // waiting: either the loop stops by itself (a fatal decision) or someone asks us to stop
+        }
+        if (stopRequested.getCount() > 0) {
+            log.error("the HA loop stopped; exiting with status 1");
+            return 1;
+        }
+        log.info("shutting down");
+        p.loop.requestShutdown();
+        t.join(shutdownBudget.toMillis());
+        if (t.isAlive()) {
+            log.error("the HA loop did not finish its shutdown within {} s; exiting anyway", shutdownBudget.toSeconds());
+            t.interrupt();
+            return 1;
+        }
+        return 0;
+    }
+
+    /** SIGTERM's path without a signal: requests the shutdown and waits until {@link #run} returned. */
+    @Override
+    public void close() throws InterruptedException {
+        stopRequested.countDown();
+        if (!finished.await(shutdownBudget.plusSeconds(10).toMillis(), TimeUnit.MILLISECONDS)) {
+            log.error("shutdown did not finish within {} s", shutdownBudget.plusSeconds(10).toSeconds());
+        }
+    }
+
+    private void installSignals(ConfigReloader reloader) {
+        boolean term = SignalHandlers.install("TERM", this::requestStop);
+        SignalHandlers.install("INT", this::requestStop);
+        SignalHandlers.install("HUP", () -> {
+            reloader.reload();
+            NodeParts p = parts;
+            if (p != null) {
+                p.loop.wakeUp();
+            }
+        });
+        // Without our SIGTERM handler the JVM's own starts the shutdown: the hook then does ours, bounded.
+        Thread hook = new Thread(() -> {
+            requestStop();
+            try {
+                finished.await(shutdownBudget.plusSeconds(5).toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "shutdown-hook");
+        Runtime.getRuntime().addShutdownHook(hook);
+        log.debug("signal handlers installed (SIGTERM handled: {})", term);
+    }
+
+    private void requestStop() {
+        if (finished.getCount() == 0) {
+            return; // the hook after a normal exit
+        }
+        if (stopRequested.getCount() == 0) {
+            log.info("shutdown already in progress");
+        }
+        stopRequested.countDown();
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getMessage() == null ? t.toString() : t.getMessage();
+    }
+}

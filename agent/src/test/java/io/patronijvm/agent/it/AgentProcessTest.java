@@ -1,0 +1,109 @@
+package io.patronijvm.agent.it;
+
+import io.patronijvm.pg.OsUser;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The agent as the operator runs it: {@code java -jar agent.jar patroni.yml} in its own process
+ * (the shaded jar when it was built, else the test classpath with the same main class).
+ */
+class AgentProcessTest {
+
+    @TempDir
+    Path tmp;
+
+    private static final String VALID = """
+            scope: wire-proc
+            name: lonely
+            restapi:
+              listen: 127.0.5.21:8008
+            consul:
+              host: 127.0.5.99:8500
+            bootstrap:
+              dcs:
+                ttl: 10
+                loop_wait: 1
+                retry_timeout: 3
+            postgresql:
+              listen: 127.0.5.21:5432
+              data_dir: %s
+              authentication:
+                superuser:
+                  username: postgres
+                replication:
+                  username: replicator
+            """;
+
+    @Test
+    void brokenConfigExitsOneNamingTheFile() throws Exception {
+        Path file = tmp.resolve("broken.yml");
+        Files.writeString(file, "scope: demo\nrestapi: [not, a, map]\n");
+        Process p = agent(file).start();
+        assertThat(p.waitFor(ItNodes.timeout(30).toSeconds(), TimeUnit.SECONDS)).as("agent exits").isTrue();
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.exitValue()).as("exit code; stderr:%n%s", err).isEqualTo(1);
+        assertThat(err).contains(file.toString()).contains("invalid").contains("name");
+    }
+
+    @Test
+    void refusesToRunAsRoot() throws Exception {
+        assumeTrue(OsUser.isRoot(), "only meaningful when the tests run as root");
+        Path file = tmp.resolve("patroni.yml");
+        Files.writeString(file, VALID.formatted(tmp.resolve("data")));
+        ProcessBuilder pb = agent(file).redirectErrorStream(true);
+        Process p = pb.start();
+        assertThat(p.waitFor(ItNodes.timeout(30).toSeconds(), TimeUnit.SECONDS)).as("agent exits").isTrue();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.exitValue()).as("exit code; output:%n%s", out).isEqualTo(1);
+        assertThat(out).contains("refusing to run as root").doesNotContain("Exception");
+        assertThat(tmp.resolve("data")).doesNotExist();
+    }
+
+    /** T6: without Consul the agent waits and says so; SIGTERM then ends it with 0. */
+    @Test
+    void waitsOnConsulAndExitsZeroOnSigterm() throws Exception {
+        assumeFalse(OsUser.isRoot(), "the agent refuses root before it looks for consul");
+        Path file = tmp.resolve("patroni.yml");
+        Files.writeString(file, VALID.formatted(tmp.resolve("data")));
+        Path log = tmp.resolve("agent.log");
+        Process p = agent(file).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        try {
+            await("waiting on consul is logged").atMost(ItNodes.timeout(30))
+                    .untilAsserted(() -> assertThat(Files.readString(log)).contains("waiting on consul"));
+            p.destroy(); // SIGTERM
+            assertThat(p.waitFor(ItNodes.timeout(15).toSeconds(), TimeUnit.SECONDS)).as("exits after SIGTERM").isTrue();
+            assertThat(p.exitValue()).as("exit code; log:%n%s", Files.readString(log)).isZero();
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
+    private static ProcessBuilder agent(Path config) throws IOException {
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        Path jar = Path.of("target", "agent.jar").toAbsolutePath();
+        List<String> cmd = new ArrayList<>(List.of(java.toString()));
+        if (Files.isRegularFile(jar)) {
+            cmd.addAll(List.of("-jar", jar.toString()));
+        } else {
+            cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.patronijvm.agent.Main"));
+        }
+        cmd.add(config.toString());
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().keySet().removeIf(k -> k.startsWith("PATRONI_") && !k.startsWith("PATRONI_JVM_"));
+        return pb;
+    }
+}
