@@ -82,6 +82,7 @@ class RealNodeTest {
             long stopAt = System.nanoTime();
             a.daemon.close(); // the SIGTERM path
             long stopped = System.nanoTime();
+            a.thread.join(ItNodes.timeout(10).toMillis()); // run() has returned; its caller records the code
             assertThat(a.exitCode.get()).as("node1's exit code after a requested shutdown").isZero();
             await("node2 takes over").atMost(ItNodes.timeout(60)).pollInterval(Duration.ofMillis(100))
                     .untilAsserted(() -> {
