@@ -92,11 +92,18 @@ class AgentProcessTest {
         }
     }
 
+    /** The shaded jar, unless a later compile made it stale (then the classes are what we test). */
+    private static boolean isFresh(Path jar) throws IOException {
+        Path main = Path.of("target", "classes", "io", "patronijvm", "agent", "Main.class");
+        return Files.isRegularFile(jar) && (!Files.exists(main)
+                || Files.getLastModifiedTime(jar).compareTo(Files.getLastModifiedTime(main)) >= 0);
+    }
+
     private static ProcessBuilder agent(Path config) throws IOException {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         Path jar = Path.of("target", "agent.jar").toAbsolutePath();
         List<String> cmd = new ArrayList<>(List.of(java.toString()));
-        if (Files.isRegularFile(jar)) {
+        if (isFresh(jar)) {
             cmd.addAll(List.of("-jar", jar.toString()));
         } else {
             cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.patronijvm.agent.Main"));
