@@ -37,7 +37,18 @@ public final class ThreadAsyncSlot implements AsyncSlot {
         }
         AsyncTask task = new AsyncTask(kind, clock.nanoTime());
         current = task;
-        future = executor.submit(() -> runJob(task, job, done));
+        // The job's log lines carry the member and the cycle that started it (style guideline 14).
+        java.util.Map<String, String> mdc = org.slf4j.MDC.getCopyOfContextMap();
+        future = executor.submit(() -> {
+            if (mdc != null) {
+                org.slf4j.MDC.setContextMap(mdc);
+            }
+            try {
+                runJob(task, job, done);
+            } finally {
+                org.slf4j.MDC.clear();
+            }
+        });
         return true;
     }
 
