@@ -127,6 +127,6 @@ class HealthCheckTest {
         patch.put("postgresql", Map.of("parameters", Map.of("a", "9")));
         assertThat(ConfigPatch.apply(config, patch)).isTrue();
         assertThat(config).doesNotContainKey("pause");
-        assertThat(config.get("postgresql").toString()).isEqualTo("{parameters={a=9, b=2}}");
+        assertThat(config.get("postgresql")).isEqualTo(Map.of("parameters", Map.of("a", "9", "b", "2")));
     }
 }
