@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.stream.IntStream;
+import org.awaitility.Awaitility;
 
 /**
  * A real local cluster started and stopped through {@code scripts/cluster} (the user's own
@@ -171,9 +172,15 @@ final class LocalCluster implements AutoCloseable {
         return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
     }
 
-    /** SIGKILL of one process we can see (same user, or root). */
+    /**
+     * SIGKILL of one process we can see (same user, or root), returning once it has left the
+     * process table: a detached process is reaped by PID 1, which here can take a second, and
+     * until then its pid still looks alive (to scripts/cluster and to PostgreSQL's lock files).
+     */
     static void sigkill(long pid) {
         ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+        Awaitility.await("pid " + pid + " reaped after SIGKILL").atMost(Duration.ofSeconds(15))
+                .pollInterval(Duration.ofMillis(50)).until(() -> !alive(pid));
     }
 
     String agentLogText(String node) {
