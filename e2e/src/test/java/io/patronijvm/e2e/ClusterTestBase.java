@@ -13,6 +13,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * One real cluster per test class, started by scripts/cluster before the first test and
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * leaves the cluster healthy (1 primary, the rest streaming) for the next.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ExtendWith(AgentAvailable.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 abstract class ClusterTestBase {
 
