@@ -13,7 +13,8 @@ import java.util.SplittableRandom;
  * <ol>
  *   <li>no split brain: never two nodes whose PostgreSQL accepts writes while both believe they hold
  *       the lease (what HAProxy routes writes by); a writable PostgreSQL behind a frozen or fenced
- *       agent that does not believe it holds the lease is not routable and not counted;</li>
+ *       agent that does not believe it holds the lease is not routable and not counted;
+ *       1b: but a running agent must have stopped it (self-fencing, checked while another node serves writes);</li>
  *   <li>a node promotes only while its session holds the leader key;</li>
  *   <li>synchronous mode: no acknowledged write is lost: every node serving writes has them all;</li>
  *   <li>automatic failover never promotes a replica lagging more than maximum_lag_on_failover
@@ -30,6 +31,7 @@ final class SimInvariants {
     private final Map<Long, Long> acked = new HashMap<>();
     private final Map<SimNode, Long> pendingSyncWrite = new HashMap<>();
     private boolean convergeChecked;
+    private boolean forgiving;
     long writes;
     long ackedWrites;
 
@@ -62,7 +64,9 @@ final class SimInvariants {
             }
             Long lsn = pendingSyncWrite.get(n);
             if (lsn != null && acknowledged(pg, lsn)) {
-                acked.merge(pg.chain().current().id(), lsn, Math::max);
+                if (!forgiving) {
+                    acked.merge(pg.chain().current().id(), lsn, Math::max);
+                }
                 ackedWrites++;
                 pendingSyncWrite.remove(n);
             } else if (lsn != null && !pg.acceptsWrites()) {
@@ -82,11 +86,23 @@ final class SimInvariants {
         return pg.downstreams().stream().anyMatch(d -> pg.isSyncStandby(d.name()) && d.containsWal(seg, lsn));
     }
 
+    /**
+     * An operator forced a failover that may lose them (R31): invariant 3 protects only writes
+     * acknowledged after the next promotion (the old primary acknowledges until it has demoted).
+     */
+    void forgiveAcknowledged() {
+        acked.clear();
+        forgiving = true;
+    }
+
     void check(long now) {
         List<SimNode> serving = w.nodes().stream().filter(SimNode::servesWrites).toList();
         if (serving.size() > 1) {
             fail("split brain: " + serving.stream().map(n -> n.name).toList()
                     + " all accept writes and believe they hold the lease");
+        }
+        if (serving.size() == 1) {
+            checkFenced(serving.get(0), now);
         }
         if (w.profile.syncMode()) {
             for (SimNode n : serving) {
@@ -96,6 +112,22 @@ final class SimInvariants {
         if (!convergeChecked && now - (w.lastFaultEnd + w.profile.convergeBoundNanos()) >= 0) {
             convergeChecked = true;
             checkConverged(now);
+        }
+    }
+
+    /**
+     * Invariant 1b (decision 3, self-fencing): while {@code leader} serves writes, no other node
+     * whose agent process runs has a writable PostgreSQL without a lease. Clients that bypass
+     * HAProxy (or an HAProxy that has not noticed yet) would write there. A frozen or crashed
+     * agent is exempt: nothing but a watchdog (out of scope) can stop its PostgreSQL.
+     */
+    private void checkFenced(SimNode leader, long now) {
+        for (SimNode n : w.nodes()) {
+            if (n != leader && n.agentUp && !n.frozen(now) && n.pg.acceptsWrites() && !n.believesLease()) {
+                fail("not fenced: " + n.name + "'s PostgreSQL accepts writes after its lease ran out, while "
+                        + leader.name + " serves writes");
+                return;
+            }
         }
     }
 
@@ -128,6 +160,7 @@ final class SimInvariants {
         if (w.profile.syncMode()) {
             checkHasAcked(n, "at promotion");
         }
+        forgiving = false;
         w.trace(n.name + ": PROMOTED " + n.pg);
     }
 

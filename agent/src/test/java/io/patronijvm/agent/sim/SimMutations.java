@@ -1,12 +1,16 @@
 package io.patronijvm.agent.sim;
 
+import io.patronijvm.agent.ha.TimerService;
 import io.patronijvm.core.ha.Decision;
+import io.patronijvm.core.ha.HaDecider;
 import io.patronijvm.core.ha.HaInput;
 import io.patronijvm.core.model.ClusterStatus;
 import io.patronijvm.core.model.ClusterView;
 
+import java.time.Duration;
 import java.util.function.Function;
 import java.util.function.IntToLongFunction;
+import java.util.function.UnaryOperator;
 
 /**
  * Deliberately broken rules, as test-scope decorators (no production flag knows about them),
@@ -15,8 +19,46 @@ import java.util.function.IntToLongFunction;
  */
 final class SimMutations {
 
+    /** A timer service that accepts tasks and never runs them. */
+    private static final TimerService NEVER_FIRES = new TimerService() {
+        @Override
+        public Handle schedule(Duration delay, Runnable task) {
+            return () -> { };
+        }
+
+        @Override
+        public void close() {
+            // nothing scheduled, nothing to cancel
+        }
+    };
+
+    /** What a world runs: the decider, the lease rule (null: ours) and a wrapper around each agent's timers. */
+    record Variant(String name, Function<HaInput, Decision> decider, IntToLongFunction leaseRule,
+                   UnaryOperator<TimerService> timers) {
+    }
+
     /** Patroni's rule: the leader believes its lock for a full ttl after a renewal (decision 3 says ttl/2 - margin). */
     static final IntToLongFunction PATRONI_LEASE = ttl -> ttl * 1_000_000_000L;
+
+    /** The real thing. */
+    static final Variant NONE = new Variant("none", HaDecider::decide, null, t -> t);
+    /** Mutation: Patroni's lease rule (lease = ttl). Expected: invariant 1 (split brain). */
+    static final Variant LEASE_TTL = new Variant("lease-ttl", HaDecider::decide, PATRONI_LEASE, t -> t);
+    /** Mutation: R23.11's lag check skipped. Expected: invariant 4, once the leader publishes status.optime. */
+    static final Variant NO_LAG_CHECK = new Variant("no-lag-check", withoutLagCheck(HaDecider::decide), null, t -> t);
+    /** Mutation: the lease timer never fires (no self-fencing, decision 3). Expected: invariant 1b. */
+    static final Variant NO_SELF_FENCE = new Variant("no-self-fence", HaDecider::decide, null, t -> NEVER_FIRES);
+
+    static Variant byName(String name) {
+        for (Variant v : new Variant[] {NONE, LEASE_TTL, NO_LAG_CHECK, NO_SELF_FENCE}) {
+            if (v.name().equals(name)) {
+                return v;
+            }
+        }
+        throw new IllegalArgumentException("--mutation: unknown '" + name
+                + "' (none, lease-ttl, no-lag-check, no-self-fence)");
+    }
+
 
     private SimMutations() {
     }

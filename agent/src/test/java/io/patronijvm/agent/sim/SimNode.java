@@ -3,6 +3,7 @@ package io.patronijvm.agent.sim;
 import io.patronijvm.agent.ha.Callbacks;
 import io.patronijvm.agent.ha.HaContext;
 import io.patronijvm.agent.ha.HaLoop;
+import io.patronijvm.agent.ha.TimerService;
 import io.patronijvm.core.ha.Decision;
 import io.patronijvm.core.ha.HaInput;
 import io.patronijvm.core.ha.LocalSettings;
@@ -40,6 +41,7 @@ final class SimNode {
     long frozenUntilWorld;
     long probesFailUntilWorld;
     long replicationStalledUntilWorld;
+    long loopStalledUntilWorld;
     long nextCycleNodeNanos;
     boolean wake;
     String lastMessage = "";
@@ -60,12 +62,13 @@ final class SimNode {
     void startAgent(InMemoryDcs.Store store, String scope, int ttl, PeerClient peers, SplittableRandom random) {
         dcs = store.client(name, scope, ttl);
         timers = new SimTimers(clock);
+        TimerService agentTimers = world.timerDecorator().apply(timers);
         slot = new SimAsyncSlot(clock, random, world.tracer(name));
         HaContext ctx = new HaContext(name, scope, "postgres://" + host + ":5432/postgres",
                 "http://" + host + ":8008/patroni", Tags.NONE,
                 new LocalSettings(true, true, false, false, false, "off"), null, bootstrapDcs,
                 Duration.ofSeconds(2), Duration.ofSeconds(60), clock, clock, dcs, pg, peers, slot, Callbacks.NONE,
-                timers, world.leaseRule());
+                agentTimers, world.leaseRule());
         loop = new HaLoop(ctx, decider);
         agentUp = true;
         nextCycleNodeNanos = clock.nanoTime();

@@ -11,6 +11,8 @@ import java.util.Map;
 record SimProfile(int nodes, int ttl, int loopWait, int retryTimeout, boolean syncMode, double expiryFactor,
                   long maxLag) {
 
+    static final boolean CHECK_TIMELINE = Boolean.parseBoolean(System.getProperty("sim.checkTimeline", "true"));
+
     static SimProfile forSeed(long seed, java.util.SplittableRandom r) {
         boolean slow = (seed & 1) == 0;
         int nodes = 3 + r.nextInt(3);
@@ -27,6 +29,10 @@ record SimProfile(int nodes, int ttl, int loopWait, int retryTimeout, boolean sy
         m.put("maximum_lag_on_failover", maxLag);
         m.put("synchronous_mode", syncMode);
         m.put("use_pg_rewind", true);
+        // With Patroni's default (false) the simulation finds timeline-id collisions: a node still on
+        // timeline N-1 promotes to N while another history of N exists, and replicas of the other N
+        // can neither stream nor see a reason to rewind (equal timelines, R37). -Dsim.checkTimeline=false shows them.
+        m.put("check_timeline", CHECK_TIMELINE);
         return m;
     }
 
@@ -36,7 +42,7 @@ record SimProfile(int nodes, int ttl, int loopWait, int retryTimeout, boolean sy
     }
 
     String label() {
-        return "ttl=" + ttl + "/loop_wait=" + loopWait + "/retry_timeout=" + retryTimeout + (syncMode ? "/sync" : "")
+        return (CHECK_TIMELINE ? "" : "check_timeline=false/") + "ttl=" + ttl + "/loop_wait=" + loopWait + "/retry_timeout=" + retryTimeout + (syncMode ? "/sync" : "")
                 + " nodes=" + nodes + " expiry=" + expiryFactor + "xTTL";
     }
 }

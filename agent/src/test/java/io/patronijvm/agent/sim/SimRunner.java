@@ -1,8 +1,6 @@
 package io.patronijvm.agent.sim;
 
 import ch.qos.logback.classic.Level;
-import io.patronijvm.core.ha.Decision;
-import io.patronijvm.core.ha.HaInput;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
@@ -15,8 +13,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Function;
-import java.util.function.IntToLongFunction;
 
 /**
  * Runs many seeds and collects violations and measurements. Also the replay entry point.
@@ -57,14 +53,13 @@ final class SimRunner {
     }
 
     /** One seed, start to end, on the calling thread. */
-    static SimWorld runOne(long seed, Function<HaInput, Decision> decider, IntToLongFunction leaseRule) {
-        SimWorld w = new SimWorld(seed, decider, leaseRule);
+    static SimWorld runOne(long seed, SimMutations.Variant variant) {
+        SimWorld w = new SimWorld(seed, variant);
         w.run(LENGTH);
         return w;
     }
 
-    SimRunner runSeeds(long first, long count, Function<HaInput, Decision> decider, IntToLongFunction leaseRule,
-                       boolean stopAtFirst) {
+    SimRunner runSeeds(long first, long count, SimMutations.Variant variant, boolean stopAtFirst) {
         quietLogs();
         long t0 = System.nanoTime();
         SimWorld.Result[] results = new SimWorld.Result[(int) count];
@@ -80,7 +75,7 @@ final class SimRunner {
                         if (stopAtFirst && s > lowestFailure.get()) {
                             continue;
                         }
-                        SimWorld.Result r = runOne(s, decider, leaseRule).result();
+                        SimWorld.Result r = runOne(s, variant).result();
                         results[(int) (s - first)] = r;
                         if (r.violation() != null) {
                             lowestFailure.accumulateAndGet(s, Math::min);

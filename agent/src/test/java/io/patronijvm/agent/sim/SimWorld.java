@@ -1,5 +1,6 @@
 package io.patronijvm.agent.sim;
 
+import io.patronijvm.agent.ha.TimerService;
 import io.patronijvm.core.ha.Decision;
 import io.patronijvm.core.ha.HaDecider;
 import io.patronijvm.core.ha.HaInput;
@@ -25,6 +26,7 @@ import java.util.SplittableRandom;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.IntToLongFunction;
+import java.util.function.UnaryOperator;
 
 /**
  * A deterministic world of 3 to 5 nodes: one FakeClock, one seeded random, one InMemoryDcs store,
@@ -57,6 +59,7 @@ final class SimWorld {
     private long cpuNanos;
     private final SimPeerClient peers = new SimPeerClient(this);
     private final IntToLongFunction leaseRule;
+    private final UnaryOperator<TimerService> timerDecorator;
     final SimInvariants invariants;
     final SimMetrics metrics;
     private final InMemoryDcs ctl;
@@ -66,6 +69,13 @@ final class SimWorld {
     private final Map<SimNode, Long> pendingRestarts = new LinkedHashMap<>();
 
     SimWorld(long seed, Function<HaInput, Decision> decider, IntToLongFunction leaseRule) {
+        this(seed, new SimMutations.Variant("none", decider, leaseRule, t -> t));
+    }
+
+    SimWorld(long seed, SimMutations.Variant variant) {
+        Function<HaInput, Decision> decider = variant.decider();
+        IntToLongFunction leaseRule = variant.leaseRule();
+        this.timerDecorator = variant.timers();
         this.seed = seed;
         this.random = new SplittableRandom(seed);
         this.profile = SimProfile.forSeed(seed, random);
@@ -97,6 +107,11 @@ final class SimWorld {
 
     IntToLongFunction leaseRule() {
         return leaseRule;
+    }
+
+    /** Wraps each agent's timer service (a mutation may drop the lease timer). */
+    UnaryOperator<TimerService> timerDecorator() {
+        return timerDecorator;
     }
 
     SimNode node(String name) {
@@ -219,6 +234,9 @@ final class SimWorld {
         if (n.slot.runDue()) {
             n.wake = true;
         }
+        if (now - n.loopStalledUntilWorld < 0) {
+            return; // the HA thread hangs (a DCS or PostgreSQL call that does not return); timer and slot go on
+        }
         boolean due = n.clock.nanoTime() - n.nextCycleNodeNanos >= 0;
         if (!due && !n.wake && n.slot.current() == null) {
             ClusterView v = n.loop.state().lastView();
@@ -275,6 +293,7 @@ final class SimWorld {
             }
             case PG_CRASH -> n.pg.crash();
             case FREEZE_AGENT -> n.frozenUntilWorld = f.endNanos();
+            case LOOP_STALL -> n.loopStalledUntilWorld = f.endNanos();
             case PARTITION_FROM_DCS -> {
                 if (n.dcs != null) {
                     InMemoryDcs d = n.dcs;
@@ -305,8 +324,21 @@ final class SimWorld {
             trace("request skipped: no leader");
             return;
         }
-        lastFailoverRequest = clock.nanoTime();
         String candidate = target.name.equals(v.leader().name()) ? null : target.name;
+        if (f.kind() == SimFault.Kind.SWITCHOVER && profile.syncMode() && candidate != null
+                && (v.sync() == null || !v.sync().matches(candidate))) {
+            // The REST API answers 412 here (spec 1.6), so no such key is ever written.
+            trace("request SWITCHOVER to " + candidate + " refused: candidate name does not match with sync_standby");
+            return;
+        }
+        if (f.kind() == SimFault.Kind.FAILOVER && profile.syncMode() && v.sync() != null
+                && !v.sync().matches(target.name)) {
+            // R31: a manual failover to a named candidate ignores sync membership; Patroni's API allows
+            // it (only switchover is refused). The operator accepts losing what was acknowledged so far.
+            trace("request FAILOVER to non-synchronous " + target.name + ": acknowledged writes so far may be lost");
+            invariants.forgiveAcknowledged();
+        }
+        lastFailoverRequest = clock.nanoTime();
         Failover req = f.kind() == SimFault.Kind.SWITCHOVER ? new Failover(v.leader().name(), candidate, null, 0)
                 : new Failover(null, target.name, null, 0);
         var out = ctl.writeFailover(req, -1);

@@ -1,6 +1,5 @@
 package io.patronijvm.agent.sim;
 
-import io.patronijvm.core.ha.HaDecider;
 import io.patronijvm.core.ha.LeaseMath;
 import org.junit.jupiter.api.Test;
 
@@ -21,7 +20,7 @@ class SimulationTest {
     void noInvariantIsViolatedAcrossSeeds() {
         long first = ONE == null ? 1 : Long.parseLong(ONE);
         long count = ONE == null ? SEEDS : 1;
-        SimRunner r = new SimRunner().runSeeds(first, count, HaDecider::decide, null, false);
+        SimRunner r = new SimRunner().runSeeds(first, count, SimMutations.NONE, false);
         System.out.println(r.summary());
         r.failures.stream().limit(3).forEach(f -> System.out.println(f.report()));
         r.failures.forEach(f -> System.out.println("VIOLATION seed " + f.seed() + ": " + f.violation()));
@@ -34,8 +33,8 @@ class SimulationTest {
     void aSeedReplaysToTheSameTrace() {
         long seed = ONE == null ? 7 : Long.parseLong(ONE);
         SimRunner.quietLogs();
-        SimWorld.Result a = SimRunner.runOne(seed, HaDecider::decide, null).result();
-        SimWorld.Result b = SimRunner.runOne(seed, HaDecider::decide, null).result();
+        SimWorld.Result a = SimRunner.runOne(seed, SimMutations.NONE).result();
+        SimWorld.Result b = SimRunner.runOne(seed, SimMutations.NONE).result();
         assertThat(a.traceLines()).isGreaterThan(20);
         assertThat(b.traceHash()).as("trace hash of seed " + seed).isEqualTo(a.traceHash());
         assertThat(b.trace()).isEqualTo(a.trace());
@@ -53,7 +52,7 @@ class SimulationTest {
         if (ONE != null) {
             return;
         }
-        SimRunner r = new SimRunner().runSeeds(1, SEEDS, HaDecider::decide, SimMutations.PATRONI_LEASE, true);
+        SimRunner r = new SimRunner().runSeeds(1, SEEDS, SimMutations.LEASE_TTL, true);
         r.failures.stream().limit(1).forEach(f -> System.out.println(
                 "MUTATION lease=ttl caught at seed " + f.seed() + " (invariant 1): " + f.report()));
         assertThat(r.failures).as("a seed where the mutated lease rule violates an invariant").isNotEmpty();
@@ -61,20 +60,20 @@ class SimulationTest {
     }
 
     /**
-     * Mutation 2 (R23.11): replicas no longer compare their position with the last known leader
-     * optime, so a replica lagging more than maximum_lag_on_failover races and wins when the
-     * healthier replicas are unreachable: invariant 4 within the default seed count.
+     * Mutation 2 (decision 3, self-fencing): the lease timer never fires. A leader whose HA thread
+     * hangs (LOOP_STALL) keeps PostgreSQL writable after its lease ran out; once its key expired
+     * and another node promoted, invariant 1b fails within the default seed count.
      */
     @Test
-    void skippingTheLagCheckIsCaughtAsALaggingPromotion() {
+    void skippingSelfFencingIsCaughtAsAnUnfencedPrimary() {
         if (ONE != null) {
             return;
         }
-        SimRunner r = new SimRunner().runSeeds(1, SEEDS, SimMutations.withoutLagCheck(HaDecider::decide), null, true);
+        SimRunner r = new SimRunner().runSeeds(1, SEEDS, SimMutations.NO_SELF_FENCE, true);
         r.failures.stream().limit(1).forEach(f -> System.out.println(
-                "MUTATION no-lag-check caught at seed " + f.seed() + " (invariant 4): " + f.report()));
-        assertThat(r.failures).as("a seed where skipping the lag check violates an invariant").isNotEmpty();
-        assertThat(r.failures.get(0).violation()).contains("automatic failover promoted");
+                "MUTATION no-self-fence caught at seed " + f.seed() + " (invariant 1b): " + f.report()));
+        assertThat(r.failures).as("a seed where skipping self-fencing violates an invariant").isNotEmpty();
+        assertThat(r.failures.get(0).violation()).contains("not fenced");
     }
 
     @Test
