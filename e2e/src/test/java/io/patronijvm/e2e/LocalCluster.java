@@ -202,6 +202,8 @@ final class LocalCluster implements AutoCloseable {
         Map<String, String> e = new HashMap<>();
         e.put("CLUSTER_DIR", dir.toString());
         e.put("CLUSTER_SKIP_SETUP", "1");
+        // The addresses this harness talks to: 127.0.10.x Consul, 127.0.11.x nodes, 127.0.12.1 HAProxy.
+        e.put("CLUSTER_NET", "10");
         e.put("CLUSTER_TTL", "" + timing.ttl());
         e.put("CLUSTER_LOOP_WAIT", "" + timing.loopWait());
         e.put("CLUSTER_RETRY_TIMEOUT", "" + timing.retryTimeout());
