@@ -239,8 +239,15 @@ public final class ActionExecutor {
         return ok(ctx.dcs().writeHistory(h));
     }
 
-    /** R63: fast stop; as leader release the lock once a replica has the shutdown checkpoint. */
+    /**
+     * R63: fast stop; as leader release the lock once a replica has the shutdown checkpoint. Paused
+     * ({@code stopPostgres} false): PostgreSQL keeps running and the lock stays, only the loop ends.
+     */
     private void shutdownStop(Action.ShutdownStop s, ClusterView view) throws InterruptedException {
+        if (!s.stopPostgres()) {
+            stopLoop.run();
+            return;
+        }
         boolean stopped = ctx.pg().stop(io.patronijvm.core.pg.StopMode.FAST, ctx.startTimeout());
         if (stopped && s.asLeader()) {
             SwitchoverRelease.waitAndRelease(ctx, lease, view);
