@@ -131,6 +131,8 @@ public final class InMemoryDcs implements Dcs {
     private String session;
     /** Our last renewal found the session gone; cleared when a new one is created. */
     private boolean sessionLost;
+    /** Service registrations (null: a deregistration) that went through, for tests. */
+    private final List<ServiceRegistration> serviceCalls = new ArrayList<>();
 
     private InMemoryDcs(Store store, String prefix, String scope, String member, int ttlSeconds) {
         this.store = store;
@@ -321,12 +323,26 @@ public final class InMemoryDcs implements Dcs {
 
     @Override
     public DcsOutcome registerService(ServiceRegistration registration) {
-        return op(() -> DcsOutcome.OK);
+        return op(() -> {
+            serviceCalls.add(registration);
+            return DcsOutcome.OK;
+        });
     }
 
     @Override
     public DcsOutcome deregisterService() {
-        return op(() -> DcsOutcome.OK);
+        return op(() -> {
+            serviceCalls.add(null);
+            return DcsOutcome.OK;
+        });
+    }
+
+    /**
+     * Every successful service call of this client, in order (spec 2.6): a registration, or
+     * {@code null} for a deregistration. Unlike Consul, nothing is filtered by role or state here.
+     */
+    public synchronized List<ServiceRegistration> serviceCalls() {
+        return new ArrayList<>(serviceCalls);
     }
 
     /** A changed ttl drops the cached session; the next acquire or touch creates a new one. */

@@ -3,6 +3,7 @@ package io.patronijvm.agent.ha;
 import io.patronijvm.core.config.DynamicConfig;
 import io.patronijvm.core.dcs.DcsOutcome;
 import io.patronijvm.core.dcs.DcsUnavailableException;
+import io.patronijvm.core.dcs.ServiceRegistration;
 import io.patronijvm.core.ha.AttemptResult;
 import io.patronijvm.core.ha.Decision;
 import io.patronijvm.core.ha.HaInput;
@@ -44,6 +45,7 @@ public final class HaLoop implements Runnable {
     private final ActionExecutor executor;
     private final Wakeup wakeup = new Wakeup();
     private final DynamicConfigCache cache;
+    private final ServiceRegistrations services = new ServiceRegistrations();
     private final AtomicReference<StatusSnapshot> snapshot = new AtomicReference<>();
     private volatile boolean stopped;
     private volatile boolean shuttingDown;
@@ -184,6 +186,9 @@ public final class HaLoop implements Runnable {
         if (view != null && !stopped) {
             touchMember(view);
         }
+        if (stopped) {
+            withdrawService();
+        }
         publish(pg, view, d.message());
         return d;
     }
@@ -260,6 +265,20 @@ public final class HaLoop implements Runnable {
                 state.memory().role(), ctx.tags(), state.config().pause() || view.isPaused(), null));
         if (!o.ok()) {
             log.warn("could not update the member key: {} {}", o.kind(), o.detail());
+            return;
+        }
+        // Spec 2.6: the service follows the member key (a no-op unless consul.register_service).
+        services.update(ctx.dcs(), new ServiceRegistration(state.memory().role().wire(), pg.runState().wire(),
+                ctx.connUrl(), ctx.apiUrl()));
+    }
+
+    /**
+     * The loop ended (R63 shutdown or a fatal exit): withdraw the service unless PostgreSQL still
+     * runs (a paused shutdown leaves it serving, and its REST check tells Consul the rest).
+     */
+    private void withdrawService() {
+        if (!ctx.pg().observe().postmasterRunning()) {
+            services.withdraw(ctx.dcs());
         }
     }
 

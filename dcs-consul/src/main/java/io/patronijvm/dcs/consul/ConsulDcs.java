@@ -317,6 +317,9 @@ public final class ConsulDcs implements Dcs {
 
     @Override
     public synchronized DcsOutcome deregisterService() {
+        if (!cfg.registerService()) {
+            return DcsOutcome.OK; // never registered: no request to the agent
+        }
         return write("service", services::deregister);
     }
 
