@@ -12,7 +12,7 @@ import java.io.InterruptedIOException;
 import java.time.Duration;
 
 /**
- * A blocking query on the leader key (spec 2.4 "Watch"): {@code GET leader?index=<idx>&wait=<N>s}
+ * A blocking query on the leader key (spec 2.4 "Watch"): {@code GET leader?index=<idx>&wait=<N>ms}
  * with an HTTP timeout of {@code wait + max(wait/15, 1 s)}. Returns true as soon as Consul's
  * index differs from the known one. Errors are retried with a short pause until {@code wait} is
  * used up; then it answers false (quiet), as Patroni falls back to sleeping.
@@ -20,6 +20,8 @@ import java.time.Duration;
 final class LeaderWatch {
 
     private static final Logger LOG = LoggerFactory.getLogger(LeaderWatch.class);
+    /** Below this a blocking query is not worth its round trip: the rest of the wait is slept. */
+    static final Duration MIN_BLOCK = Duration.ofMillis(50);
 
     private final ConsulTransport http;
     private final HttpUrl leaderUrl;
@@ -42,12 +44,15 @@ final class LeaderWatch {
             sleeper.sleep(end.remaining());
             return false;
         }
-        while (end.remaining().toMillis() >= 1000) {
-            long waitSeconds = end.remaining().toSeconds();
-            Duration httpTimeout = Duration.ofSeconds(waitSeconds).plus(max(Duration.ofSeconds(waitSeconds).dividedBy(15),
-                    Duration.ofSeconds(1)));
+        // Consul parses `wait` as a Go duration, so milliseconds work: the HA loop watches in slices of
+        // at most a second (to see REST requests promptly), and a whole-seconds wait would round every
+        // slice down to nothing and leave the replica sleeping through the key's disappearance.
+        while (end.remaining().toMillis() >= MIN_BLOCK.toMillis()) {
+            long waitMillis = end.remaining().toMillis();
+            Duration blockFor = Duration.ofMillis(waitMillis);
+            Duration httpTimeout = blockFor.plus(max(blockFor.dividedBy(15), Duration.ofSeconds(1)));
             HttpUrl u = leaderUrl.newBuilder().addQueryParameter("index", Long.toString(knownIndex))
-                    .addQueryParameter("wait", waitSeconds + "s").build();
+                    .addQueryParameter("wait", waitMillis + "ms").build();
             try {
                 ConsulResponse r = http.blocking(u, httpTimeout);
                 if (r.index() >= 0 && (r.code() == 200 || r.code() == 404)) {

@@ -124,6 +124,41 @@ class ConsulLockTest {
         }
     }
 
+    /**
+     * Decision 4: the HA loop watches in slices of at most one second (so REST requests are seen
+     * promptly); each slice must be a real blocking query, so a released key wakes the replica
+     * within a fraction of a second instead of at its next loop_wait.
+     */
+    @Test
+    void watchingInOneSecondSlicesWakesSoonAfterTheKeyIsReleased() throws Exception {
+        ConsulDcs holder = ConsulTestSupport.dcs(ConsulTestSupport.config("127.0.3.1"), "slices", "holder", 20, 3);
+        ConsulDcs watcher = ConsulTestSupport.dcs(ConsulTestSupport.config("127.0.3.2"), "slices", "watcher", 20, 3);
+        java.util.concurrent.ScheduledExecutorService releaser = Executors.newSingleThreadScheduledExecutor();
+        try {
+            assertThat(holder.acquireLeader().ok()).isTrue();
+            Leader l = watcher.loadCluster().leader();
+            long[] releasedAt = new long[1];
+            releaser.schedule(() -> {
+                releasedAt[0] = System.nanoTime();
+                return holder.releaseLeader(l);
+            }, 1500, TimeUnit.MILLISECONDS);
+            long giveUp = System.nanoTime() + ConsulTestSupport.scaled(Duration.ofSeconds(10)).toNanos();
+            boolean changed = false;
+            while (!changed && System.nanoTime() < giveUp) {
+                changed = watcher.watchLeader(l.version(), Duration.ofSeconds(1));
+            }
+            long wokeAt = System.nanoTime();
+            assertThat(changed).as("a slice saw the release").isTrue();
+            double latency = (wokeAt - releasedAt[0]) / 1e9;
+            System.out.printf("MEASURED watch in 1 s slices: woke %.3f s after the release%n", latency);
+            assertThat(latency).as("wake latency after the release").isLessThan(0.5 * ConsulTestSupport.timingMultiple());
+        } finally {
+            releaser.shutdownNow();
+            holder.close();
+            watcher.close();
+        }
+    }
+
     @Test
     void renewingEveryHalfTtlKeepsTheKeyForLongerThanTwiceTheTtl() throws Exception {
         ConsulDcs holder = ConsulTestSupport.dcs(ConsulTestSupport.config("127.0.3.1"), "renew", "holder", 4, 3);
