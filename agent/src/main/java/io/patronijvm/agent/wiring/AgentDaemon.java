@@ -5,6 +5,7 @@ import io.patronijvm.agent.config.LoadedConfig;
 import io.patronijvm.agent.ha.HaLoop;
 import io.patronijvm.core.config.DynamicConfig;
 import io.patronijvm.core.config.PatroniConfig;
+import io.patronijvm.core.dcs.DcsUnavailableException;
 import io.patronijvm.core.model.ClusterView;
 import io.patronijvm.core.status.StatusSnapshot;
 import io.patronijvm.core.time.MonotonicClock;
@@ -25,7 +26,7 @@ import java.util.concurrent.TimeUnit;
  * The running agent: builds the ports from the configuration, checks it may start, serves the
  * REST API and runs the HA loop on the thread {@code ha-loop} until shutdown.
  *
- * <p>Start order: refuse root; wait for Consul (T6); refuse a name a running node already uses
+ * <p>Start order: refuse root; wait for Consul (T6, bounded by {@code PATRONI_JVM_DCS_STARTUP_TIMEOUT}); refuse a name a running node already uses
  * (issue #1804); REST API; HA loop. Shutdown (SIGTERM, SIGINT, {@link #close()}): the loop's
  * R63 cycle (leader: fast stop, release after a replica has the shutdown checkpoint; paused:
  * PostgreSQL and the lock stay), then the REST API, then the DCS session. Exit codes: 0 after a
@@ -84,11 +85,26 @@ public final class AgentDaemon implements Daemon, AutoCloseable {
         if (handleSignals) {
             installSignals(reloader);
         }
+        Duration dcsBound;
+        try {
+            dcsBound = StartupChecks.dcsStartupTimeout(env);
+        } catch (IllegalArgumentException e) {
+            log.error("{}", e.getMessage());
+            return 1;
+        }
         DynamicConfig dynamic = InitialConfig.of(cfg);
         ConsulDcs dcs = ConsulDcs.forNode(c, dynamic.ttl(), dynamic.retryTimeout(), clock, sleeper);
         boolean keepSession = false;
         try {
-            Optional<ClusterView> view = StartupChecks.awaitDcs(dcs, c.consul().baseUrl(), stopRequested);
+            Optional<ClusterView> view;
+            try {
+                view = StartupChecks.awaitDcs(dcs, c.consul().baseUrl(), stopRequested, dcsBound, clock);
+            } catch (DcsUnavailableException e) {
+                log.error("cannot reach consul at {} within {} s ({}): {}; check consul.host / consul.url in the "
+                        + "configuration; exiting", c.consul().baseUrl(), dcsBound.toSeconds(),
+                        StartupChecks.DCS_STARTUP_TIMEOUT_ENV, e.getMessage());
+                return 1;
+            }
             if (view.isEmpty()) {
                 log.info("shutdown requested before consul answered");
                 return 0;

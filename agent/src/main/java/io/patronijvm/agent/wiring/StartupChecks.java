@@ -4,6 +4,7 @@ import io.patronijvm.core.dcs.Dcs;
 import io.patronijvm.core.dcs.DcsUnavailableException;
 import io.patronijvm.core.model.ClusterView;
 import io.patronijvm.core.model.Member;
+import io.patronijvm.core.time.MonotonicClock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,19 +38,62 @@ final class StartupChecks {
         return io.patronijvm.pg.OsUser.isRoot();
     }
 
+    /** Environment variable bounding the start-up wait for the DCS, in seconds (0: wait forever). */
+    static final String DCS_STARTUP_TIMEOUT_ENV = "PATRONI_JVM_DCS_STARTUP_TIMEOUT";
+    /** Default of {@link #DCS_STARTUP_TIMEOUT_ENV}: a wrong address fails the start instead of hanging. */
+    static final Duration DEFAULT_DCS_STARTUP_TIMEOUT = Duration.ofSeconds(60);
+
     /**
-     * T6: reads the cluster until the DCS answers, every {@link #DCS_RETRY}, logging each miss.
-     * Empty when {@code stop} was released while waiting (shutdown before we ever started).
+     * The start-up bound from {@link #DCS_STARTUP_TIMEOUT_ENV}: {@link Duration#ZERO} means wait
+     * forever (Patroni's T6 behaviour). A value that is not a non-negative whole number of seconds
+     * is refused with a message naming the variable.
      */
-    static Optional<ClusterView> awaitDcs(Dcs dcs, String where, CountDownLatch stop) throws InterruptedException {
+    static Duration dcsStartupTimeout(java.util.Map<String, String> env) {
+        String raw = env.get(DCS_STARTUP_TIMEOUT_ENV);
+        if (raw == null || raw.isBlank()) {
+            return DEFAULT_DCS_STARTUP_TIMEOUT;
+        }
+        try {
+            long s = Long.parseLong(raw.strip());
+            if (s >= 0) {
+                return Duration.ofSeconds(s);
+            }
+        } catch (NumberFormatException e) {
+            // reported below with the variable's name
+        }
+        throw new IllegalArgumentException(DCS_STARTUP_TIMEOUT_ENV + " must be a whole number of seconds >= 0 "
+                + "(0 waits forever), got '" + raw + "'");
+    }
+
+    /**
+     * T6: reads the cluster until the DCS answers, every {@link #DCS_RETRY}, logging each miss with
+     * the address and the error. Patroni waits forever; we give up after {@code bound} (unless it is
+     * zero) so that a wrong address fails the start with a clear error instead of hanging.
+     * Empty when {@code stop} was released while waiting (shutdown before we ever started).
+     *
+     * @throws DcsUnavailableException the DCS did not answer within {@code bound}; the message is
+     *                                 the last error seen
+     */
+    static Optional<ClusterView> awaitDcs(Dcs dcs, String where, CountDownLatch stop, Duration bound,
+            MonotonicClock clock) throws InterruptedException, DcsUnavailableException {
+        long giveUpAt = clock.nanoTime() + bound.toNanos();
         while (true) {
+            String error;
             try {
                 return Optional.of(dcs.loadCluster());
             } catch (DcsUnavailableException e) {
-                log.warn("waiting on consul at {}: {} (retrying every {} s)", where, e.getMessage(),
-                        DCS_RETRY.toSeconds());
+                error = e.getMessage();
             }
-            if (stop.await(DCS_RETRY.toMillis(), TimeUnit.MILLISECONDS)) {
+            long left = giveUpAt - clock.nanoTime();
+            if (!bound.isZero() && left <= 0) {
+                throw new DcsUnavailableException(error);
+            }
+            long waitMillis = bound.isZero() ? DCS_RETRY.toMillis()
+                    : Math.max(1, Math.min(DCS_RETRY.toMillis(), left / 1_000_000));
+            log.warn("waiting on consul at {}: {} (retrying every {} s{})", where, error, DCS_RETRY.toSeconds(),
+                    bound.isZero() ? "" : ", giving up " + Math.max(1, (left + 999_999_999L) / 1_000_000_000L)
+                            + " s from now");
+            if (stop.await(waitMillis, TimeUnit.MILLISECONDS)) {
                 return Optional.empty();
             }
         }

@@ -92,6 +92,46 @@ class AgentProcessTest {
         }
     }
 
+    /** T6 bounded: a Consul that never answers ends the start with 1 and one ERROR naming the address. */
+    @Test
+    void unreachableConsulExitsOneNamingTheAddressAfterTheStartupBound() throws Exception {
+        assumeFalse(OsUser.isRoot(), "the agent refuses root before it looks for consul");
+        Path file = tmp.resolve("patroni.yml");
+        Files.writeString(file, VALID.formatted(tmp.resolve("data")));
+        ProcessBuilder pb = agent(file).redirectErrorStream(true);
+        pb.environment().put("PATRONI_JVM_DCS_STARTUP_TIMEOUT", "2");
+        Process p = pb.start();
+        try {
+            assertThat(p.waitFor(ItNodes.timeout(30).toSeconds(), TimeUnit.SECONDS)).as("agent gives up").isTrue();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(p.exitValue()).as("exit code; output:%n%s", out).isEqualTo(1);
+            assertThat(out).contains("waiting on consul at http://127.0.5.99:8500")
+                    .contains("cannot reach consul at http://127.0.5.99:8500").doesNotContain("Exception");
+            assertThat(tmp.resolve("data")).doesNotExist();
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
+    /** A start-up bound that is not a number is refused naming the variable. */
+    @Test
+    void badStartupBoundIsRefusedNamingTheVariable() throws Exception {
+        assumeFalse(OsUser.isRoot(), "the agent refuses root before it reads the bound");
+        Path file = tmp.resolve("patroni.yml");
+        Files.writeString(file, VALID.formatted(tmp.resolve("data")));
+        ProcessBuilder pb = agent(file).redirectErrorStream(true);
+        pb.environment().put("PATRONI_JVM_DCS_STARTUP_TIMEOUT", "soon");
+        Process p = pb.start();
+        try {
+            assertThat(p.waitFor(ItNodes.timeout(30).toSeconds(), TimeUnit.SECONDS)).as("agent exits").isTrue();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(p.exitValue()).as("exit code; output:%n%s", out).isEqualTo(1);
+            assertThat(out).contains("PATRONI_JVM_DCS_STARTUP_TIMEOUT").contains("'soon'");
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
     /** The shaded jar, unless a later compile made it stale (then the classes are what we test). */
     private static boolean isFresh(Path jar) throws IOException {
         Path main = Path.of("target", "classes", "io", "patronijvm", "agent", "Main.class");
