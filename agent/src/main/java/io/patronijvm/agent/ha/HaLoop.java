@@ -248,7 +248,7 @@ public final class HaLoop implements Runnable {
     private void applyToPostgres(LocalPgState pg) {
         DynamicConfig c = state.config();
         if (pg.dataDir() != io.patronijvm.core.pg.DataDirState.VALID || c.raw().equals(appliedToPg)
-                || ctx.slot().current() != null) {
+                || ctx.slot().current() != null || !belongsToCluster(pg)) {
             return;
         }
         try {
@@ -257,6 +257,16 @@ public final class HaLoop implements Runnable {
         } catch (io.patronijvm.core.pg.PgException e) {
             log.warn("could not apply the dynamic configuration to postgres: {}", e.getMessage());
         }
+    }
+
+    /**
+     * Whether the data directory is known to be this cluster's: no DCS view yet means we cannot
+     * tell, and an {@code initialize} sysid other than ours means R10 is about to exit on it. Either
+     * way its files stay as they are (scenario 10: a data directory of another cluster is left intact).
+     */
+    private boolean belongsToCluster(LocalPgState pg) {
+        ClusterView v = state.lastView();
+        return v != null && !(v.initializeIsSysid() && !v.initialize().equals(pg.sysid()));
     }
 
     private void touchMember(ClusterView view) {
