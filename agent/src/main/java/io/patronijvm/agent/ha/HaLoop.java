@@ -47,6 +47,7 @@ public final class HaLoop implements Runnable {
     private final DynamicConfigCache cache;
     private final ServiceRegistrations services = new ServiceRegistrations();
     private final AtomicReference<StatusSnapshot> snapshot = new AtomicReference<>();
+    private final LeaderStatus leaderStatus = new LeaderStatus();
     private volatile boolean stopped;
     private volatile boolean shuttingDown;
     private long cycle;
@@ -171,6 +172,9 @@ public final class HaLoop implements Runnable {
         }
         applyToPostgres(pg);
         LockState lock = renew(view);
+        if (lock == LockState.RENEWED) {
+            leaderStatus.afterRenewal(ctx.dcs(), view, pg); // R19: update_lock(update_status=True)
+        }
         HaInput in = new HaInput(ctx.name(), ctx.tags(), view, pg, state.config(), ctx.local(),
                 ctx.clock().nanoTime(), ctx.clock().wallNow(), lock, null, AttemptResult.NONE, state.memory(),
                 ctx.slot().current(), intents.restart(), intents.reinit(), shuttingDown);

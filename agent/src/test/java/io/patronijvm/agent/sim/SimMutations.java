@@ -44,7 +44,7 @@ final class SimMutations {
     static final Variant NONE = new Variant("none", HaDecider::decide, null, t -> t);
     /** Mutation: Patroni's lease rule (lease = ttl). Expected: invariant 1 (split brain). */
     static final Variant LEASE_TTL = new Variant("lease-ttl", HaDecider::decide, PATRONI_LEASE, t -> t);
-    /** Mutation: R23.11's lag check skipped. Expected: invariant 4, once the leader publishes status.optime. */
+    /** Mutation: R23.11's lag check skipped. Expected: invariant 4 (the leader publishes status.optime, R19). */
     static final Variant NO_LAG_CHECK = new Variant("no-lag-check", withoutLagCheck(HaDecider::decide), null, t -> t);
     /** Mutation: the lease timer never fires (no self-fencing, decision 3). Expected: invariant 1b. */
     static final Variant NO_SELF_FENCE = new Variant("no-self-fence", HaDecider::decide, null, t -> NEVER_FIRES);

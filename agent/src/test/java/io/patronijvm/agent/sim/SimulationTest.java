@@ -76,6 +76,24 @@ class SimulationTest {
         assertThat(r.failures.get(0).violation()).contains("not fenced");
     }
 
+    /**
+     * Mutation 3 (R23.11): replicas ignore {@code status.optime}. Since the leader publishes its
+     * WAL position after each renewal (R19), a replica that fell behind (replication stall, crash,
+     * a frozen leader) races and wins while more than maximum_lag_on_failover behind, and
+     * invariant 4 fails within the default seed count (first at seed 416 of 2,000).
+     */
+    @Test
+    void skippingTheLagCheckIsCaughtAsALaggingPromotion() {
+        if (ONE != null) {
+            return;
+        }
+        SimRunner r = new SimRunner().runSeeds(1, SEEDS, SimMutations.NO_LAG_CHECK, true);
+        r.failures.stream().limit(1).forEach(f -> System.out.println(
+                "MUTATION no-lag-check caught at seed " + f.seed() + " (invariant 4): " + f.report()));
+        assertThat(r.failures).as("a seed where skipping the lag check violates an invariant").isNotEmpty();
+        assertThat(r.failures.get(0).violation()).contains("lagging");
+    }
+
     @Test
     void ourLeaseIsShorterThanTheEarliestKeyExpiry() {
         for (int ttl : new int[] {10, 30}) {
