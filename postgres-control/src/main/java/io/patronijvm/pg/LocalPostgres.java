@@ -78,6 +78,24 @@ public final class LocalPostgres implements PostgresControl {
         reload();
     }
 
+    /**
+     * R65: a reloaded local section takes effect now, written into postgresql.conf and the hba
+     * and ident files, then {@code pg_ctl reload}; parameters that need a restart show up as
+     * pending_restart. The files and binaries the instance runs with cannot move under it: a
+     * changed data_dir, config_dir or bin_dir is refused here and waits for an agent restart.
+     */
+    @Override
+    public void applyLocalConfig(PostgresqlConfig local) throws PgException {
+        if (!PgPaths.of(local).equals(ctx.paths) || !java.util.Objects.equals(local.binDir(), ctx.pg.binDir())) {
+            throw new PgException("postgresql data_dir, config_dir or bin_dir changed: applied when the agent "
+                    + "restarts; nothing else of the reload was applied");
+        }
+        ctx.pg = local;
+        conf.files().local(local);
+        reload();
+        log.info("applied the reloaded postgresql section to {}", ctx.paths.dataDir());
+    }
+
     @Override
     public void bootstrap(Duration timeout) throws PgException, InterruptedException {
         Deadline deadline = Deadline.after(ctx.clock, timeout);

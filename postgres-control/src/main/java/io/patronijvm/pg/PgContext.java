@@ -31,7 +31,8 @@ final class PgContext {
     /** initdb, pg_basebackup, pg_rewind, crash recovery: bounded, and cancellable by interrupt (style 10). */
     static final Duration LONG_TOOL_TIMEOUT = Duration.ofHours(12);
 
-    final PostgresqlConfig pg;
+    /** The local postgresql section; replaced by a reload (R65), paths stay as started. */
+    volatile PostgresqlConfig pg;
     final BootstrapConfig bootstrap;
     final String scope;
     final String name;

@@ -46,6 +46,7 @@ public final class HaLoop implements Runnable {
     private final Wakeup wakeup = new Wakeup();
     private final DynamicConfigCache cache;
     private final ServiceRegistrations services = new ServiceRegistrations();
+    private final AtomicReference<io.patronijvm.core.config.PostgresqlConfig> pendingLocal = new AtomicReference<>();
     private final AtomicReference<StatusSnapshot> snapshot = new AtomicReference<>();
     private final LeaderStatus leaderStatus = new LeaderStatus();
     private volatile boolean stopped;
@@ -88,6 +89,15 @@ public final class HaLoop implements Runnable {
 
     public void wakeUp() {
         wakeup.signal();
+    }
+
+    /**
+     * R65: a reloaded local {@code postgresql} section (SIGHUP, {@code POST /reload}); the loop
+     * hands it to PostgreSQL at the start of its next cycle, never from the caller's thread.
+     */
+    public void offerLocalPostgresql(io.patronijvm.core.config.PostgresqlConfig local) {
+        pendingLocal.set(local);
+        wakeUp();
     }
 
     /** SIGTERM (R63): the next cycle decides the shutdown; {@link #run()} returns after it. */
@@ -171,6 +181,7 @@ public final class HaLoop implements Runnable {
             state.lastView(view);
         }
         applyToPostgres(pg);
+        applyLocalReload();
         LockState lock = renew(view);
         if (lock == LockState.RENEWED) {
             leaderStatus.afterRenewal(ctx.dcs(), view, pg); // R19: update_lock(update_status=True)
@@ -260,6 +271,22 @@ public final class HaLoop implements Runnable {
             appliedToPg = c.raw();
         } catch (io.patronijvm.core.pg.PgException e) {
             log.warn("could not apply the dynamic configuration to postgres: {}", e.getMessage());
+        }
+    }
+
+    /** R65: a reloaded local section, once no long action owns PostgreSQL's files. */
+    private void applyLocalReload() {
+        if (ctx.slot().current() != null) {
+            return; // kept for the next cycle
+        }
+        io.patronijvm.core.config.PostgresqlConfig local = pendingLocal.getAndSet(null);
+        if (local == null) {
+            return;
+        }
+        try {
+            ctx.pg().applyLocalConfig(local);
+        } catch (io.patronijvm.core.pg.PgException e) {
+            log.warn("reloaded postgresql configuration not applied: {}", e.getMessage());
         }
     }
 

@@ -116,6 +116,7 @@ public final class AgentDaemon implements Daemon, AutoCloseable {
             }
             NodeParts p = new NodeParts(cfg, dynamic, dcs, clock, sleeper);
             parts = p;
+            reloader.onReload(next -> p.loop.offerLocalPostgresql(next.config().postgresql()));
             shutdownBudget = p.shutdownBudget();
             try {
                 int code = serve(cfg, p, dcs, dynamic, reloader);

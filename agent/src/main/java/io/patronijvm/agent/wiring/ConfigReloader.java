@@ -7,6 +7,7 @@ import io.patronijvm.agent.config.LoadedConfig;
 import io.patronijvm.core.config.ConfigProblem;
 import io.patronijvm.core.config.PatroniConfig;
 import io.patronijvm.core.status.IntentResult;
+import io.patronijvm.pg.PgPaths;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,8 +21,9 @@ import java.util.stream.Collectors;
 /**
  * SIGHUP and {@code POST /reload}: re-reads the YAML and the environment into a new, validated
  * configuration record (style guideline 5: never mutated in place). A broken file changes
- * nothing and is reported with its paths. The log level applies at once; sections the running
- * ports were built from are named in a warning, because they take effect on the next start.
+ * nothing and is reported with its paths. The log level and the postgresql section (R65, through
+ * the loop) apply at once; the other sections the running ports were built from are named in a
+ * warning, because they take effect on the next start.
  */
 final class ConfigReloader {
 
@@ -29,6 +31,8 @@ final class ConfigReloader {
 
     private final Map<String, String> env;
     private final AtomicReference<LoadedConfig> current;
+    /** Who applies the parts that take effect at once (the loop, once built). */
+    private volatile java.util.function.Consumer<LoadedConfig> live = c -> { };
 
     ConfigReloader(Map<String, String> env, LoadedConfig initial) {
         this.env = Map.copyOf(env);
@@ -37,6 +41,11 @@ final class ConfigReloader {
 
     LoadedConfig current() {
         return current.get();
+    }
+
+    /** Sets who applies a successful reload's live parts (R65: the local postgresql section). */
+    void onReload(java.util.function.Consumer<LoadedConfig> applier) {
+        this.live = applier;
     }
 
     synchronized IntentResult reload() {
@@ -50,6 +59,7 @@ final class ConfigReloader {
         LoadedConfig next = r.loaded();
         current.set(next);
         LogLevels.apply(next.config().logLevel());
+        live.accept(next);
         List<String> later = changedSections(old.config(), next.config());
         if (later.isEmpty()) {
             log.info("reloaded {}", next.source());
@@ -67,7 +77,10 @@ final class ConfigReloader {
                 List.of(b.name(), b.scope(), b.namespace()));
         check(out, "restapi", a.restapi(), b.restapi());
         check(out, "consul", a.consul(), b.consul());
-        check(out, "postgresql", a.postgresql(), b.postgresql());
+        // R65: the rest of the postgresql section is applied at once by the loop.
+        check(out, "postgresql data_dir/config_dir/bin_dir", List.of(PgPaths.of(a.postgresql()),
+                String.valueOf(a.postgresql().binDir())), List.of(PgPaths.of(b.postgresql()),
+                String.valueOf(b.postgresql().binDir())));
         check(out, "tags", a.tags(), b.tags());
         return out;
     }

@@ -26,6 +26,15 @@ public interface PostgresControl extends AutoCloseable {
     void applyDynamicConfig(DynamicConfig config) throws PgException;
 
     /**
+     * R65: applies a reloaded local {@code postgresql} section (parameters, pg_hba, pg_ident,
+     * recovery settings, credentials): rewrite config files, reload if running. Settings that
+     * name files or binaries (data_dir, config_dir, bin_dir) keep their running values; the
+     * default keeps everything (an implementation without live reload).
+     */
+    default void applyLocalConfig(io.patronijvm.core.config.PostgresqlConfig local) throws PgException {
+    }
+
+    /**
      * Creates a new cluster: initdb with the bootstrap options, writes config files, appends
      * {@code bootstrap.pg_hba}, starts as primary and waits until it accepts connections.
      */

@@ -31,12 +31,17 @@ public final class ConfigFiles {
     public record Recovery(String primaryConninfo, String slotName, Map<String, Object> extra) {
     }
 
-    private final PostgresqlConfig pg;
+    private volatile PostgresqlConfig pg;
     private final PgPaths paths;
 
     public ConfigFiles(PostgresqlConfig pg, PgPaths paths) {
         this.pg = pg;
         this.paths = paths;
+    }
+
+    /** A reloaded local section (R65); the paths stay those this instance was built with. */
+    public void local(PostgresqlConfig next) {
+        this.pg = next;
     }
 
     /**
