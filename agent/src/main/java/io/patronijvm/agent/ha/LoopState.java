@@ -58,8 +58,15 @@ public final class LoopState {
         return lastView;
     }
 
+    /**
+     * The view read in this cycle. A view with a leader also becomes the race's memory of who is
+     * in the cluster (Patroni's {@code old_cluster}, R23.11), which outlives expired member keys.
+     */
     public synchronized void lastView(ClusterView v) {
         lastView = v;
+        if (v != null && v.isLocked()) {
+            memory = memory.withLastLockedMembers(v.members());
+        }
     }
 
     public synchronized DynamicConfig config() {

@@ -8,6 +8,7 @@ import io.patronijvm.core.model.ClusterStatus;
 import io.patronijvm.core.model.ClusterView;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.function.Function;
 import java.util.function.IntToLongFunction;
 import java.util.function.UnaryOperator;
@@ -49,14 +50,19 @@ final class SimMutations {
     /** Mutation: the lease timer never fires (no self-fencing, decision 3). Expected: invariant 1b. */
     static final Variant NO_SELF_FENCE = new Variant("no-self-fence", HaDecider::decide, null, t -> NEVER_FIRES);
 
+    /** Mutation: R23.11 asks only the current view's members (the old_cluster is forgotten). */
+    static final Variant CURRENT_MEMBERS_ONLY = new Variant("current-members-only",
+            in -> HaDecider.decide(in.after(in.lastAttempt(), null, in.memory().withLastLockedMembers(List.of()))),
+            null, t -> t);
+
     static Variant byName(String name) {
-        for (Variant v : new Variant[] {NONE, LEASE_TTL, NO_LAG_CHECK, NO_SELF_FENCE}) {
+        for (Variant v : new Variant[] {NONE, LEASE_TTL, NO_LAG_CHECK, NO_SELF_FENCE, CURRENT_MEMBERS_ONLY}) {
             if (v.name().equals(name)) {
                 return v;
             }
         }
         throw new IllegalArgumentException("--mutation: unknown '" + name
-                + "' (none, lease-ttl, no-lag-check, no-self-fence)");
+                + "' (none, lease-ttl, no-lag-check, no-self-fence, current-members-only)");
     }
 
 

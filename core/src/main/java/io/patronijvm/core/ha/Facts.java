@@ -12,8 +12,10 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 
 /** Small derived facts about one {@link HaInput}, shared by the rule classes. Pure. */
 final class Facts {
@@ -124,6 +126,30 @@ final class Facts {
     /** The role we publish, to speak about ourselves in messages and callbacks. */
     static Role callbackRole(HaInput in) {
         return in.pg().isPrimary() ? Role.PRIMARY : Role.REPLICA;
+    }
+
+    /**
+     * R23.11: everyone the leader race must ask, Patroni's {@code old_cluster.members} + failsafe
+     * members + current members. The current view alone is not enough: after an outage long enough
+     * to expire every session, the member keys of nodes that are still alive (and maybe far ahead)
+     * are gone, and a node that asked only the current view would find nobody to compare with.
+     * One entry per name, the freshest data winning (current over failsafe over remembered); in
+     * name order so probes and decisions are deterministic. Filtering is left to {@link #raceCandidates}.
+     */
+    static List<Member> knownMembers(HaInput in) {
+        Map<String, Member> byName = new TreeMap<>();
+        for (Member m : in.memory().lastLockedMembers()) {
+            byName.put(m.name(), m);
+        }
+        Map<String, String> failsafe = in.view().failsafe();
+        if (in.config().failsafeMode() && failsafe != null) {
+            failsafe.forEach((name, api) -> byName.put(name, new Member(name, null, 0, null, api, null, null, null,
+                    null, null, null, null, false, false, null, null)));
+        }
+        for (Member m : in.view().members()) {
+            byName.put(m.name(), m);
+        }
+        return List.copyOf(byName.values());
     }
 
     /** Members of {@code view} a leader race or failover may consider: not us, with an api_url, without nofailover. */

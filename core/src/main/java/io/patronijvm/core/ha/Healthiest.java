@@ -60,7 +60,7 @@ final class Healthiest {
                 && !v.failsafe().containsKey(in.self())) {
             return Verdict.no("failsafe mode is on and I am not in /failsafe");                     // R23.9
         }
-        List<Member> members = v.members();
+        List<Member> members = Facts.knownMembers(in);                                              // R23.11
         if (Facts.syncModeActive(in)) {                                                              // R23.10
             if (!v.sync().matches(in.self())) {
                 return Verdict.no("synchronous mode is on and I am not a synchronous standby");

@@ -1,6 +1,9 @@
 package io.patronijvm.core.ha;
 
+import io.patronijvm.core.model.Member;
 import io.patronijvm.core.model.Role;
+
+import java.util.List;
 
 /**
  * The small state the loop carries between cycles; the decider reads it and never changes it.
@@ -16,6 +19,10 @@ import io.patronijvm.core.model.Role;
  * @param bootstrapping           we won the initialize race and the bootstrap has not finished (R8)
  * @param startingSinceNanos      monotonic time PostgreSQL started starting as primary or crash recovery
  *                                began, or {@link #NEVER}; primary_start_timeout counts from here (R7, R33, R35)
+ * @param lastLockedMembers       the members of the last view that had a leader (Patroni's {@code old_cluster});
+ *                                R23.11 probes them too, because after an outage that expired every session
+ *                                the member keys of nodes that are still alive are gone. Set by the loop
+ *                                from each view it reads.
  */
 public record Memory(
         long prePromoteFailedAtNanos,
@@ -24,50 +31,59 @@ public record Memory(
         boolean pgSeenRunning,
         int crashRestartAttempts,
         boolean bootstrapping,
-        long startingSinceNanos) {
+        long startingSinceNanos,
+        List<Member> lastLockedMembers) {
 
     /** "Never happened" for the nanosecond timestamps. */
     public static final long NEVER = Long.MIN_VALUE;
 
     /** What a freshly started agent knows. */
     public static final Memory INITIAL =
-            new Memory(NEVER, RewindState.INITIAL, Role.UNINITIALIZED, false, 0, false, NEVER);
+            new Memory(NEVER, RewindState.INITIAL, Role.UNINITIALIZED, false, 0, false, NEVER, List.of());
 
     public Memory {
         rewind = rewind == null ? RewindState.INITIAL : rewind;
         role = role == null ? Role.UNINITIALIZED : role;
+        lastLockedMembers = lastLockedMembers == null ? List.of() : List.copyOf(lastLockedMembers);
     }
 
     public Memory withRewind(RewindState r) {
         return new Memory(prePromoteFailedAtNanos, r, role, pgSeenRunning, crashRestartAttempts, bootstrapping,
-                startingSinceNanos);
+                startingSinceNanos, lastLockedMembers);
     }
 
     public Memory withRole(Role r) {
         return new Memory(prePromoteFailedAtNanos, rewind, r, pgSeenRunning, crashRestartAttempts, bootstrapping,
-                startingSinceNanos);
+                startingSinceNanos, lastLockedMembers);
     }
 
     public Memory withPrePromoteFailedAt(long nanos) {
-        return new Memory(nanos, rewind, role, pgSeenRunning, crashRestartAttempts, bootstrapping, startingSinceNanos);
+        return new Memory(nanos, rewind, role, pgSeenRunning, crashRestartAttempts, bootstrapping, startingSinceNanos,
+                lastLockedMembers);
     }
 
     public Memory withPgSeenRunning(boolean seen) {
         return new Memory(prePromoteFailedAtNanos, rewind, role, seen, crashRestartAttempts, bootstrapping,
-                startingSinceNanos);
+                startingSinceNanos, lastLockedMembers);
     }
 
     public Memory withCrashRestartAttempts(int n) {
-        return new Memory(prePromoteFailedAtNanos, rewind, role, pgSeenRunning, n, bootstrapping, startingSinceNanos);
+        return new Memory(prePromoteFailedAtNanos, rewind, role, pgSeenRunning, n, bootstrapping, startingSinceNanos,
+                lastLockedMembers);
     }
 
     public Memory withBootstrapping(boolean b) {
         return new Memory(prePromoteFailedAtNanos, rewind, role, pgSeenRunning, crashRestartAttempts, b,
-                startingSinceNanos);
+                startingSinceNanos, lastLockedMembers);
     }
 
     public Memory withStartingSince(long nanos) {
         return new Memory(prePromoteFailedAtNanos, rewind, role, pgSeenRunning, crashRestartAttempts, bootstrapping,
-                nanos);
+                nanos, lastLockedMembers);
+    }
+
+    public Memory withLastLockedMembers(List<Member> members) {
+        return new Memory(prePromoteFailedAtNanos, rewind, role, pgSeenRunning, crashRestartAttempts, bootstrapping,
+                startingSinceNanos, members);
     }
 }
