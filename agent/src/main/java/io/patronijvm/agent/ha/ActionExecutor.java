@@ -2,6 +2,7 @@ package io.patronijvm.agent.ha;
 
 import io.patronijvm.core.dcs.DcsOutcome;
 import io.patronijvm.core.ha.Action;
+import io.patronijvm.core.ha.CallbackEvent;
 import io.patronijvm.core.ha.AttemptResult;
 import io.patronijvm.core.ha.HaInput;
 import io.patronijvm.core.ha.LeaseMath;
@@ -177,6 +178,9 @@ public final class ActionExecutor {
                     yield true;
                 }
                 case Action.RunCallback c -> {
+                    if (c.event() == CallbackEvent.ON_START) {
+                        firstSeenRunning();
+                    }
                     ctx.callbacks().fire(c.event(), c.role());
                     yield true;
                 }
@@ -210,6 +214,16 @@ public final class ActionExecutor {
             log.error("{} failed: {}", a, e.getMessage());
             return true; // a PostgreSQL failure is reported by the next observation, the list goes on
         }
+    }
+
+    /**
+     * R13: the decider asks for on_start while {@code pgSeenRunning} is false, so remember that it
+     * fired (once per agent start, not every cycle), and trigger the divergence check (R37): a node
+     * back after a crash or an agent restart checks its history against the leader before following.
+     */
+    private void firstSeenRunning() {
+        state.updateMemory(m -> m.withPgSeenRunning(true)
+                .withRewind(m.rewind() == RewindState.INITIAL ? RewindState.CHECK : m.rewind()));
     }
 
     private boolean ok(DcsOutcome o) {
