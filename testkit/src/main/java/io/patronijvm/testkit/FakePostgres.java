@@ -34,6 +34,12 @@ public final class FakePostgres implements PostgresControl {
 
     private static final String IN_PRODUCTION = "in production";
     private static final String IN_RECOVERY = "in archive recovery";
+    /**
+     * {@code -Dsim.oracleDivergence=true}: the divergence check sees the timelines' identities,
+     * which no real check can. By default it sees what R37 (Patroni, our Rewinder) sees: timeline
+     * numbers and the leader's history file, so two histories of one timeline number look equal.
+     */
+    private static final boolean ORACLE_DIVERGENCE = Boolean.getBoolean("sim.oracleDivergence");
 
     private final String name;
     private final String host;
@@ -342,6 +348,9 @@ public final class FakePostgres implements PostgresControl {
         FakePostgres src = resolve(leader);
         if (src == null || !src.running || src.inRecovery || chain == null) {
             return RewindVerdict.UNKNOWN;
+        }
+        if (!ORACLE_DIVERGENCE) {
+            return chain.divergenceAsPostgresSees(src.chain, lsn, inRecovery || !running && wasReplica());
         }
         return chain.canFollow(src.chain, lsn) ? RewindVerdict.NOT_NEEDED : RewindVerdict.NEEDED;
     }

@@ -91,6 +91,39 @@ public record WalChain(List<Segment> segments) {
         return i == source.segments.size() - 1 || ownLsn <= source.segments.get(i + 1).startLsn();
     }
 
+    /**
+     * R37 as PostgreSQL's files let it be decided (Patroni's {@code _check_timeline_and_lsn}, our
+     * {@code Rewinder.decide}): a higher local timeline needs a rewind, an equal one does not, a lower
+     * one is compared with the switch point in the leader's history file. Identities are not
+     * visible: the history file lists timeline numbers and switch points only.
+     */
+    public io.patronijvm.core.pg.RewindVerdict divergenceAsPostgresSees(WalChain leader, long ownLsn,
+                                                                        boolean replica) {
+        int mine = timeline();
+        if (mine > leader.timeline()) {
+            return io.patronijvm.core.pg.RewindVerdict.NEEDED;
+        }
+        if (mine == leader.timeline()) {
+            return io.patronijvm.core.pg.RewindVerdict.NOT_NEEDED;
+        }
+        List<Segment> ls = leader.segments;
+        for (int i = 1; i < ls.size(); i++) {
+            int parent = ls.get(i - 1).timeline();
+            if (ls.get(i).timeline() == parent) {
+                continue; // a silent fork writes no history file entry
+            }
+            long switchPoint = ls.get(i).startLsn();
+            if (parent == mine) {
+                boolean needed = replica ? ownLsn > switchPoint : ownLsn >= switchPoint;
+                return needed ? io.patronijvm.core.pg.RewindVerdict.NEEDED : io.patronijvm.core.pg.RewindVerdict.NOT_NEEDED;
+            }
+            if (parent > mine) {
+                return io.patronijvm.core.pg.RewindVerdict.NEEDED;
+            }
+        }
+        return io.patronijvm.core.pg.RewindVerdict.NEEDED;
+    }
+
     /** The last LSN both histories share (where they diverged), given both positions. */
     public long commonPoint(long ownLsn, WalChain other, long otherLsn) {
         long common = 0;
