@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Issue 7 scenario 10: our agent given bad input fails with a clear error and a non-zero exit
  * code, deletes nothing, and the running cluster does not notice. Extra agents run as node8
- * and node9 (127.0.11.8-9), outside the cluster's three nodes.
+ * and node9 (127.0.11.8-9 with the default e2e.clusterNet), outside the cluster's three nodes.
  */
 @OursOnly("Patroni waits for an unreachable Consul forever instead of exiting")
 class BadInputE2eTest extends ClusterTestBase {
@@ -53,7 +53,7 @@ class BadInputE2eTest extends ClusterTestBase {
                 .replace("name: node1", "name: " + node)
                 .replace(LocalCluster.host("node1") + ":", LocalCluster.host(node) + ":")
                 .replace(cluster.nodeDir("node1").toString(), dir.toString())
-                .replaceAll("host: 127\\.0\\.10\\.\\d+:8500", "host: " + consulHostPort);
+                .replaceAll("host: 127\\.0\\." + LocalCluster.NET + "\\.\\d+:8500", "host: " + consulHostPort);
         Path out = dir.resolve("patroni.yml");
         Files.writeString(out, yml);
         return out;
@@ -102,10 +102,11 @@ class BadInputE2eTest extends ClusterTestBase {
     @Order(3)
     void unreachableConsulExitsNonZeroNamingTheAddress() throws IOException {
         String primary = view.singlePrimary().orElseThrow();
-        Path yml = configFor("node8", "127.0.10.9:8500");
+        String nowhere = LocalCluster.consulHost(9) + ":8500";
+        Path yml = configFor("node8", nowhere);
         Exec.Result r = runAgent(yml, env.scaled(Duration.ofSeconds(DCS_STARTUP_TIMEOUT_SECONDS + 60)));
         assertThat(r.exitCode()).as(r.output()).isNotIn(0, 124);
-        assertThat(r.output()).contains("cannot reach consul at http://127.0.10.9:8500");
+        assertThat(r.output()).contains("cannot reach consul at http://" + nowhere);
         assertClusterUnaffected(primary);
     }
 

@@ -18,12 +18,18 @@ import org.awaitility.Awaitility;
  * command), in a state folder of its own: 3 Consul servers on 127.0.10.1-3, nodes on
  * 127.0.11.i (PostgreSQL 5432, REST 8008, PgBouncer 6432), HAProxy on 127.0.12.1 (writes 5000,
  * reads 5001). Node i talks to Consul server ((i-1) mod 3)+1.
+ *
+ * <p>System property {@code e2e.clusterNet} (default 10) moves all three ranges, as
+ * {@code CLUSTER_NET} does for the script (Consul .N, nodes .N+1, HAProxy .N+2), and a non-default
+ * value gets its own state folder, so a developer's run can go beside a CI run on the same machine.
  */
 final class LocalCluster implements AutoCloseable {
 
     static final String SCOPE = "demo";
     static final String PASSWORD = "patroni-demo";
-    static final String HAPROXY = "127.0.12.1";
+    /** Third octet of the Consul addresses; nodes use +1, HAProxy +2 (scripts/cluster's CLUSTER_NET). */
+    static final int NET = clusterNet();
+    static final String HAPROXY = "127.0." + (NET + 2) + ".1";
     static final int WRITE_PORT = 5000;
     static final int READ_PORT = 5001;
 
@@ -36,7 +42,8 @@ final class LocalCluster implements AutoCloseable {
     LocalCluster(E2eEnv env, Timing timing, String name, int nodes, Map<Integer, String> agentPerNode) {
         this.env = env;
         this.timing = timing;
-        this.dir = Path.of("/var/tmp", "patroni-jvm-e2e-" + System.getProperty("user.name"), name);
+        this.dir = Path.of("/var/tmp", "patroni-jvm-e2e-" + System.getProperty("user.name")
+                + (NET == 10 ? "" : "-net" + NET), name);
         this.nodes = nodes;
         this.agentPerNode = Map.copyOf(agentPerNode);
     }
@@ -61,16 +68,29 @@ final class LocalCluster implements AutoCloseable {
         return IntStream.rangeClosed(1, nodes).mapToObj(i -> "node" + i).toList();
     }
 
+    private static int clusterNet() {
+        String v = System.getProperty("e2e.clusterNet", "10").strip();
+        try {
+            int n = Integer.parseInt(v);
+            if (n >= 1 && n <= 250) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("system property e2e.clusterNet must be 1..250, got '" + v + "'");
+    }
+
     static int index(String node) {
         return Integer.parseInt(node.substring("node".length()));
     }
 
     static String host(String node) {
-        return "127.0.11." + index(node);
+        return "127.0." + (NET + 1) + "." + index(node);
     }
 
     static String consulHost(int server) {
-        return "127.0.10." + server;
+        return "127.0." + NET + "." + server;
     }
 
     /** The Consul server node i talks to, as scripts/cluster writes it into patroni.yml. */
@@ -202,8 +222,8 @@ final class LocalCluster implements AutoCloseable {
         Map<String, String> e = new HashMap<>();
         e.put("CLUSTER_DIR", dir.toString());
         e.put("CLUSTER_SKIP_SETUP", "1");
-        // The addresses this harness talks to: 127.0.10.x Consul, 127.0.11.x nodes, 127.0.12.1 HAProxy.
-        e.put("CLUSTER_NET", "10");
+        // The addresses this harness talks to: 127.0.NET.x Consul, 127.0.NET+1.x nodes, 127.0.NET+2.1 HAProxy.
+        e.put("CLUSTER_NET", Integer.toString(NET));
         e.put("CLUSTER_TTL", "" + timing.ttl());
         e.put("CLUSTER_LOOP_WAIT", "" + timing.loopWait());
         e.put("CLUSTER_RETRY_TIMEOUT", "" + timing.retryTimeout());
