@@ -264,7 +264,7 @@ public final class ActionExecutor {
         }
         boolean stopped = ctx.pg().stop(io.patronijvm.core.pg.StopMode.FAST, ctx.startTimeout());
         if (stopped && s.asLeader()) {
-            SwitchoverRelease.waitAndRelease(ctx, lease, view);
+            SwitchoverRelease.waitAndRelease(ctx, lease, view, state.config().synchronousMode());
         }
         stopLoop.run();
     }

@@ -49,6 +49,7 @@ public final class HaLoop implements Runnable {
     private final AtomicReference<io.patronijvm.core.config.PostgresqlConfig> pendingLocal = new AtomicReference<>();
     private final AtomicReference<StatusSnapshot> snapshot = new AtomicReference<>();
     private final LeaderStatus leaderStatus = new LeaderStatus();
+    private final FreshStatus restStatus;
     private volatile boolean stopped;
     private volatile boolean shuttingDown;
     private long cycle;
@@ -65,6 +66,7 @@ public final class HaLoop implements Runnable {
         this.lease = new LeaseGuard(ctx.clock(), ctx.timers(), this::selfFence);
         this.executor = new ActionExecutor(ctx, state, lease, intents, () -> stopped = true);
         this.cache = new DynamicConfigCache(ctx.dataDir());
+        this.restStatus = new FreshStatus(ctx.clock(), ctx.pg(), snapshot::get);
     }
 
     public LeaseGuard lease() {
@@ -81,6 +83,11 @@ public final class HaLoop implements Runnable {
 
     public StatusSnapshot snapshot() {
         return snapshot.get();
+    }
+
+    /** What the REST API serves: the snapshot, with a replica's WAL positions kept current ({@link FreshStatus}). */
+    public StatusSnapshot restSnapshot() {
+        return restStatus.get();
     }
 
     public boolean stopped() {

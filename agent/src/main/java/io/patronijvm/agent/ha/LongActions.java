@@ -176,7 +176,7 @@ final class LongActions {
         }
         ctx.pg().stop(mode.stopMode(), ctx.startTimeout());
         if (mode == DemoteMode.GRACEFUL) {
-            SwitchoverRelease.waitAndRelease(ctx, lease, view);
+            SwitchoverRelease.waitAndRelease(ctx, lease, view, state.config().synchronousMode());
         } else if (mode.releaseLock() && view != null && view.isLeader(ctx.name())) {
             ctx.dcs().releaseLeader(view.leader());
         }

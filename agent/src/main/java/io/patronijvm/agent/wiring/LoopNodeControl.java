@@ -20,7 +20,8 @@ import java.util.function.Supplier;
 /**
  * {@link NodeControl} over the HA loop (style guideline 12): REST and CLI requests become
  * intents in the loop's {@link IntentBox}, the loop is woken, and the caller waits for the
- * loop's answer up to its timeout. Nothing here touches PostgreSQL or the DCS.
+ * loop's answer up to its timeout. Nothing here changes PostgreSQL or the DCS ({@link #status()}
+ * may read a replica's WAL positions afresh, as Patroni's REST API does).
  */
 public final class LoopNodeControl implements NodeControl {
 
@@ -42,7 +43,7 @@ public final class LoopNodeControl implements NodeControl {
 
     @Override
     public StatusSnapshot status() {
-        StatusSnapshot s = loop.snapshot();
+        StatusSnapshot s = loop.restSnapshot();
         return s != null ? s : initial;
     }
 
