@@ -59,6 +59,7 @@ public final class ConsulDcs implements Dcs {
     private final ConsulServiceRegistrar services;
     private volatile Duration retryTimeout;
     private volatile boolean skipNextWatch;
+    private final WatchFailureLog watchFailures;
     private String memberSession;
 
     public ConsulDcs(ConsulConfig consul, String namespace, String scope, String name, MonotonicClock clock,
@@ -67,6 +68,7 @@ public final class ConsulDcs implements Dcs {
         this.prefix = keyPrefix(namespace, scope);
         this.name = name;
         this.clock = clock;
+        this.watchFailures = new WatchFailureLog(LoggerFactory.getLogger(LeaderWatch.class), clock);
         this.sleeper = sleeper;
         this.retryTimeout = Duration.ofSeconds(retryTimeoutSeconds);
         this.http = new ConsulTransport(consul, sleeper, retryTimeout);
@@ -297,7 +299,7 @@ public final class ConsulDcs implements Dcs {
 
     @Override
     public boolean watchLeader(long knownIndex, Duration wait) throws InterruptedException {
-        return new LeaderWatch(http, kv("leader", consistency(false)), sleeper, clock).await(
+        return new LeaderWatch(http, kv("leader", consistency(false)), sleeper, clock, watchFailures).await(
                 knownIndex, wait, skipNextWatchOnce());
     }
 

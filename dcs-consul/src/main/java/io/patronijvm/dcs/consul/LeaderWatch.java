@@ -4,8 +4,6 @@ import io.patronijvm.core.time.Deadline;
 import io.patronijvm.core.time.MonotonicClock;
 import io.patronijvm.core.time.Sleeper;
 import okhttp3.HttpUrl;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -15,11 +13,11 @@ import java.time.Duration;
  * A blocking query on the leader key (spec 2.4 "Watch"): {@code GET leader?index=<idx>&wait=<N>ms}
  * with an HTTP timeout of {@code wait + max(wait/15, 1 s)}. Returns true as soon as Consul's
  * index differs from the known one. Errors are retried with a short pause until {@code wait} is
- * used up; then it answers false (quiet), as Patroni falls back to sleeping.
+ * used up; then it answers false (quiet), as Patroni falls back to sleeping. Failures are logged
+ * through {@link WatchFailureLog}, which keeps one outage from logging a line per watch slice.
  */
 final class LeaderWatch {
 
-    private static final Logger LOG = LoggerFactory.getLogger(LeaderWatch.class);
     /** Below this a blocking query is not worth its round trip: the rest of the wait is slept. */
     static final Duration MIN_BLOCK = Duration.ofMillis(50);
 
@@ -27,12 +25,15 @@ final class LeaderWatch {
     private final HttpUrl leaderUrl;
     private final Sleeper sleeper;
     private final MonotonicClock clock;
+    private final WatchFailureLog failures;
 
-    LeaderWatch(ConsulTransport http, HttpUrl leaderUrl, Sleeper sleeper, MonotonicClock clock) {
+    LeaderWatch(ConsulTransport http, HttpUrl leaderUrl, Sleeper sleeper, MonotonicClock clock,
+                WatchFailureLog failures) {
         this.http = http;
         this.leaderUrl = leaderUrl;
         this.sleeper = sleeper;
         this.clock = clock;
+        this.failures = failures;
     }
 
     boolean await(long knownIndex, Duration wait, boolean skip) throws InterruptedException {
@@ -56,16 +57,17 @@ final class LeaderWatch {
             try {
                 ConsulResponse r = http.blocking(u, httpTimeout);
                 if (r.index() >= 0 && (r.code() == 200 || r.code() == 404)) {
+                    failures.succeeded();
                     return r.index() != knownIndex;
                 }
-                LOG.warn("leader watch answered HTTP {}: {}", r.code(), r.body().strip());
+                failures.failed("leader watch answered HTTP " + r.code() + ": " + r.body().strip());
             } catch (InterruptedIOException e) {
                 if (Thread.currentThread().isInterrupted()) {
                     throw new InterruptedException("leader watch interrupted");
                 }
-                LOG.warn("leader watch timed out: {}", e.getMessage());
+                failures.failed("leader watch timed out: " + e.getMessage());
             } catch (IOException | ConsulUnavailableException e) {
-                LOG.warn("leader watch failed: {}", e.getMessage());
+                failures.failed("leader watch failed: " + e.getMessage());
             }
             sleeper.sleep(end.remainingCappedAt(Duration.ofSeconds(1)));
         }
