@@ -1,8 +1,6 @@
 package io.patronijvm.agent.ha;
 
 import io.patronijvm.core.dcs.ServiceRegistration;
-import io.patronijvm.core.ha.AsyncKind;
-import io.patronijvm.core.ha.AsyncTask;
 import io.patronijvm.core.ha.HaDecider;
 import io.patronijvm.core.ha.LocalSettings;
 import io.patronijvm.core.model.Tags;
@@ -102,8 +100,8 @@ class ServiceRegistrationLoopTest {
                     "http://" + host + ":8008/patroni", Tags.NONE,
                     new LocalSettings(true, true, false, false, false, "off"), null, bootstrapDcs,
                     Duration.ofSeconds(2), Duration.ofSeconds(60), clock, clock, dcs, pg,
-                    (members, timeout) -> peers(members), new InlineSlot(clock), Callbacks.NONE,
-                    new NeverFires(), null);
+                    (members, timeout) -> peers(members), new LoopKit.InlineSlot(clock), Callbacks.NONE,
+                    new LoopKit.NeverFires(), null);
             loop = new HaLoop(ctx, HaDecider::decide);
         }
 
@@ -115,64 +113,6 @@ class ServiceRegistrationLoopTest {
                         n.pg.chain() == null ? 0 : n.pg.chain().timeline(), false, 1, false));
             }
             return out;
-        }
-    }
-
-    /** The lease timer: the test renews every half second, so the self-fence never has to fire. */
-    private static final class NeverFires implements TimerService {
-        @Override
-        public Handle schedule(Duration delay, Runnable task) {
-            return () -> { };
-        }
-
-        @Override
-        public void close() {
-            // nothing scheduled
-        }
-    }
-
-    /** Runs a long action at once, in the loop's thread: the outcome is there for the next cycle. */
-    private static final class InlineSlot implements AsyncSlot {
-        private final FakeClock clock;
-        private Outcome outcome;
-
-        InlineSlot(FakeClock clock) {
-            this.clock = clock;
-        }
-
-        @Override
-        public boolean submit(AsyncKind kind, Job job, Runnable done) {
-            AsyncTask t = new AsyncTask(kind, clock.nanoTime());
-            try {
-                job.run();
-                outcome = new Outcome(t.kind(), true, kind.text() + " finished");
-            } catch (Exception e) {
-                outcome = new Outcome(t.kind(), false, kind.text() + " failed: " + e.getMessage());
-            }
-            done.run();
-            return true;
-        }
-
-        @Override
-        public AsyncTask current() {
-            return null;
-        }
-
-        @Override
-        public void cancel(String why) {
-            // nothing runs between calls
-        }
-
-        @Override
-        public Outcome takeOutcome() {
-            Outcome o = outcome;
-            outcome = null;
-            return o;
-        }
-
-        @Override
-        public void close() {
-            outcome = null;
         }
     }
 }
