@@ -37,6 +37,7 @@ import java.util.concurrent.locks.LockSupport;
  *         F t id error       failed write
  *         K t value|ABSENT   leader key changed
  *         LOST n ids / ACKED n / CHECK_FAILED reason
+ *         CHECK_HIT_REPLICA t  the read-back reached a node in recovery through HAProxy (retried)
  *   startwatch REST_URL MEMBER_KEY_URL OLD_SESSION OUT MAX_SECONDS
  *       Polls the REST API every 10 ms and the member key every 20 ms until both answer:
  *         REST t             first HTTP answer of any status
@@ -222,6 +223,13 @@ public final class BenchClient {
             while (System.nanoTime() < deadline) {
                 try (Connection c = connect(); PreparedStatement ps = c.prepareStatement(
                         "SELECT id FROM bench_writes WHERE rep = ?")) {
+                    if (inRecovery(c)) {
+                        // HAProxy still routes to a node that is no longer the primary: its rows
+                        // are not the new primary's. Say so (it is itself a finding) and retry.
+                        out.println("CHECK_HIT_REPLICA " + now());
+                        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200));
+                        continue;
+                    }
                     ps.setString(1, rep);
                     Set<Long> have = new HashSet<>();
                     try (ResultSet rs = ps.executeQuery()) {
@@ -242,6 +250,13 @@ public final class BenchClient {
                 }
             }
             out.println("CHECK_FAILED " + lastError);
+        }
+    }
+
+    static boolean inRecovery(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT pg_is_in_recovery()"); ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getBoolean(1);
         }
     }
 
