@@ -61,8 +61,18 @@ final class AccessControl {
 
     /** Throws {@link HttpError} when the request may not use an unsafe endpoint. */
     void check(Context ctx) {
-        if (!allowlist.isEmpty() || includeMembers) {
-            if (!allowed(ctx.req().getRemoteAddr())) {
+        check(ctx, true);
+    }
+
+    /**
+     * {@code checkMembers=false} for {@code POST /failsafe} (spec 6 row 15): the primary posts it
+     * exactly when the DCS is down, so its member key may have expired and the member list cannot
+     * vouch for it; only an explicit allowlist applies then.
+     */
+    void check(Context ctx, boolean checkMembers) {
+        boolean members = checkMembers && includeMembers;
+        if (!allowlist.isEmpty() || members) {
+            if (!allowed(ctx.req().getRemoteAddr(), members)) {
                 throw new HttpError(403, "Access is denied");
             }
         }
@@ -91,7 +101,7 @@ final class AccessControl {
         return new HttpError(401, reason);
     }
 
-    private boolean allowed(String remote) {
+    private boolean allowed(String remote, boolean members) {
         InetAddress client;
         try {
             // A literal from the socket: parsed, never looked up.
@@ -104,7 +114,7 @@ final class AccessControl {
                 return true;
             }
         }
-        return includeMembers && isMemberAddress(client);
+        return members && isMemberAddress(client);
     }
 
     /** Hosts of the members' api_url in the last cluster view the loop published. */

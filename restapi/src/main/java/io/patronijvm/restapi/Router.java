@@ -49,8 +49,8 @@ final class Router {
         String key = method + " " + segment;
         switch (key) {
             case "PATCH config", "PUT config", "POST reload", "POST restart", "DELETE restart",
-                 "POST switchover", "POST failover", "DELETE switchover", "POST reinitialize",
-                 "POST failsafe" -> access.check(ctx);
+                 "POST switchover", "POST failover", "DELETE switchover", "POST reinitialize" -> access.check(ctx);
+            case "POST failsafe" -> access.check(ctx, false); // spec 6 row 15
             default -> throw WRITE_SEGMENTS.contains(segment)
                     ? new HttpError(405, "Method Not Allowed")
                     : new HttpError(404, "Not Found");

@@ -157,6 +157,19 @@ final class WriteEndpoints {
             Reply.text(ctx, 500, "Running as a leader");
             return;
         }
-        Reply.text(ctx, 200, "Accepted");
+        Object name = body.get("name");
+        if (!(name instanceof String leader) || leader.isBlank()) {
+            throw new HttpError(400, "failsafe: field 'name' (the primary's member name) is required");
+        }
+        IntentResult r = node.acceptFailsafe(leader, text(body.get("conn_url")), text(body.get("api_url")));
+        if (r.kind() == IntentResult.Kind.DONE) {
+            Reply.text(ctx, 200, "Accepted");
+        } else {
+            Reply.text(ctx, 500, r.message() == null ? "Running as a leader" : r.message());
+        }
+    }
+
+    private static String text(Object o) {
+        return o == null ? null : o.toString();
     }
 }

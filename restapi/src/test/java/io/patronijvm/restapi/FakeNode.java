@@ -24,6 +24,8 @@ final class FakeNode implements NodeControl {
     volatile IntentResult scheduleResult = new IntentResult(IntentResult.Kind.SCHEDULED, "Restart scheduled");
     volatile IntentResult cancelResult = IntentResult.done("deleted");
     volatile IntentResult reinitResult = IntentResult.done("reinitialize started");
+    final List<String> failsafeLeaders = new CopyOnWriteArrayList<>();
+    volatile IntentResult failsafeResult = IntentResult.done("Accepted");
 
     FakeNode(MonotonicClock clock) {
         this.clock = clock;
@@ -64,5 +66,11 @@ final class FakeNode implements NodeControl {
     public IntentResult reinitialize(boolean force, boolean fromLeader, Duration timeout) {
         reinits.add("force=" + force + " fromLeader=" + fromLeader);
         return reinitResult;
+    }
+
+    @Override
+    public IntentResult acceptFailsafe(String leaderName, String connUrl, String apiUrl) {
+        failsafeLeaders.add(leaderName + " " + connUrl + " " + apiUrl);
+        return failsafeResult;
     }
 }

@@ -43,6 +43,7 @@ public final class ActionExecutor {
     private final LongActions longActions;
     private final IntentBox intents;
     private final Runnable stopLoop;
+    private final FailsafeCheck failsafe;
 
     public ActionExecutor(HaContext ctx, LoopState state, LeaseGuard lease, IntentBox intents, Runnable stopLoop) {
         this.ctx = ctx;
@@ -51,6 +52,7 @@ public final class ActionExecutor {
         this.intents = intents;
         this.stopLoop = stopLoop;
         this.longActions = new LongActions(ctx, state, lease, stopLoop);
+        this.failsafe = new FailsafeCheck(ctx, state, lease);
     }
 
     /** Runs the actions in order; returns the outcome of a final re-deciding action, or NONE. */
@@ -111,6 +113,7 @@ public final class ActionExecutor {
             case Action.RaceInitialize r -> new Result(ctx.dcs().raceInitialize().ok()
                     ? AttemptResult.INITIALIZE_WON : AttemptResult.INITIALIZE_LOST, null);
             case Action.AcquireLock l -> acquire(in);
+            case Action.CheckFailsafe c -> new Result(failsafe.check(in), null);
             case Action.CheckRewind c -> {
                 RewindVerdict v = ctx.pg().checkDivergence(c.leader());
                 if (v != RewindVerdict.UNKNOWN) {
@@ -201,6 +204,14 @@ public final class ActionExecutor {
                 case Action.RaceInitialize r -> throw new IllegalStateException("re-deciding action not last: " + a);
                 case Action.AcquireLock l -> throw new IllegalStateException("re-deciding action not last: " + a);
                 case Action.CheckRewind c -> throw new IllegalStateException("re-deciding action not last: " + a);
+                case Action.CheckFailsafe c -> throw new IllegalStateException("re-deciding action not last: " + a);
+                case Action.WriteFailsafe w -> {
+                    DcsOutcome o = ctx.dcs().writeFailsafe(w.members());
+                    if (!o.ok()) {
+                        log.warn("could not write /failsafe: {} {}", o.kind(), o.detail()); // retried next cycle (R43)
+                    }
+                    yield true;
+                }
                 case Action.Bootstrap b -> throw new IllegalStateException("long action run inline: " + a);
                 case Action.Clone c -> throw new IllegalStateException("long action run inline: " + a);
                 case Action.StartPostgres s -> throw new IllegalStateException("long action run inline: " + a);

@@ -183,9 +183,11 @@ public final class HaLoop implements Runnable {
             view = null;
         }
         LocalPgState pg = ctx.pg().observe();
+        state.failsafeActive(false); // set again by this cycle's failsafe check (R40)
         if (view != null) {
             applyConfig(view);
             state.lastView(view);
+            view = withFailsafeLeader(view);
         }
         applyToPostgres(pg);
         applyLocalReload();
@@ -213,6 +215,34 @@ public final class HaLoop implements Runnable {
         }
         publish(pg, view, d.message());
         return d;
+    }
+
+    /** R42: a view without a leader key names the primary that announced failsafe to us, while fresh. */
+    private ClusterView withFailsafeLeader(ClusterView view) {
+        if (view.isLocked() || !state.config().failsafeMode()) {
+            return view;
+        }
+        FailsafeLeader f = state.failsafeLeader(ctx.clock().nanoTime());
+        if (f == null || f.name().equals(ctx.name())) {
+            return view;
+        }
+        log.info("no leader key, but {} announced failsafe: following it instead of racing (R42)", f.name());
+        return f.applyTo(view);
+    }
+
+    /**
+     * R42: {@code POST /failsafe} from the primary {@code leader} (REST thread). Refused when this
+     * node itself runs as primary; otherwise that primary is our leader for ttl seconds.
+     */
+    public io.patronijvm.core.status.IntentResult acceptFailsafe(String leader, String connUrl, String apiUrl) {
+        StatusSnapshot s = snapshot.get();
+        if (ctx.name().equals(leader) || (s != null && s.pg() != null && s.pg().isPrimary()
+                && s.role() == io.patronijvm.core.model.Role.PRIMARY)) {
+            return io.patronijvm.core.status.IntentResult.refused("Running as a leader");
+        }
+        long until = ctx.clock().nanoTime() + Duration.ofSeconds(state.config().ttl()).toNanos();
+        state.failsafeLeader(new FailsafeLeader(leader, connUrl, apiUrl, until));
+        return io.patronijvm.core.status.IntentResult.done("Accepted");
     }
 
     private LockState renew(ClusterView view) {
@@ -335,7 +365,8 @@ public final class HaLoop implements Runnable {
         ClusterView shown = view != null ? view : state.lastView();
         snapshot.set(new StatusSnapshot(ctx.scope(), ctx.name(), MemberData.PROTOCOL_VERSION,
                 "patroni-jvm " + Version.VALUE, state.memory().role(), pg, lease.validUntilNanos(), shown,
-                lastReadAt, dcsLastSeen, state.config(), ctx.tags(), state.config().pause(), false, false, message,
+                lastReadAt, dcsLastSeen, state.config(), ctx.tags(), state.config().pause(), state.failsafeActive(), false,
+                message,
                 cycle, now + intervalNanos(), null, now));
     }
 

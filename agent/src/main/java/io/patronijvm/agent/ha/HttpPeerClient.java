@@ -60,6 +60,59 @@ public final class HttpPeerClient implements PeerClient {
         return out;
     }
 
+    /** R41: POST /failsafe to all in parallel, 2 attempts each within the timeout; true when all answered 200. */
+    @Override
+    public boolean confirmFailsafe(Map<String, String> apiUrls, Map<String, Object> body, Duration timeout)
+            throws InterruptedException {
+        String json;
+        try {
+            json = JSON.writeValueAsString(body);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalArgumentException("failsafe body not serialisable: " + e.getMessage(), e);
+        }
+        Map<String, CompletableFuture<Boolean>> pending = new LinkedHashMap<>();
+        apiUrls.forEach((name, api) -> pending.put(name, post(api, json, timeout)
+                .thenCompose(ok -> ok ? CompletableFuture.completedFuture(true) : post(api, json, timeout))));
+        long deadline = System.nanoTime() + 2 * timeout.toNanos() + Duration.ofMillis(200).toNanos();
+        boolean all = true;
+        for (var e : pending.entrySet()) {
+            long left = Math.max(0, deadline - System.nanoTime());
+            try {
+                all &= e.getValue().get(left, TimeUnit.NANOSECONDS);
+            } catch (ExecutionException | TimeoutException ex) {
+                e.getValue().cancel(true);
+                all = false;
+            } catch (InterruptedException ex) {
+                pending.values().forEach(f -> f.cancel(true));
+                throw ex;
+            }
+        }
+        return all;
+    }
+
+    private CompletableFuture<Boolean> post(String apiUrl, String json, Duration timeout) {
+        HttpRequest req;
+        try {
+            req = HttpRequest.newBuilder(failsafeUri(apiUrl)).timeout(timeout)
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(json)).build();
+        } catch (IllegalArgumentException | NullPointerException e) {
+            return CompletableFuture.completedFuture(false);
+        }
+        return http.sendAsync(req, HttpResponse.BodyHandlers.discarding())
+                .thenApply(r -> r.statusCode() == 200)
+                .exceptionally(t -> false);
+    }
+
+    /** {@code http://h:8008/patroni} to {@code http://h:8008/failsafe}; package-private for tests. */
+    static URI failsafeUri(String apiUrl) {
+        URI u = URI.create(apiUrl);
+        String path = u.getPath() == null ? "" : u.getPath();
+        int slash = path.lastIndexOf('/');
+        String base = slash < 0 ? "" : path.substring(0, slash);
+        return u.resolve(URI.create(u.getScheme() + "://" + u.getRawAuthority() + base + "/failsafe"));
+    }
+
     private CompletableFuture<PeerStatus> start(Member m, Duration timeout) {
         if (m.api().isEmpty()) {
             return CompletableFuture.completedFuture(PeerStatus.unreachable(m.name()));

@@ -24,6 +24,8 @@ public final class LoopState {
     private boolean leaseLapsed;
     private long lastPromoteLsn = -1;
     private int illegalTransitions;
+    private boolean failsafeActive;
+    private FailsafeLeader failsafeLeader;
 
     public synchronized Memory memory() {
         return memory;
@@ -94,5 +96,24 @@ public final class LoopState {
 
     public synchronized void lastPromoteLsn(long lsn) {
         lastPromoteLsn = lsn;
+    }
+
+    /** R40: failsafe kept this primary running in the current cycle (status JSON, metrics). */
+    public synchronized boolean failsafeActive() {
+        return failsafeActive;
+    }
+
+    public synchronized void failsafeActive(boolean active) {
+        failsafeActive = active;
+    }
+
+    /** R42: caches the primary that announced failsafe to us (REST thread). */
+    synchronized void failsafeLeader(FailsafeLeader leader) {
+        failsafeLeader = leader;
+    }
+
+    /** R42: the cached failsafe primary while it is fresh, else null. */
+    synchronized FailsafeLeader failsafeLeader(long nowNanos) {
+        return failsafeLeader != null && failsafeLeader.fresh(nowNanos) ? failsafeLeader : null;
     }
 }

@@ -100,6 +100,11 @@ public final class LoopNodeControl implements NodeControl {
         return await(answer, timeout, "reinitialize");
     }
 
+    @Override
+    public IntentResult acceptFailsafe(String leaderName, String connUrl, String apiUrl) {
+        return loop.acceptFailsafe(leaderName, connUrl, apiUrl); // R42
+    }
+
     private IntentResult await(CompletableFuture<IntentResult> answer, Duration timeout, String what)
             throws InterruptedException {
         loop.wakeUp();

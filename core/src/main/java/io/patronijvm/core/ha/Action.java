@@ -237,6 +237,25 @@ public sealed interface Action {
         }
     }
 
+    /**
+     * R41: {@code POST /failsafe} to every other member of the last known {@code /failsafe} map, in
+     * parallel (2 s timeout, 1 retry); then decide again with FAILSAFE_OK (all answered 200) or
+     * FAILSAFE_FAILED. The loop knows the map (the DCS may be down now), so the action carries none.
+     */
+    record CheckFailsafe() implements Action {
+        @Override
+        public boolean redecides() {
+            return true;
+        }
+    }
+
+    /** R43: rewrite {@code /failsafe} with every member's api_url, ourselves included. */
+    record WriteFailsafe(Map<String, String> members) implements Action {
+        public WriteFailsafe {
+            members = Map.copyOf(members);
+        }
+    }
+
     /** Delete {@code /sync} (R48). */
     record DeleteSync(long expectedVersion) implements Action {
     }

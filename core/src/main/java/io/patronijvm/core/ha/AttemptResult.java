@@ -21,5 +21,9 @@ public enum AttemptResult {
     /** {@link Action.ProbePeers} finished; the statuses are in {@link HaInput#peers()}. */
     PROBED,
     /** {@link Action.CheckRewind} finished; the verdict is in {@link Memory#rewind()}. */
-    REWIND_CHECKED
+    REWIND_CHECKED,
+    /** {@link Action.CheckFailsafe}: every member of {@code /failsafe} answered 200 (R41). */
+    FAILSAFE_OK,
+    /** {@link Action.CheckFailsafe}: some member did not confirm, or we are not in {@code /failsafe} (R41). */
+    FAILSAFE_FAILED
 }

@@ -96,7 +96,7 @@ final class CycleRules {
         return null;
     }
 
-    /** R40: the DCS did not answer. Failsafe topology checks (R41) are not supported: a primary demotes. */
+    /** R40: the DCS did not answer. A primary demotes unless failsafe (R41) keeps it. */
     private static Decision dcsUnavailable(HaInput in) {
         AsyncTask task = in.asyncTask();
         if (in.paused() || !Facts.mightBeWritable(in.pg())) {
@@ -105,8 +105,12 @@ final class CycleRules {
         if (task != null && task.kind() == AsyncKind.DEMOTE) {
             return Decision.of(Reason.DCS_UNAVAILABLE, "DCS is not accessible; demote in progress");
         }
+        Decision failsafe = FailsafeRules.onDcsError(in);                                            // R41
+        if (failsafe != null) {
+            return failsafe;
+        }
         String msg = "demoted self because DCS is not accessible and I was a leader"
-                + (in.config().failsafeMode() ? " (failsafe_mode is not supported by patroni-jvm yet)" : "");
+                + (in.lastAttempt() == AttemptResult.FAILSAFE_FAILED ? " (failsafe: not all members confirmed)" : "");
         Action demote = new Action.Demote(DemoteMode.OFFLINE, null);
         return task != null
                 ? Decision.of(Reason.DCS_UNAVAILABLE_DEMOTE, msg, new Action.CancelAsync("DCS is not accessible"), demote)
@@ -125,6 +129,10 @@ final class CycleRules {
         }
         if (in.view().config() == null && !in.config().raw().isEmpty()) {
             out.add(new Action.WriteConfig(in.config().raw()));
+        }
+        Action failsafe = FailsafeRules.write(in);                                                    // R43
+        if (failsafe != null) {
+            out.add(failsafe);
         }
         return out;
     }

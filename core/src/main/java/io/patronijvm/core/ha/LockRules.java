@@ -24,6 +24,12 @@ final class LockRules {
         if (in.paused()) {                                                                            // R19, R44
             return Decision.of(Reason.LOCK_LOST_PAUSED, "failed to update leader lock in DCS, postgres keeps running");
         }
+        if (in.lock() == LockState.RENEW_FAILED_UNAVAILABLE) {                                        // R40, R41
+            Decision failsafe = FailsafeRules.onDcsError(in);
+            if (failsafe != null) {
+                return failsafe;
+            }
+        }
         boolean writable = Facts.mightBeWritable(in.pg());
         Action demote = new Action.Demote(DemoteMode.IMMEDIATE_NOLOCK, null);
         AsyncTask task = in.asyncTask();

@@ -50,6 +50,8 @@ public enum Reason {
     DCS_UNAVAILABLE_DEMOTE,
     /** R40: DCS not accessible, nothing to do. */
     DCS_UNAVAILABLE,
+    /** R40, R41: the DCS failed but every failsafe member confirmed: stay leader. */
+    FAILSAFE_ACTIVE,
 
     // --- async slot
     /** R6: a long action is running; lease kept. */

@@ -14,4 +14,15 @@ public interface PeerClient {
 
     /** {@code GET <api_url>} on every member in parallel; the map has an entry per member. */
     Map<String, PeerStatus> probe(List<Member> members, Duration timeout) throws InterruptedException;
+
+    /**
+     * R41: {@code POST <api_url>/failsafe} with {@code body} to every member of {@code apiUrls}
+     * (name to api_url) in parallel, each bounded by {@code timeout} with one retry. True only when
+     * every one answered 200; an empty map is trivially confirmed. The default confirms nothing, so a
+     * client without failsafe support keeps today's behaviour (the primary demotes).
+     */
+    default boolean confirmFailsafe(Map<String, String> apiUrls, Map<String, Object> body, Duration timeout)
+            throws InterruptedException {
+        return apiUrls.isEmpty();
+    }
 }

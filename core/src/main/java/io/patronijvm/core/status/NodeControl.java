@@ -30,4 +30,13 @@ public interface NodeControl {
 
     /** Rebuilds this replica from the leader or a clonefrom member. */
     IntentResult reinitialize(boolean force, boolean fromLeader, Duration timeout) throws InterruptedException;
+
+    /**
+     * R42: the primary {@code leaderName} announced failsafe ({@code POST /failsafe}); a replica
+     * caches it as the leader for ttl seconds. REFUSED ({@code Running as a leader}) when this node is
+     * itself a running primary. The default accepts without caching (an agent without failsafe).
+     */
+    default IntentResult acceptFailsafe(String leaderName, String connUrl, String apiUrl) {
+        return IntentResult.done("Accepted");
+    }
 }

@@ -214,13 +214,13 @@ class LockRulesTest {
     }
 
     @Test
-    void r40_failsafeModeIsNotSupportedSoThePrimaryStillDemotes() {
+    void r40_failsafeModeAsksForTheTopologyCheckBeforeDemoting() {
         Decision d = Scenario.leader().with(s -> {
             s.dcsDown = true;
             s.failsafeMode = true;
         }).decide();
-        assertThat(d.reason()).isEqualTo(Reason.DCS_UNAVAILABLE_DEMOTE);
-        assertThat(d.message()).contains("failsafe_mode is not supported");
+        assertThat(d.find(Action.CheckFailsafe.class)).isPresent();
+        assertThat(d.find(Action.Demote.class)).isEmpty();
     }
 
     @Test

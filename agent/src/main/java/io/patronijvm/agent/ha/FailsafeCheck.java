@@ -1,0 +1,59 @@
+package io.patronijvm.agent.ha;
+
+import io.patronijvm.core.ha.AttemptResult;
+import io.patronijvm.core.ha.HaInput;
+import io.patronijvm.core.model.ClusterView;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * R41: the primary asks every other member of the last known {@code /failsafe} map to accept it
+ * as leader. When all answer 200, each has promised not to race for ttl (R42), so the check is a
+ * renewal source for the provable lease (decision 3), counted from the moment the check STARTED.
+ */
+final class FailsafeCheck {
+
+    private static final Logger log = LoggerFactory.getLogger(FailsafeCheck.class);
+    /** R41: each POST is bounded by 2 s (the client retries once). */
+    static final Duration TIMEOUT = Duration.ofSeconds(2);
+
+    private final HaContext ctx;
+    private final LoopState state;
+    private final LeaseGuard lease;
+
+    FailsafeCheck(HaContext ctx, LoopState state, LeaseGuard lease) {
+        this.ctx = ctx;
+        this.state = state;
+        this.lease = lease;
+    }
+
+    AttemptResult check(HaInput in) throws InterruptedException {
+        long start = ctx.clock().nanoTime(); // the promise of each member runs from before we asked
+        ClusterView last = state.lastView();
+        Map<String, String> map = last == null ? null : last.failsafe();
+        if (map == null || !map.containsKey(ctx.name())) {
+            log.warn("failsafe: the last known /failsafe map does not name us: {}", map);
+            state.failsafeActive(false);
+            return AttemptResult.FAILSAFE_FAILED;
+        }
+        Map<String, String> others = new LinkedHashMap<>(map);
+        others.remove(ctx.name());
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("name", ctx.name());
+        body.put("conn_url", ctx.connUrl());
+        body.put("api_url", ctx.apiUrl());
+        body.put("slots", last.status().slots());
+        if (!ctx.peers().confirmFailsafe(others, body, TIMEOUT)) {
+            log.warn("failsafe: not every member of {} confirmed", others.keySet());
+            state.failsafeActive(false);
+            return AttemptResult.FAILSAFE_FAILED;
+        }
+        lease.renewed(start, Duration.ofNanos(ctx.leaseRule().applyAsLong(in.config().ttl())));
+        state.failsafeActive(true);
+        return AttemptResult.FAILSAFE_OK;
+    }
+}
