@@ -43,10 +43,22 @@ public final class ActionExecutor {
     private final LongActions longActions;
     private final IntentBox intents;
     private final Runnable stopLoop;
+    private final Runnable actionDone;
     private final FailsafeCheck failsafe;
 
     public ActionExecutor(HaContext ctx, LoopState state, LeaseGuard lease, IntentBox intents, Runnable stopLoop) {
+        this(ctx, state, lease, intents, stopLoop, () -> { });
+    }
+
+    /**
+     * {@code actionDone} runs when a long action ends (in the slot's thread): the loop passes its
+     * wake-up, so the role a demotion or promotion leaves behind is observed and published at once
+     * instead of at the next scheduled cycle (the REST API, and with it HAProxy, reads that snapshot).
+     */
+    public ActionExecutor(HaContext ctx, LoopState state, LeaseGuard lease, IntentBox intents, Runnable stopLoop,
+                          Runnable actionDone) {
         this.ctx = ctx;
+        this.actionDone = actionDone;
         this.state = state;
         this.lease = lease;
         this.intents = intents;
@@ -91,7 +103,7 @@ public final class ActionExecutor {
                 throw e;
             }
         };
-        boolean ok = ctx.slot().submit(LongActions.kind(a), answered, () -> { });
+        boolean ok = ctx.slot().submit(LongActions.kind(a), answered, actionDone);
         if (!ok) {
             log.warn("async slot busy with {}; not starting {}", ctx.slot().current(), a);
         }

@@ -64,7 +64,7 @@ public final class HaLoop implements Runnable {
         this.ctx = ctx;
         this.decider = decider;
         this.lease = new LeaseGuard(ctx.clock(), ctx.timers(), this::selfFence);
-        this.executor = new ActionExecutor(ctx, state, lease, intents, () -> stopped = true);
+        this.executor = new ActionExecutor(ctx, state, lease, intents, () -> stopped = true, wakeup::signal);
         this.cache = new DynamicConfigCache(ctx.dataDir());
         this.restStatus = new FreshStatus(ctx.clock(), ctx.pg(), snapshot::get);
     }
