@@ -6,10 +6,11 @@ import java.util.Map;
 /**
  * One seed's cluster shape and timing. Seeds alternate between Patroni's defaults
  * (ttl 30 / loop_wait 10 / retry_timeout 10) and a fast profile (10 / 2 / 3); every third seed
- * runs synchronous_mode.
+ * runs synchronous_mode; every fifth (seed % 5 == 2) runs failsafe_mode (R40 to R43), decided by
+ * the seed alone so the other seeds' worlds stay as they were.
  */
 record SimProfile(int nodes, int ttl, int loopWait, int retryTimeout, boolean syncMode, double expiryFactor,
-                  long maxLag) {
+                  long maxLag, boolean failsafe) {
 
     static final boolean CHECK_TIMELINE = Boolean.parseBoolean(System.getProperty("sim.checkTimeline", "true"));
 
@@ -18,7 +19,8 @@ record SimProfile(int nodes, int ttl, int loopWait, int retryTimeout, boolean sy
         int nodes = 3 + r.nextInt(3);
         // Consul expires an unrenewed session between 1 x and 2 x its TTL (the contract allows 1 x).
         double factor = 1.0 + r.nextInt(11) / 10.0;
-        return new SimProfile(nodes, slow ? 30 : 10, slow ? 10 : 2, slow ? 10 : 3, seed % 3 == 0, factor, 1_048_576L);
+        return new SimProfile(nodes, slow ? 30 : 10, slow ? 10 : 2, slow ? 10 : 3, seed % 3 == 0, factor, 1_048_576L,
+                seed % 5 == 2);
     }
 
     Map<String, Object> bootstrapDcs() {
@@ -28,6 +30,9 @@ record SimProfile(int nodes, int ttl, int loopWait, int retryTimeout, boolean sy
         m.put("retry_timeout", retryTimeout);
         m.put("maximum_lag_on_failover", maxLag);
         m.put("synchronous_mode", syncMode);
+        if (failsafe) {
+            m.put("failsafe_mode", true);
+        }
         m.put("use_pg_rewind", true);
         // On, unlike Patroni's default (off). With it off the simulation finds timeline-number
         // collisions (2,000 seeds: seed 1448): node1 promotes tl2 -> tl3 and crashes; node4, which never
@@ -50,7 +55,7 @@ record SimProfile(int nodes, int ttl, int loopWait, int retryTimeout, boolean sy
     }
 
     String label() {
-        return (CHECK_TIMELINE ? "" : "check_timeline=false/") + "ttl=" + ttl + "/loop_wait=" + loopWait + "/retry_timeout=" + retryTimeout + (syncMode ? "/sync" : "")
+        return (CHECK_TIMELINE ? "" : "check_timeline=false/") + "ttl=" + ttl + "/loop_wait=" + loopWait + "/retry_timeout=" + retryTimeout + (syncMode ? "/sync" : "") + (failsafe ? "/failsafe" : "")
                 + " nodes=" + nodes + " expiry=" + expiryFactor + "xTTL";
     }
 }
