@@ -118,7 +118,8 @@ def main():
             ours = [v / div for v in ours]
             theirs = [v / div for v in theirs]
             ratio = ""
-            if ours and theirs and statistics.median(theirs) != 0:
+            # A ratio of signed offsets (the overlap row) means nothing.
+            if ours and theirs and statistics.median(theirs) > 0 and statistics.median(ours) >= 0:
                 ratio = f"x{statistics.median(ours) / statistics.median(theirs):.2f}"
             print(f"| {label} | {unit} | {cell(ours, unit)} | {cell(theirs, unit)} | {ratio} | "
                   f"{verdict(kind, target, ours, theirs)} |")
