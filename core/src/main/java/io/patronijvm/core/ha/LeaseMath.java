@@ -26,9 +26,18 @@ public final class LeaseMath {
     private LeaseMath() {
     }
 
-    /** Consul session TTL: ttl / 2 (fractions kept). */
+    /**
+     * The Consul session TTL for {@code ttl}, in milliseconds: ttl / 2 with the half second kept
+     * (Patroni 3.0.2 sends {@code "12.5s"} for ttl 25), at least 1 s. The one rule for what the DCS
+     * client asks Consul for and what the lease arithmetic assumes Consul granted (docs/lease.md).
+     */
+    public static long sessionTtlMillis(int ttlSeconds) {
+        return Math.max(1_000L, ttlSeconds * 500L);
+    }
+
+    /** {@link #sessionTtlMillis} in nanoseconds. */
     public static long sessionTtlNanos(int ttlSeconds) {
-        return ttlSeconds * 1_000_000_000L / 2;
+        return sessionTtlMillis(ttlSeconds) * 1_000_000L;
     }
 
     /** The safety margin subtracted from the session TTL. */

@@ -314,7 +314,7 @@ public final class ConsulDcs implements Dcs {
         if (!cfg.registerService()) {
             return DcsOutcome.OK;
         }
-        return write("service", d -> services.register(registration, session.ttlSeconds(), d));
+        return write("service", d -> services.register(registration, session.ttlMillis(), d));
     }
 
     @Override
@@ -330,8 +330,8 @@ public final class ConsulDcs implements Dcs {
     public synchronized void applyTiming(int ttlSeconds, int retryTimeoutSeconds) {
         if (session.applyTtl(ttlSeconds)) {
             skipNextWatch = true;
-            LOG.info("ttl changed to {}s: the next write creates a session with TTL {}s", ttlSeconds,
-                    session.ttlSeconds());
+            LOG.info("ttl changed to {}s: the next write creates a session with TTL {}", ttlSeconds,
+                    ConsulSession.goDuration(session.ttlMillis()));
         }
         Duration rt = Duration.ofSeconds(retryTimeoutSeconds);
         if (!rt.equals(retryTimeout)) {

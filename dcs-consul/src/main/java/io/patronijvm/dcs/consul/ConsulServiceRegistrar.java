@@ -58,7 +58,7 @@ final class ConsulServiceRegistrar {
         return sb.length() > 230 ? sb.substring(0, 230) : sb.toString();
     }
 
-    DcsOutcome register(ServiceRegistration reg, long sessionTtlSeconds, Deadline d)
+    DcsOutcome register(ServiceRegistration reg, long sessionTtlMillis, Deadline d)
             throws ConsulUnavailableException, InterruptedException {
         String role = reg.role() == null ? "" : reg.role().replace('_', '-');
         if ("stopped".equals(reg.state())) {
@@ -71,7 +71,7 @@ final class ConsulServiceRegistrar {
         if (!"running".equals(reg.state())) {
             return DcsOutcome.OK;
         }
-        Map<String, Object> body = body(reg, role, sessionTtlSeconds);
+        Map<String, Object> body = body(reg, role, sessionTtlMillis);
         if (present && body.equals(registered)) {
             return DcsOutcome.OK;
         }
@@ -96,14 +96,14 @@ final class ConsulServiceRegistrar {
         return DcsOutcome.OK;
     }
 
-    Map<String, Object> body(ServiceRegistration reg, String role, long sessionTtlSeconds) {
+    Map<String, Object> body(ServiceRegistration reg, String role, long sessionTtlMillis) {
         URI conn = URI.create(Objects.requireNonNull(reg.connUrl(), "conn_url"));
         URI api = URI.create(Objects.requireNonNull(reg.apiUrl(), "api_url"));
         String checkRole = role.equals("master") ? "primary" : role;
         Map<String, Object> check = new LinkedHashMap<>();
         check.put("HTTP", api.getScheme() + "://" + api.getRawAuthority() + "/" + checkRole);
         check.put("Interval", cfg.serviceCheckInterval().toSeconds() + "s");
-        check.put("DeregisterCriticalServiceAfter", sessionTtlSeconds * 10 + "s");
+        check.put("DeregisterCriticalServiceAfter", ConsulSession.goDuration(sessionTtlMillis * 10));
         if (cfg.serviceCheckTlsServerName() != null) {
             check.put("TLSServerName", cfg.serviceCheckTlsServerName());
         }

@@ -2,6 +2,7 @@ package io.patronijvm.dcs.consul;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.patronijvm.core.ha.LeaseMath;
 import io.patronijvm.core.time.Deadline;
 import io.patronijvm.core.time.MonotonicClock;
 import okhttp3.HttpUrl;
@@ -34,36 +35,32 @@ final class ConsulSession {
     /** Set when the server told us the session is gone; cleared when a new one is created. */
     private boolean lost;
     private long lastRenewNanos;
-    private long ttlSeconds;
+    private long ttlMillis;
 
     ConsulSession(ConsulTransport http, MonotonicClock clock, String name, List<String> checks, int ttl) {
         this.http = http;
         this.clock = clock;
         this.name = name;
         this.checks = List.copyOf(checks);
-        this.ttlSeconds = sessionTtlFor(ttl);
-    }
-
-    /** Patroni: session TTL = ttl/2 ("%ds" formatting truncates), at least 1 s. */
-    static long sessionTtlFor(int ttl) {
-        return Math.max(1, ttl / 2);
+        this.ttlMillis = LeaseMath.sessionTtlMillis(ttl);
     }
 
     String id() {
         return id;
     }
 
-    long ttlSeconds() {
-        return ttlSeconds;
+    /** The session TTL we ask for (or the server's minimum, when it refused ours). */
+    long ttlMillis() {
+        return ttlMillis;
     }
 
     /** A changed ttl: forget the session (it expires on the server by itself) and use the new TTL. */
     boolean applyTtl(int ttl) {
-        long wanted = sessionTtlFor(ttl);
-        if (wanted == ttlSeconds) {
+        long wanted = LeaseMath.sessionTtlMillis(ttl);
+        if (wanted == ttlMillis) {
             return false;
         }
-        ttlSeconds = wanted;
+        ttlMillis = wanted;
         id = null;
         return true;
     }
@@ -90,7 +87,7 @@ final class ConsulSession {
         if (id == null) {
             return Renewal.NO_SESSION;
         }
-        if (!force && clock.nanoTime() - lastRenewNanos < ttlSeconds * 500_000_000L) {
+        if (!force && clock.nanoTime() - lastRenewNanos < ttlMillis * 500_000L) {
             return Renewal.RENEWED;
         }
         long started = clock.nanoTime();
@@ -120,10 +117,10 @@ final class ConsulSession {
         long started = clock.nanoTime();
         ConsulResponse r = http.call("PUT", http.url("session/create", Map.of()), body(), d);
         if (!r.ok() && r.body().toLowerCase(Locale.ROOT).contains("invalid session ttl")) {
-            long min = serverMinimumTtl(d);
-            LOG.warn("Consul refused session TTL {}s ({}); changing it to the server minimum {}s", ttlSeconds,
-                    r.body().strip(), min);
-            ttlSeconds = min;
+            long min = serverMinimumTtl(d) * 1000;
+            LOG.warn("Consul refused session TTL {} ({}); changing it to the server minimum {}", goDuration(ttlMillis),
+                    r.body().strip(), goDuration(min));
+            ttlMillis = min;
             r = http.call("PUT", http.url("session/create", Map.of()), body(), d);
         }
         if (!r.ok()) {
@@ -137,7 +134,7 @@ final class ConsulSession {
             id = idNode.asText();
             lost = false;
             lastRenewNanos = started;
-            LOG.info("Created Consul session {} ({}, ttl {}s)", id, name, ttlSeconds);
+            LOG.info("Created Consul session {} ({}, ttl {})", id, name, goDuration(ttlMillis));
         } catch (JsonProcessingException e) {
             throw new ConsulUnavailableException("session create answered non-JSON: " + r.body());
         }
@@ -149,7 +146,7 @@ final class ConsulSession {
         b.put("checks", checks);
         b.put("lockdelay", "0.001s");
         b.put("behavior", "delete");
-        b.put("ttl", ttlSeconds + "s");
+        b.put("ttl", goDuration(ttlMillis));
         return ConsulJson.compact(b);
     }
 
@@ -171,8 +168,18 @@ final class ConsulSession {
         return 10;
     }
 
+    /** A Go duration in seconds, decimals only when needed: {@code 12500} ms is {@code "12.5s"}. */
+    static String goDuration(long millis) {
+        return java.math.BigDecimal.valueOf(millis, 3).stripTrailingZeros().toPlainString() + "s";
+    }
+
     /** Whole seconds (rounded up) of a Go duration such as {@code 10s}, {@code 1m0s}, {@code 1.5s}. */
     static long parseGoDuration(String text) {
+        return (long) Math.ceil(parseGoDurationMillis(text) / 1000.0);
+    }
+
+    /** Milliseconds (rounded up) of a Go duration such as {@code 5.5s}, {@code 1m0s}, {@code 250ms}. */
+    static long parseGoDurationMillis(String text) {
         double total = 0;
         var m = java.util.regex.Pattern.compile("([0-9.]+)(h|ms|m|s)").matcher(text);
         while (m.find()) {
@@ -184,7 +191,7 @@ final class ConsulSession {
                 default -> v;
             };
         }
-        return (long) Math.ceil(total);
+        return (long) Math.ceil(total * 1000 - 1e-6);
     }
 
     /** Destroys the session on the server (shutdown): every key bound to it is deleted. */

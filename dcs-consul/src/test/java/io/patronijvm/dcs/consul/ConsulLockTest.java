@@ -2,6 +2,7 @@ package io.patronijvm.dcs.consul;
 
 import io.patronijvm.core.dcs.DcsOutcome;
 import io.patronijvm.core.dcs.DcsOutcome.Kind;
+import io.patronijvm.core.ha.LeaseMath;
 import io.patronijvm.core.model.Leader;
 import io.patronijvm.testkit.consul.LocalConsul;
 import org.junit.jupiter.api.AfterAll;
@@ -188,6 +189,29 @@ class ConsulLockTest {
             assertThat(a.updateLeader(l).kind()).as("still lost until a new acquire").isEqualTo(Kind.SESSION_LOST);
             assertThat(a.acquireLeader().ok()).isTrue();
             assertThat(a.loadCluster().leader().session()).isEqualTo(a.sessionId()).isNotEqualTo(l.session());
+        } finally {
+            a.close();
+        }
+    }
+
+    /**
+     * Defect 4 of issue 12: with an odd ttl the lease assumed half a second more session than
+     * Consul granted (LeaseMath kept the fraction, ConsulSession truncated). One rule now: the
+     * session Consul reports is exactly the session TTL the lease arithmetic uses.
+     */
+    @Test
+    void anOddTtlGetsTheSessionTtlTheLeaseAssumes() throws Exception {
+        int ttl = 11;
+        ConsulDcs a = ConsulTestSupport.dcs(ConsulTestSupport.config("127.0.3.1"), "oddttl", "a", ttl, 3);
+        try {
+            assertThat(a.acquireLeader().ok()).isTrue();
+            var info = consul.request(0, "GET", "/v1/session/info/" + a.sessionId(), null).orElseThrow();
+            assertThat(info.statusCode()).isEqualTo(200);
+            String granted = ConsulJson.tree(info.body()).get(0).get("TTL").asText();
+            assertThat(granted).as("the TTL Consul holds the session for").isEqualTo("5.5s");
+            assertThat(ConsulSession.parseGoDurationMillis(granted)).as("what the lease arithmetic assumes")
+                    .isEqualTo(LeaseMath.sessionTtlMillis(ttl))
+                    .isEqualTo(LeaseMath.sessionTtlNanos(ttl) / 1_000_000);
         } finally {
             a.close();
         }
