@@ -33,8 +33,12 @@ final class Rewinder {
     private static final Logger log = LoggerFactory.getLogger(Rewinder.class);
     private static final Duration LEADER_SQL_TIMEOUT = Duration.ofSeconds(10);
 
-    /** Where our WAL ends and on which timeline; {@code replica} compares with {@code >}, a former primary with {@code >=}. */
-    record LocalPosition(int timeline, long lsn, boolean replica) {
+    /**
+     * Where our WAL ends and on which timeline. A replica's {@code lsn} is its replay position; a
+     * former primary's is the start of its last checkpoint record, and {@code checkpointEnd} where
+     * that record ends (-1 when unknown, or for a replica).
+     */
+    record LocalPosition(int timeline, long lsn, boolean replica, long checkpointEnd) {
     }
 
     private final PgContext ctx;
@@ -88,13 +92,21 @@ final class Rewinder {
             return RewindVerdict.NEEDED;
         }
         long sp = switchPoint.getAsLong();
-        boolean needed = local.replica() ? local.lsn() > sp : local.lsn() >= sp;
+        boolean needed;
+        if (local.replica()) {
+            needed = local.lsn() > sp;                       // replayed past the point where the leader branched
+        } else {
+            // A former primary can follow without a rewind only when its last record, the shutdown
+            // checkpoint, ends exactly where the new timeline begins; any other end means WAL that
+            // the new timeline does not have, or a gap (Patroni: _get_checkpoint_end).
+            needed = local.lsn() >= sp || local.checkpointEnd() != sp;
+        }
         return needed ? RewindVerdict.NEEDED : RewindVerdict.NOT_NEEDED;
     }
 
     private static LocalPosition fromRunning(Observation o) {
-        return o.inRecovery() ? new LocalPosition(o.timeline(), o.replayedLsn(), true)
-                : new LocalPosition(o.timeline(), o.currentWalLsn(), true);
+        return o.inRecovery() ? new LocalPosition(o.timeline(), o.replayedLsn(), true, -1)
+                : new LocalPosition(o.timeline(), o.currentWalLsn(), true, -1);
     }
 
     /** Stopped: an unclean shutdown is recovered first (single-user, R34) so pg_control tells where WAL ends. */
@@ -107,9 +119,11 @@ final class Rewinder {
         if (cd.shutDownInRecovery()) {
             int tl = cd.minRecoveryEndTimeline() > 0 ? cd.minRecoveryEndTimeline() : cd.checkpointTimeline();
             long lsn = cd.minRecoveryEndLsn() > 0 ? cd.minRecoveryEndLsn() : cd.checkpointLsn();
-            return new LocalPosition(tl, lsn, true);
+            return new LocalPosition(tl, lsn, true, -1);
         }
-        return new LocalPosition(cd.checkpointTimeline(), cd.checkpointLsn(), false);
+        int tl = cd.checkpointTimeline();
+        long end = tools.recordEnd(tl, cd.checkpointLsn()).orElse(-1);
+        return new LocalPosition(tl, cd.checkpointLsn(), false, end);
     }
 
     /** R34: {@code postgres --single} replays WAL to a clean shutdown without accepting connections. */

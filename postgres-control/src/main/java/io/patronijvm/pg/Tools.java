@@ -9,7 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** The short PostgreSQL tools: pg_controldata, pg_ctl reload/promote, kill. */
+/** The short PostgreSQL tools: pg_controldata, pg_waldump, pg_ctl reload/promote, kill. */
 final class Tools {
 
     private final PgContext ctx;
@@ -25,6 +25,18 @@ final class Tools {
                 Map.of("LC_ALL", "C", "LANG", "C", "LC_MESSAGES", "C"), null, true),
                 PgContext.SHORT_TOOL_TIMEOUT);
         return ControlData.parse(String.join("\n", r.output()));
+    }
+
+    /**
+     * R37: where the WAL record at {@code lsn} on timeline {@code timeline} ends ({@link WalDump});
+     * empty when pg_waldump cannot tell. Exit status 1 is its normal answer here.
+     */
+    java.util.OptionalLong recordEnd(int timeline, long lsn) throws PgException, InterruptedException {
+        ProcessResult r = ctx.runner.run(new Command("pg_waldump", List.of(ctx.bin().get("pg_waldump"),
+                "-p", ctx.paths.dataDir().resolve("pg_wal").toString(), "-t", Integer.toString(timeline),
+                "-s", Lsn.format(lsn), "-n", "2"), Map.of("LC_ALL", "C", "LANG", "C", "LC_MESSAGES", "C"), null, true),
+                PgContext.SHORT_TOOL_TIMEOUT);
+        return WalDump.recordEnd(r.output(), lsn);
     }
 
     void pgCtl(String action, List<String> extra, Duration timeout) throws PgException, InterruptedException {

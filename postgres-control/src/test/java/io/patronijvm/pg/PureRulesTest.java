@@ -69,20 +69,44 @@ class PureRulesTest {
 
     private static final String HISTORY = "1\t0/5000000\tno recovery target specified\n\n2\t0/7000000\tx\n";
 
-    @ParameterizedTest(name = "[{index}] local tl {0} lsn {1} replica {2}, leader tl {3} -> {4}")
+    /**
+     * R37 ({@code _check_timeline_and_lsn}). A former primary's position is its last checkpoint
+     * record: no rewind only when that record ENDS exactly at the switch point (a clean hand-over,
+     * where the new timeline starts right after our shutdown checkpoint). Issue 12 defect 3: the
+     * check of the record's end was missing, and a checkpoint before the switch counted as fine.
+     */
+    @ParameterizedTest(name = "[{index}] local tl {0} lsn {1} replica {2} checkpoint end {3}, leader tl {4} -> {5}")
     @CsvSource({
-            "3, 0/1000000, true, 2, NEEDED",       // ahead of the leader's timeline
-            "2, 0/9000000, true, 2, NOT_NEEDED",   // same timeline
-            "1, 0/4000000, true, 3, NOT_NEEDED",   // replica replayed before the switch
-            "1, 0/5000000, true, 3, NOT_NEEDED",   // replica exactly at the switch
-            "1, 0/5000001, true, 3, NEEDED",       // replica replayed past the switch
-            "1, 0/5000000, false, 3, NEEDED",      // former primary with checkpoint at the switch
-            "1, 0/4FFFFFF, false, 3, NOT_NEEDED",  // former primary stopped before the switch
-            "4, 0/1, false, 5, NEEDED"})           // our timeline is not in the leader's history
-    void divergenceDecisionFollowsR37(int tl, String lsn, boolean replica, int leaderTl, RewindVerdict expected)
-            throws Exception {
-        RewindVerdict v = Rewinder.decide(new Rewinder.LocalPosition(tl, Lsn.parse(lsn), replica), leaderTl, () -> HISTORY);
+            "3, 0/1000000, true, -, 2, NEEDED",                // ahead of the leader's timeline
+            "2, 0/9000000, true, -, 2, NOT_NEEDED",            // same timeline
+            "1, 0/4000000, true, -, 3, NOT_NEEDED",            // replica replayed before the switch
+            "1, 0/5000000, true, -, 3, NOT_NEEDED",            // replica exactly at the switch
+            "1, 0/5000001, true, -, 3, NEEDED",                // replica replayed past the switch
+            "1, 0/5000000, false, 0/5000072, 3, NEEDED",       // former primary with checkpoint at the switch
+            "1, 0/4FFFF88, false, 0/5000000, 3, NOT_NEEDED",   // its shutdown checkpoint ends at the switch
+            "1, 0/4FFFF00, false, 0/4FFFF78, 3, NEEDED",       // checkpoint ends before the switch: WAL after it
+            "1, 0/4FFFF88, false, 0/5000010, 3, NEEDED",       // checkpoint ends past the switch
+            "1, 0/4FFFF88, false, -, 3, NEEDED",               // end unknown (pg_waldump failed): rewind to be safe
+            "4, 0/1, false, -, 5, NEEDED"})                    // our timeline is not in the leader's history
+    void divergenceDecisionFollowsR37(int tl, String lsn, boolean replica, String checkpointEnd, int leaderTl,
+                                      RewindVerdict expected) throws Exception {
+        long end = "-".equals(checkpointEnd) ? -1 : Lsn.parse(checkpointEnd);
+        RewindVerdict v = Rewinder.decide(new Rewinder.LocalPosition(tl, Lsn.parse(lsn), replica, end), leaderTl,
+                () -> HISTORY);
         assertThat(v).isEqualTo(expected);
+    }
+
+    /** pg_waldump 15's answer for two records from a shutdown checkpoint that is the last record. */
+    @Test
+    void checkpointEndIsWherePgWaldumpFindsNoNextRecord() {
+        List<String> out = List.of("rmgr: XLOG        len (rec/tot):    114/   114, tx:          0, lsn: 0/01500718, "
+                        + "prev 0/015006D0, desc: CHECKPOINT_SHUTDOWN redo 0/1500718; tli 1; prev tli 1; shutdown",
+                "pg_waldump: error: error in WAL record at 0/1500718: invalid record length at 0/1500790: "
+                        + "wanted 24, got 0");
+        assertThat(WalDump.recordEnd(out, Lsn.parse("0/1500718"))).hasValue(Lsn.parse("0/1500790"));
+        assertThat(WalDump.recordEnd(out, Lsn.parse("0/1500720"))).as("another record").isEmpty();
+        assertThat(WalDump.recordEnd(List.of("pg_waldump: error: could not find file \"000000010000000000000001\""),
+                Lsn.parse("0/1500718"))).isEmpty();
     }
 
     @Test
