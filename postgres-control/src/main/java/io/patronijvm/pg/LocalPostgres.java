@@ -49,6 +49,7 @@ public final class LocalPostgres implements PostgresControl {
     private final Cloner cloner;
     private final Rewinder rewinder;
     private final ObserveConnection observer;
+    private final StateReader reader;
 
     public LocalPostgres(PostgresqlConfig pg, BootstrapConfig bootstrap, String scope, String memberName,
                          DynamicConfig dynamic, MonotonicClock clock, Sleeper sleeper) {
@@ -60,6 +61,7 @@ public final class LocalPostgres implements PostgresControl {
         this.cloner = new Cloner(ctx, conf);
         this.rewinder = new Rewinder(ctx, tools, conf);
         this.observer = new ObserveConnection(ctx);
+        this.reader = new StateReader(ctx, lifecycle, tools, observer, conf); // one: it remembers the sysid
     }
 
     /** The files this instance manages (for tests and diagnostics). */
@@ -69,7 +71,7 @@ public final class LocalPostgres implements PostgresControl {
 
     @Override
     public LocalPgState observe() {
-        return new StateReader(ctx, lifecycle, tools, observer, conf).read();
+        return reader.read();
     }
 
     @Override

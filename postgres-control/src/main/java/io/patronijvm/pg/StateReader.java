@@ -27,6 +27,13 @@ final class StateReader {
     private final Tools tools;
     private final ObserveConnection observer;
     private final RoleConf conf;
+    /**
+     * The last system identifier read from this data directory. Patroni reads it once and keeps
+     * it; so do we, so that a primary whose pg_control became unreadable is still recognised as
+     * this cluster's and goes through recovery (start, and R34 when that fails) instead of
+     * stopping at "system identifier unknown". Forgotten when the data directory is not valid.
+     */
+    private volatile String knownSysid;
 
     StateReader(PgContext ctx, Lifecycle lifecycle, Tools tools, ObserveConnection observer, RoleConf conf) {
         this.ctx = ctx;
@@ -38,6 +45,9 @@ final class StateReader {
 
     LocalPgState read() {
         DataDirState dir = ctx.dataDirState();
+        if (dir != DataDirState.VALID) {
+            knownSysid = null;
+        }
         Optional<PostmasterPid> pid = lifecycle.running();
         boolean running = pid.isPresent();
         Observation o = running ? observer.tryObserve() : null;
@@ -46,7 +56,7 @@ final class StateReader {
             Map<String, String> ci = ConnInfo.parse(o.primaryConninfo());
             Map<String, List<String>> pending = reasons(o);
             int upPort = ci.containsKey("port") ? parseInt(ci.get("port")) : 0;
-            return new LocalPgState(dir, o.sysid(), true, PgRunState.RUNNING, true, o.inRecovery(), o.timeline(),
+            return new LocalPgState(dir, remember(o.sysid()), true, PgRunState.RUNNING, true, o.inRecovery(), o.timeline(),
                     o.currentWalLsn(), o.receivedLsn(), o.replayedLsn(), o.replayedTimestamp(), o.replayPaused(),
                     o.streaming(), ci.get("host"), upPort, standbySignal, o.serverVersion(), o.postmasterStartTime(),
                     o.walSenders(), o.slots(), o.inRecovery() ? "in archive recovery" : "in production",
@@ -54,11 +64,19 @@ final class StateReader {
         }
         ControlData cd = dir == DataDirState.VALID ? controlDataQuietly() : null;
         PgRunState state = runState(running, pid);
-        return new LocalPgState(dir, cd == null ? null : cd.sysid(), running, state, false, false,
+        return new LocalPgState(dir, remember(cd == null ? null : cd.sysid()), running, state, false, false,
                 cd == null ? 0 : cd.checkpointTimeline(), -1, -1, -1, null, false, false,
                 conf.replica() ? conf.upstream().host() : null, conf.replica() ? conf.upstream().port() : 0,
                 standbySignal, 0, null, List.of(), Set.of(), cd == null ? null : cd.clusterState(),
                 cd != null && cd.rewindPossible() && ctx.usePgRewind(), false, Map.of(), "");
+    }
+
+    private String remember(String sysid) {
+        if (sysid != null && !sysid.isBlank()) {
+            knownSysid = sysid;
+            return sysid;
+        }
+        return knownSysid;
     }
 
     private PgRunState runState(boolean running, Optional<PostmasterPid> pid) {

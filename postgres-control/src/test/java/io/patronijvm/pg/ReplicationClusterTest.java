@@ -201,6 +201,18 @@ class ReplicationClusterTest {
         await().atMost(PgNodes.timeout(10)).untilAsserted(() ->
                 assertThat(pg[3].observe().runState()).isEqualTo(PgRunState.CRASHED));
         assertThat(pg[3].observe().postmasterRunning()).isFalse();
+        // Issue 12, defect 1: with pg_control unreadable the system identifier is the one read
+        // before (Patroni keeps it too), so the node still counts as this cluster's and tries to start.
+        String sysid = pg[3].observe().sysid();
+        java.nio.file.Path control = pg[3].paths().dataDir().resolve("global/pg_control");
+        java.nio.file.Files.setPosixFilePermissions(control, java.util.Set.of());
+        try {
+            assertThat(sysid).isNotBlank();
+            assertThat(pg[3].observe().sysid()).as("sysid with pg_control unreadable").isEqualTo(sysid);
+        } finally {
+            java.nio.file.Files.setPosixFilePermissions(control, java.nio.file.attribute.PosixFilePermissions
+                    .fromString("rw-------"));
+        }
         await().atMost(PgNodes.timeout(30)).ignoreExceptions().untilAsserted(() ->
                 pg[3].start(new Upstream("node2", PgNodes.address(2), 5432, null), true, PgNodes.timeout(30)));
         assertThat(pg[3].observe().isReplica()).isTrue();

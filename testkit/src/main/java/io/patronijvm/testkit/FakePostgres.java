@@ -63,6 +63,20 @@ public final class FakePostgres implements PostgresControl {
     private Set<String> slots = Set.of();
     private long startCount;
     private Consumer<FakePostgres> promoteListener = pg -> { };
+    private StartFault startFault = StartFault.NONE;
+    /** A postmaster that was started and never got as far as accepting connections ({@link StartFault#HANG}). */
+    private boolean starting;
+    private boolean controlUnreadable;
+
+    /** What the model's next starts do (tests of R34 and of primary_start_timeout, R7/R35). */
+    public enum StartFault {
+        /** Starts as usual. */
+        NONE,
+        /** pg_ctl start fails at once (the server exits during start-up). */
+        FAIL,
+        /** The postmaster runs but never accepts connections (a very long crash recovery). */
+        HANG
+    }
 
     public FakePostgres(String name, String host, int port, FakePgNetwork network) {
         this.name = name;
@@ -104,8 +118,22 @@ public final class FakePostgres implements PostgresControl {
         return syncStandbyNames;
     }
 
+    public void startFault(StartFault fault) {
+        startFault = fault;
+    }
+
+    /**
+     * global/pg_control can no longer be read (disk error, wrong permissions): pg_controldata tells
+     * nothing while the server is down and the server cannot start, until the data directory is
+     * rebuilt. A running server is not affected (it has read it already).
+     */
+    public void makeControlFileUnreadable() {
+        controlUnreadable = true;
+    }
+
     /** The postmaster dies without a shutdown checkpoint (kill -9, OOM). */
     public void crash() {
+        starting = false;
         if (running) {
             running = false;
             crashed = true;
@@ -202,12 +230,17 @@ public final class FakePostgres implements PostgresControl {
                         isSyncStandby(d.name) ? "sync" : "async", isSyncStandby(d.name) ? 1 : 0, d.lsn, d.lsn));
             }
         }
+        if (starting) {
+            state = PgRunState.STARTING;
+        }
         boolean primary = up && !inRecovery;
-        return new LocalPgState(dataDir, sysid, up, state, up, up && inRecovery, chain == null ? 0 : chain.timeline(),
+        boolean blind = controlUnreadable && !up;
+        return new LocalPgState(dataDir, blind ? null : sysid, up || starting, state, up, up && inRecovery,
+                chain == null ? 0 : chain.timeline(),
                 primary ? lsn : -1, up && inRecovery ? lsn : -1, up && inRecovery ? lsn : -1, null, false,
                 up && inRecovery && streaming, up ? upstream.host() : null, up ? upstream.port() : 0,
-                inRecovery, 150004, up ? "start-" + startCount : null, senders, slots, controlState, true, false,
-                Map.of(), syncStandbyNames);
+                inRecovery, 150004, up ? "start-" + startCount : null, senders, slots, blind ? null : controlState,
+                true, false, Map.of(), syncStandbyNames);
     }
 
     @Override
@@ -268,6 +301,17 @@ public final class FakePostgres implements PostgresControl {
         if (dataDir != DataDirState.VALID) {
             throw new PgException("start of " + name + ": data directory is " + dataDir);
         }
+        if (controlUnreadable || startFault == StartFault.FAIL) {
+            crashed = true;
+            throw new PgException("start of " + name + " failed: "
+                    + (controlUnreadable ? "could not open file \"global/pg_control\"" : "the server exited"));
+        }
+        if (startFault == StartFault.HANG) {
+            starting = true;
+            crashed = false;
+            upstream = up == null ? Upstream.NOBODY : up;
+            return;
+        }
         upstream = up == null ? Upstream.NOBODY : up;
         if (!asReplica && wasReplica()) {
             // Without promote a former replica comes up writable on a timeline it shares with others.
@@ -290,6 +334,7 @@ public final class FakePostgres implements PostgresControl {
 
     @Override
     public boolean stop(StopMode mode, Duration timeout) {
+        starting = false;
         if (!running) {
             return true;
         }
@@ -373,6 +418,8 @@ public final class FakePostgres implements PostgresControl {
     @Override
     public void removeDataDirectory() {
         running = false;
+        starting = false;
+        controlUnreadable = false;
         dataDir = DataDirState.EMPTY;
         chain = null;
         sysid = null;

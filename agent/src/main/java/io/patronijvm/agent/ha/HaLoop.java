@@ -4,6 +4,7 @@ import io.patronijvm.core.config.PostgresqlConfig;
 import io.patronijvm.core.dcs.DcsUnavailableException;
 import io.patronijvm.core.ha.AttemptResult;
 import io.patronijvm.core.ha.Decision;
+import io.patronijvm.core.ha.HaDecider;
 import io.patronijvm.core.ha.HaInput;
 import io.patronijvm.core.ha.LockState;
 import io.patronijvm.core.model.ClusterView;
@@ -213,8 +214,10 @@ public final class HaLoop implements Runnable {
     }
 
     private HaInput input(Observation seen, LockState lock) {
+        long now = ctx.clock().nanoTime();
+        state.updateMemory(m -> HaDecider.observe(m, lock, seen.pg(), now)); // primary_start_timeout's clock (R7)
         return new HaInput(ctx.name(), ctx.tags(), seen.view(), seen.pg(), state.config(), ctx.local(),
-                ctx.clock().nanoTime(), ctx.clock().wallNow(), lock, null, AttemptResult.NONE, state.memory(),
+                now, ctx.clock().wallNow(), lock, null, AttemptResult.NONE, state.memory(),
                 ctx.slot().current(), intents.restart(), intents.reinit(), shuttingDown);
     }
 

@@ -2,7 +2,6 @@ package io.patronijvm.agent.ha;
 
 import io.patronijvm.core.ha.AsyncKind;
 import io.patronijvm.core.ha.AsyncTask;
-import io.patronijvm.core.time.MonotonicClock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,7 +14,6 @@ public final class ThreadAsyncSlot implements AsyncSlot {
 
     private static final Logger log = LoggerFactory.getLogger(ThreadAsyncSlot.class);
 
-    private final MonotonicClock clock;
     private final ExecutorService executor;
     private AsyncTask current;
     private Future<?> future;
@@ -24,8 +22,8 @@ public final class ThreadAsyncSlot implements AsyncSlot {
     private boolean started;
     private Runnable pendingDone;
 
-    public ThreadAsyncSlot(MonotonicClock clock, String threadName) {
-        this(clock, Executors.newSingleThreadExecutor(r -> {
+    public ThreadAsyncSlot(String threadName) {
+        this(Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, threadName);
             t.setDaemon(true);
             return t;
@@ -33,8 +31,7 @@ public final class ThreadAsyncSlot implements AsyncSlot {
     }
 
     /** On {@code executor}, which must run one job at a time; tests pass one they can hold up. */
-    ThreadAsyncSlot(MonotonicClock clock, ExecutorService executor) {
-        this.clock = clock;
+    ThreadAsyncSlot(ExecutorService executor) {
         this.executor = executor;
     }
 
@@ -43,7 +40,7 @@ public final class ThreadAsyncSlot implements AsyncSlot {
         if (current != null) {
             return false;
         }
-        AsyncTask task = new AsyncTask(kind, clock.nanoTime());
+        AsyncTask task = new AsyncTask(kind);
         current = task;
         pendingDone = done;
         // The job's log lines carry the member and the cycle that started it (style guideline 14).

@@ -46,7 +46,7 @@ final class NodeParts implements AutoCloseable {
         PatroniConfig c = cfg.config();
         this.pg = new LocalPostgres(c.postgresql(), c.bootstrap(), c.scope(), c.name(), dynamic, clock, sleeper);
         this.peers = new HttpPeerClient(PEER_CONNECT_TIMEOUT, clock);
-        this.slot = new ThreadAsyncSlot(clock, "ha-async");
+        this.slot = new ThreadAsyncSlot("ha-async");
         this.callbacks = new ProcessCallbacks(c.postgresql().callbacks(), c.scope(), "callbacks");
         this.timers = new ScheduledTimerService("lease-timer");
         this.context = new HaContext(c.name(), c.scope(), c.postgresql().connUrl(), c.restapi().apiUrl(), c.tags(),

@@ -36,7 +36,7 @@ final class LoopKit {
 
         @Override
         public boolean submit(AsyncKind kind, Job job, Runnable done) {
-            AsyncTask t = new AsyncTask(kind, clock.nanoTime());
+            AsyncTask t = new AsyncTask(kind);
             try {
                 job.run();
                 outcome = new Outcome(t.kind(), true, kind.text() + " finished");

@@ -1,7 +1,6 @@
 package io.patronijvm.agent.ha;
 
 import io.patronijvm.core.ha.AsyncKind;
-import io.patronijvm.testkit.FakeClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -21,7 +20,7 @@ class ThreadAsyncSlotTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
 
     private final ExecutorService executor = Executors.newSingleThreadExecutor();
-    private final ThreadAsyncSlot slot = new ThreadAsyncSlot(new FakeClock(), executor);
+    private final ThreadAsyncSlot slot = new ThreadAsyncSlot(executor);
 
     @AfterEach
     void close() {

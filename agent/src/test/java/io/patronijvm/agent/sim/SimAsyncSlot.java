@@ -35,7 +35,7 @@ final class SimAsyncSlot implements AsyncSlot {
         if (current != null) {
             return false;
         }
-        current = new AsyncTask(kind, clock.nanoTime());
+        current = new AsyncTask(kind);
         job = j;
         done = d;
         long ms = switch (kind) {

@@ -8,7 +8,6 @@ public enum AsyncKind {
     DEMOTE("demote"),
     START("starting"),
     RESTART("restart"),
-    CRASH_RECOVERY("crash recovery"),
     REWIND("pg_rewind"),
     REINITIALIZE("reinitialize");
 

@@ -94,8 +94,13 @@ final class DataDirRules {
         ClusterView v = in.view();
         String sysid = in.pg().sysid();
         if (sysid == null || !SYSID.matcher(sysid).matches()) {
-            return Step.done(Decision.of(Reason.DATA_DIR_INVALID,
-                    "system identifier of the data directory is unknown or invalid; consider reinitialize"));
+            String msg = "system identifier of the data directory is unknown or invalid; consider reinitialize";
+            // Patroni returns here without update_lock, so a holder's key runs out; ours was renewed
+            // before deciding, so it is given up instead: a holder that cannot start again must not
+            // keep the cluster without a writable primary (issue 12, defect 1).
+            return Step.done(in.viewSaysLeader()
+                    ? Decision.of(Reason.DATA_DIR_INVALID, msg + "; released the leader key", new Action.ReleaseLock())
+                    : Decision.of(Reason.DATA_DIR_INVALID, msg));
         }
         if (v.initializeIsSysid() && !v.initialize().equals(sysid)) {
             String msg = "system ID mismatch, node " + in.self() + " belongs to a different cluster: "

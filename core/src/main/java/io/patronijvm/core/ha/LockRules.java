@@ -69,8 +69,7 @@ final class LockRules {
             return reinit;
         }
         if (in.holdsLock()) {
-            if (task.kind() == AsyncKind.START || task.kind() == AsyncKind.CRASH_RECOVERY
-                    || task.kind() == AsyncKind.RESTART) {                                            // R6, R35
+            if (task.kind() == AsyncKind.START || task.kind() == AsyncKind.RESTART) {                                            // R6, R35
                 Step timedOut = RecoveryRules.startTimedOut(in, true);
                 if (timedOut.isTerminal()) {
                     return timedOut.terminal();

@@ -15,10 +15,11 @@ import java.util.List;
  * @param role                    the last role we published (member key, REST); set by the executor
  *                                through {@link RoleTransitions#check}
  * @param pgSeenRunning           PostgreSQL has been seen running since the agent started (R13: on_start fires once)
- * @param crashRestartAttempts    consecutive failed starts after a crash (reset when PG runs)
  * @param bootstrapping           we won the initialize race and the bootstrap has not finished (R8)
- * @param startingSinceNanos      monotonic time PostgreSQL started starting as primary or crash recovery
- *                                began, or {@link #NEVER}; primary_start_timeout counts from here (R7, R33, R35)
+ * @param startingSinceNanos      monotonic time this lock holder first saw its PostgreSQL not accepting
+ *                                connections (down, starting, restarting), or {@link #NEVER}; primary_start_timeout
+ *                                counts from here (R7, R33, R35). Written once per cycle by
+ *                                {@link RecoveryRules#trackStart}, read by {@code RecoveryRules.startTimedOut}.
  * @param lastLockedMembers       the members of the last view that had a leader (Patroni's {@code old_cluster});
  *                                R23.11 probes them too, because after an outage that expired every session
  *                                the member keys of nodes that are still alive are gone. Set by the loop
@@ -29,7 +30,6 @@ public record Memory(
         RewindState rewind,
         Role role,
         boolean pgSeenRunning,
-        int crashRestartAttempts,
         boolean bootstrapping,
         long startingSinceNanos,
         List<Member> lastLockedMembers) {
@@ -39,7 +39,7 @@ public record Memory(
 
     /** What a freshly started agent knows. */
     public static final Memory INITIAL =
-            new Memory(NEVER, RewindState.INITIAL, Role.UNINITIALIZED, false, 0, false, NEVER, List.of());
+            new Memory(NEVER, RewindState.INITIAL, Role.UNINITIALIZED, false, false, NEVER, List.of());
 
     public Memory {
         rewind = rewind == null ? RewindState.INITIAL : rewind;
@@ -48,42 +48,37 @@ public record Memory(
     }
 
     public Memory withRewind(RewindState r) {
-        return new Memory(prePromoteFailedAtNanos, r, role, pgSeenRunning, crashRestartAttempts, bootstrapping,
+        return new Memory(prePromoteFailedAtNanos, r, role, pgSeenRunning, bootstrapping,
                 startingSinceNanos, lastLockedMembers);
     }
 
     public Memory withRole(Role r) {
-        return new Memory(prePromoteFailedAtNanos, rewind, r, pgSeenRunning, crashRestartAttempts, bootstrapping,
+        return new Memory(prePromoteFailedAtNanos, rewind, r, pgSeenRunning, bootstrapping,
                 startingSinceNanos, lastLockedMembers);
     }
 
     public Memory withPrePromoteFailedAt(long nanos) {
-        return new Memory(nanos, rewind, role, pgSeenRunning, crashRestartAttempts, bootstrapping, startingSinceNanos,
+        return new Memory(nanos, rewind, role, pgSeenRunning, bootstrapping, startingSinceNanos,
                 lastLockedMembers);
     }
 
     public Memory withPgSeenRunning(boolean seen) {
-        return new Memory(prePromoteFailedAtNanos, rewind, role, seen, crashRestartAttempts, bootstrapping,
+        return new Memory(prePromoteFailedAtNanos, rewind, role, seen, bootstrapping,
                 startingSinceNanos, lastLockedMembers);
     }
 
-    public Memory withCrashRestartAttempts(int n) {
-        return new Memory(prePromoteFailedAtNanos, rewind, role, pgSeenRunning, n, bootstrapping, startingSinceNanos,
-                lastLockedMembers);
-    }
-
     public Memory withBootstrapping(boolean b) {
-        return new Memory(prePromoteFailedAtNanos, rewind, role, pgSeenRunning, crashRestartAttempts, b,
+        return new Memory(prePromoteFailedAtNanos, rewind, role, pgSeenRunning, b,
                 startingSinceNanos, lastLockedMembers);
     }
 
     public Memory withStartingSince(long nanos) {
-        return new Memory(prePromoteFailedAtNanos, rewind, role, pgSeenRunning, crashRestartAttempts, bootstrapping,
+        return new Memory(prePromoteFailedAtNanos, rewind, role, pgSeenRunning, bootstrapping,
                 nanos, lastLockedMembers);
     }
 
     public Memory withLastLockedMembers(List<Member> members) {
-        return new Memory(prePromoteFailedAtNanos, rewind, role, pgSeenRunning, crashRestartAttempts, bootstrapping,
+        return new Memory(prePromoteFailedAtNanos, rewind, role, pgSeenRunning, bootstrapping,
                 startingSinceNanos, members);
     }
 }

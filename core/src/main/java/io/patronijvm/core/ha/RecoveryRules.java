@@ -62,6 +62,21 @@ final class RecoveryRules {
     }
 
     /**
+     * The writer of {@link Memory#startingSinceNanos()}, beside its reader {@link #startTimedOut}
+     * (style guideline 19): the clock of primary_start_timeout starts the first cycle in which the
+     * lock holder's PostgreSQL does not accept connections (crashed, being started, restarting) and
+     * stops when it does again or the lock is not ours. Patroni counts from the start of the start
+     * ({@code time_in_state}); the holder starts PostgreSQL in that same first cycle.
+     */
+    static Memory trackStart(Memory m, LockState lock, io.patronijvm.core.pg.LocalPgState pg, long nowNanos) {
+        boolean counting = lock.renewed() && !pg.acceptsConnections();
+        if (!counting) {
+            return m.startingSinceNanos() == Memory.NEVER ? m : m.withStartingSince(Memory.NEVER);
+        }
+        return m.startingSinceNanos() == Memory.NEVER ? m.withStartingSince(nowNanos) : m;
+    }
+
+    /**
      * R7 (no async task) and R6/R35 (an async start or crash recovery): we hold the lock and
      * PostgreSQL has been starting as primary for longer than primary_start_timeout.
      * {@link Step#NEXT} when the timeout has not passed or nobody else could take over.

@@ -100,7 +100,7 @@ class DecisionTableTest {
                         Scenario.leader().failover("node1", "node3").peer("node3", false, 1000),
                         Reason.SWITCHOVER_DEMOTE, "Demote"),
                 row("23 R6 async restart while leader: keep lock",
-                        Scenario.leader().with(s -> s.async = new AsyncTask(AsyncKind.RESTART, Scenario.NOW)),
+                        Scenario.leader().with(s -> s.async = new AsyncTask(AsyncKind.RESTART)),
                         Reason.ASYNC_IN_PROGRESS),
                 row("24 R44 paused leader renews",
                         Scenario.leader().with(s -> s.pause = true),

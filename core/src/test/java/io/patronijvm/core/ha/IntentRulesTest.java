@@ -35,7 +35,7 @@ class IntentRulesTest {
     void r63_replicaShutdownCancelsRunningTaskFirst() {
         Decision d = Scenario.replica().with(s -> {
             s.shuttingDown = true;
-            s.async = new AsyncTask(AsyncKind.CLONE, Scenario.NOW);
+            s.async = new AsyncTask(AsyncKind.CLONE);
         }).decide();
         assertThat(Acts.of(d)).containsExactly("CancelAsync", "ShutdownStop");
         assertThat(d.find(Action.ShutdownStop.class).orElseThrow().asLeader()).isFalse();
@@ -132,7 +132,7 @@ class IntentRulesTest {
     void r66_forceCancelsTheRunningTask() {
         Decision d = Scenario.replica().with(s -> {
             s.reinit = new ReinitIntent(true, false);
-            s.async = new AsyncTask(AsyncKind.REWIND, Scenario.NOW);
+            s.async = new AsyncTask(AsyncKind.REWIND);
         }).decide();
         assertThat(Acts.of(d)).containsExactly("CancelAsync", "Reinitialize");
     }

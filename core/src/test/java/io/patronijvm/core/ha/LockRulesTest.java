@@ -134,7 +134,7 @@ class LockRulesTest {
 
     @Test
     void r6_keepsRenewingDuringLongAction() {
-        Decision d = Scenario.leader().with(s -> s.async = new AsyncTask(AsyncKind.RESTART, Scenario.NOW)).decide();
+        Decision d = Scenario.leader().with(s -> s.async = new AsyncTask(AsyncKind.RESTART)).decide();
         assertThat(d.message()).isEqualTo("updated leader lock during restart");
         assertThat(d.actions()).isEmpty();
     }
@@ -144,7 +144,7 @@ class LockRulesTest {
         Decision d = Scenario.replica().iAmLeader().with(s -> {
             s.inRecovery = true;
             s.lock = LockState.RENEW_FAILED_SESSION_LOST;
-            s.async = new AsyncTask(AsyncKind.PROMOTE, Scenario.NOW);
+            s.async = new AsyncTask(AsyncKind.PROMOTE);
         }).decide();
         assertThat(d.reason()).isEqualTo(Reason.ASYNC_LOST_LEADER);
         assertThat(Acts.of(d)).containsExactly("CancelAsync", "Demote");
@@ -153,13 +153,13 @@ class LockRulesTest {
 
     @Test
     void r6_cancelsPromoteWhenAnotherNodeHoldsTheKey() {
-        Decision d = Scenario.replica().with(s -> s.async = new AsyncTask(AsyncKind.PROMOTE, Scenario.NOW)).decide();
+        Decision d = Scenario.replica().with(s -> s.async = new AsyncTask(AsyncKind.PROMOTE)).decide();
         assertThat(d.reason()).isEqualTo(Reason.ASYNC_LOST_LEADER);
     }
 
     @Test
     void r6_replicaCloneInProgressJustWaits() {
-        Decision d = Scenario.replica().stopped().with(s -> s.async = new AsyncTask(AsyncKind.CLONE, Scenario.NOW))
+        Decision d = Scenario.replica().stopped().with(s -> s.async = new AsyncTask(AsyncKind.CLONE))
                 .decide();
         assertThat(d.reason()).isEqualTo(Reason.ASYNC_IN_PROGRESS);
         assertThat(d.actions()).isEmpty();
@@ -187,9 +187,9 @@ class LockRulesTest {
     }
 
     @Test
-    void r35_crashRecoveryInAsyncSlotCountsAgainstPrimaryStartTimeout() {
+    void r35_aStartInTheAsyncSlotCountsAgainstPrimaryStartTimeout() {
         Decision d = Scenario.leader().peersAt(1000).with(s -> {
-            s.async = new AsyncTask(AsyncKind.CRASH_RECOVERY, Scenario.NOW - 400_000_000_000L);
+            s.async = new AsyncTask(AsyncKind.START);
             s.accepts = false;
             s.memory = s.memory.withStartingSince(Scenario.NOW - 400_000_000_000L);
         }).decide();
