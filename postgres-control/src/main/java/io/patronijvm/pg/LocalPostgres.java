@@ -199,6 +199,25 @@ public final class LocalPostgres implements PostgresControl {
 
     @Override
     public void promote(Duration timeout) throws PgException, InterruptedException {
+        promote(timeout, 0);
+    }
+
+    /**
+     * PostgreSQL names the new timeline after the highest history file it finds above its own
+     * (it probes N+1, N+2, ... while {@code pg_wal/<N>.history} exists). Timelines another node
+     * used that we never saw have no file here, so for each of them a placeholder goes in first.
+     * A placeholder is a history file without entries: should the startup process rescan for a
+     * newer timeline before the promotion, it finds one that is not a child of ours and stays.
+     * The placeholders stay afterwards: a replica that follows us across the gap asks its
+     * primary for the history file of every timeline in between, and gives up if one is missing.
+     */
+    @Override
+    public void promote(Duration timeout, int usedTimeline) throws PgException, InterruptedException {
+        TimelinePlaceholders.write(ctx.paths.dataDir().resolve("pg_wal"), observe().timeline(), usedTimeline);
+        promoteNow(timeout);
+    }
+
+    private void promoteNow(Duration timeout) throws PgException, InterruptedException {
         Deadline d = Deadline.after(ctx.clock, timeout);
         tools.pgCtl("promote", List.of("-W"), timeout);
         while (true) {

@@ -140,10 +140,15 @@ class ReplicationClusterTest {
         long end = pg[1].latestCheckpointLsn();
         await().atMost(PgNodes.timeout(20)).until(() -> pg[2].observe().replayedLsn() > end
                 && pg[3].observe().replayedLsn() > end);
-        pg[2].promote(PgNodes.timeout(60));
+        // Issue 12, defect 5: timelines 2 and 3 were used by members we never heard from; the
+        // promotion must not reuse them (placeholder history files make PostgreSQL skip them).
+        pg[2].promote(PgNodes.timeout(60), 3);
         LocalPgState s = pg[2].observe();
         assertThat(s.isPrimary()).as("%s", s).isTrue();
-        assertThat(s.timeline()).isEqualTo(2);
+        assertThat(s.timeline()).as("above the used timelines").isEqualTo(4);
+        assertThat(pg[2].paths().dataDir().resolve("pg_wal/00000002.history"))
+                .as("placeholders stay: replicas following across the gap fetch them").exists();
+        assertThat(pg[2].paths().dataDir().resolve("pg_wal/00000004.history")).exists();
         assertThat(s.standbySignal()).isFalse();
         pg[2].checkpoint();
         pg[2].syncReplicationSlots(Set.of("node1", "node3"));
@@ -151,13 +156,13 @@ class ReplicationClusterTest {
         assertThat(pg[3].checkDivergence(PgNodes.member(2))).as("replica that replayed only up to the switch")
                 .isEqualTo(RewindVerdict.NOT_NEEDED);
         // R37 for the former primary, read with the real pg_waldump: its shutdown checkpoint ends
-        // exactly where timeline 2 begins, so it may follow without pg_rewind.
+        // exactly where the new timeline begins, so it may follow without pg_rewind.
         assertThat(pg[1].checkDivergence(PgNodes.member(2))).as("cleanly stopped old primary")
                 .isEqualTo(RewindVerdict.NOT_NEEDED);
         assertThat(pg[3].follow(new Upstream("node2", PgNodes.address(2), 5432, null)))
                 .as("PG >= 13 follows on reload").isTrue();
         awaitStreaming(2, "node3");
-        await().atMost(PgNodes.timeout(20)).until(() -> pg[3].observe().timeline() == 2);
+        await().atMost(PgNodes.timeout(20)).until(() -> pg[3].observe().timeline() == 4);
     }
 
     @Test

@@ -364,11 +364,19 @@ public final class FakePostgres implements PostgresControl {
 
     @Override
     public void promote(Duration timeout) throws PgException {
+        promote(timeout, 0);
+    }
+
+    /** {@code -Dsim.reuseTimelines=true}: promote ignores the cluster's used timelines (the old behaviour). */
+    private static final boolean REUSE_TIMELINES = Boolean.getBoolean("sim.reuseTimelines");
+
+    @Override
+    public void promote(Duration timeout, int usedTimeline) throws PgException {
         requireRunning("promote");
         if (!inRecovery) {
             return;
         }
-        chain = chain.branch(network.newSegmentId(), lsn);
+        chain = chain.branch(network.newSegmentId(), lsn, REUSE_TIMELINES ? 0 : usedTimeline);
         inRecovery = false;
         streaming = false;
         upstream = Upstream.NOBODY;

@@ -48,7 +48,7 @@ final class LongActions {
                 startReplica(Upstreams.of(c.source()));
             };
             case Action.StartPostgres s -> () -> start(s, view);
-            case Action.Promote p -> () -> promote(view);
+            case Action.Promote p -> () -> promote(view, p.usedTimeline());
             case Action.Demote d -> () -> demote(d, view);
             case Action.Rewind r -> () -> rewind(r);
             case Action.Reinitialize r -> () -> {
@@ -114,7 +114,7 @@ final class LongActions {
         }
     }
 
-    private void promote(ClusterView view) throws Exception {
+    private void promote(ClusterView view, int usedTimeline) throws Exception {
         if (state.config().synchronousMode() && view != null) {
             SyncState cur = view.sync();
             Set<String> standbys = cur == null ? Set.of() : cur.syncStandbys();
@@ -139,7 +139,7 @@ final class LongActions {
         }
         state.lastPromoteLsn(ctx.pg().observe().walPosition());
         state.setRole(Role.PROMOTED);
-        ctx.pg().promote(ctx.startTimeout());
+        ctx.pg().promote(ctx.startTimeout(), usedTimeline);
         state.setRole(Role.PRIMARY);
         ctx.callbacks().fire(CallbackEvent.ON_ROLE_CHANGE, Role.PRIMARY);
         try {

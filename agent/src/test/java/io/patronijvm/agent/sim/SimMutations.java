@@ -1,6 +1,8 @@
 package io.patronijvm.agent.sim;
 
 import io.patronijvm.agent.ha.TimerService;
+import io.patronijvm.core.dcs.Dcs;
+import io.patronijvm.core.ha.Action;
 import io.patronijvm.core.ha.Decision;
 import io.patronijvm.core.ha.HaDecider;
 import io.patronijvm.core.ha.HaInput;
@@ -33,9 +35,13 @@ final class SimMutations {
         }
     };
 
-    /** What a world runs: the decider, the lease rule (null: ours) and a wrapper around each agent's timers. */
+    /** What a world runs: the decider, the lease rule (null: ours), wrappers around each agent's timers and DCS client. */
     record Variant(String name, Function<HaInput, Decision> decider, IntToLongFunction leaseRule,
-                   UnaryOperator<TimerService> timers) {
+                   UnaryOperator<TimerService> timers, UnaryOperator<Dcs> dcs) {
+        Variant(String name, Function<HaInput, Decision> decider, IntToLongFunction leaseRule,
+                UnaryOperator<TimerService> timers) {
+            this(name, decider, leaseRule, timers, d -> d);
+        }
     }
 
     /** Patroni's rule: the leader believes its lock for a full ttl after a renewal (decision 3 says ttl/2 - margin). */
@@ -55,16 +61,53 @@ final class SimMutations {
             in -> HaDecider.decide(in.after(in.lastAttempt(), null, in.memory().withLastLockedMembers(List.of()))),
             null, t -> t);
 
+    /**
+     * Mutation (invariant 3): in synchronous mode replicas ignore /sync and do not compare
+     * themselves with their peers (R23.10 and the peer part of R23.11 skipped), so a replica that
+     * is not a synchronous standby, behind by less than maximum_lag_on_failover, can win the race
+     * and lose writes the old primary acknowledged.
+     */
+    static final Variant SYNC_BLIND_RACE = new Variant("sync-blind-race", SimMutations::syncBlindRace, null,
+            t -> t);
+
+    /** Mutation (invariant 5): replicas never repoint to a new leader (R20's follow is dropped). */
+    static final Variant NO_FOLLOW = new Variant("no-follow", without(Action.Follow.class), null, t -> t);
+
+    static final List<Variant> ALL = List.of(NONE, LEASE_TTL, NO_LAG_CHECK, NO_SELF_FENCE, CURRENT_MEMBERS_ONLY,
+            SYNC_BLIND_RACE, NO_FOLLOW);
+
     static Variant byName(String name) {
-        for (Variant v : new Variant[] {NONE, LEASE_TTL, NO_LAG_CHECK, NO_SELF_FENCE, CURRENT_MEMBERS_ONLY}) {
+        for (Variant v : ALL) {
             if (v.name().equals(name)) {
                 return v;
             }
         }
-        throw new IllegalArgumentException("--mutation: unknown '" + name
-                + "' (none, lease-ttl, no-lag-check, no-self-fence, current-members-only)");
+        throw new IllegalArgumentException("--mutation: unknown '" + name + "' ("
+                + String.join(", ", ALL.stream().map(Variant::name).toList()) + ")");
     }
 
+    /** The real decider with every action of {@code type} removed from its decisions. */
+    private static Function<HaInput, Decision> without(Class<? extends Action> type) {
+        return in -> {
+            Decision d = HaDecider.decide(in);
+            List<Action> kept = d.actions().stream().filter(a -> !type.isInstance(a)).toList();
+            return kept.size() == d.actions().size() ? d : new Decision(kept, d.reason(), d.message());
+        };
+    }
+
+    private static Decision syncBlindRace(HaInput in) {
+        ClusterView v = in.view();
+        if (v == null || v.isLeader(in.self()) || v.isLocked()) {
+            return HaDecider.decide(in);
+        }
+        ClusterView blind = new ClusterView(v.initialize(), v.config(), v.leader(), v.members(), v.failover(), null,
+                v.history(), v.historyVersion(), v.status(), v.failsafe(), v.index());
+        java.util.Map<String, io.patronijvm.core.peer.PeerStatus> unreachable = new java.util.LinkedHashMap<>();
+        in.peers().keySet().forEach(n -> unreachable.put(n, io.patronijvm.core.peer.PeerStatus.unreachable(n)));
+        return HaDecider.decide(new HaInput(in.self(), in.selfTags(), blind, in.pg(), in.config(), in.local(),
+                in.nowNanos(), in.wallNow(), in.lock(), unreachable, in.lastAttempt(), in.memory(), in.asyncTask(),
+                in.restartIntent(), in.reinitIntent(), in.shuttingDown()));
+    }
 
     private SimMutations() {
     }

@@ -60,6 +60,7 @@ final class SimWorld {
     private final SimPeerClient peers = new SimPeerClient(this);
     private final IntToLongFunction leaseRule;
     private final UnaryOperator<TimerService> timerDecorator;
+    private final UnaryOperator<io.patronijvm.core.dcs.Dcs> dcsDecorator;
     final SimInvariants invariants;
     final SimMetrics metrics;
     private final InMemoryDcs ctl;
@@ -69,13 +70,14 @@ final class SimWorld {
     private final Map<SimNode, Long> pendingRestarts = new LinkedHashMap<>();
 
     SimWorld(long seed, Function<HaInput, Decision> decider, IntToLongFunction leaseRule) {
-        this(seed, new SimMutations.Variant("none", decider, leaseRule, t -> t));
+        this(seed, new SimMutations.Variant("none", decider, leaseRule, t -> t, d -> d));
     }
 
     SimWorld(long seed, SimMutations.Variant variant) {
         Function<HaInput, Decision> decider = variant.decider();
         IntToLongFunction leaseRule = variant.leaseRule();
         this.timerDecorator = variant.timers();
+        this.dcsDecorator = variant.dcs();
         this.seed = seed;
         this.random = new SplittableRandom(seed);
         this.profile = SimProfile.forSeed(seed, random);
@@ -107,6 +109,11 @@ final class SimWorld {
 
     IntToLongFunction leaseRule() {
         return leaseRule;
+    }
+
+    /** Wraps each agent's DCS client (a mutation may break the lock client). */
+    UnaryOperator<io.patronijvm.core.dcs.Dcs> dcsDecorator() {
+        return dcsDecorator;
     }
 
     /** Wraps each agent's timer service (a mutation may drop the lease timer). */

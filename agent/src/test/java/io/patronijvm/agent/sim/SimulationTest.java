@@ -8,8 +8,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The deterministic simulation (issue 5): {@code sim.seeds} seeds (default 2000) of 10 simulated
  * minutes each, real HaLoop and HaDecider on every node, invariants 1-5 checked every 100 ms step.
- * Replay one seed: {@code mvn -pl agent test -Dtest=SimulationTest -Dsim.seed=1234}, or run
- * {@link SimMain} with the seed.
+ * Replay one seed: {@code mvn -pl agent -am test -Dtest='SimulationTest#noInvariant*'
+ * -Dsurefire.failIfNoSpecifiedTests=false -Dsim.seed=1234}, or run {@link SimMain} with the seed.
+ * The mutation tests ignore {@code sim.seed}: each always runs the default seed range (stopping at
+ * the first catch), so they can only pass by catching their mutation, never by not running.
  */
 class SimulationTest {
 
@@ -49,9 +51,6 @@ class SimulationTest {
      */
     @Test
     void patronisLeaseRuleIsCaughtAsSplitBrain() {
-        if (ONE != null) {
-            return;
-        }
         SimRunner r = new SimRunner().runSeeds(1, SEEDS, SimMutations.LEASE_TTL, true);
         r.failures.stream().limit(1).forEach(f -> System.out.println(
                 "MUTATION lease=ttl caught at seed " + f.seed() + " (invariant 1): " + f.report()));
@@ -66,9 +65,6 @@ class SimulationTest {
      */
     @Test
     void skippingSelfFencingIsCaughtAsAnUnfencedPrimary() {
-        if (ONE != null) {
-            return;
-        }
         SimRunner r = new SimRunner().runSeeds(1, SEEDS, SimMutations.NO_SELF_FENCE, true);
         r.failures.stream().limit(1).forEach(f -> System.out.println(
                 "MUTATION no-self-fence caught at seed " + f.seed() + " (invariant 1b): " + f.report()));
@@ -84,9 +80,6 @@ class SimulationTest {
      */
     @Test
     void skippingTheLagCheckIsCaughtAsALaggingPromotion() {
-        if (ONE != null) {
-            return;
-        }
         SimRunner r = new SimRunner().runSeeds(1, SEEDS, SimMutations.NO_LAG_CHECK, true);
         r.failures.stream().limit(1).forEach(f -> System.out.println(
                 "MUTATION no-lag-check caught at seed " + f.seed() + " (invariant 4): " + f.report()));
@@ -99,5 +92,29 @@ class SimulationTest {
         for (int ttl : new int[] {10, 30}) {
             assertThat(LeaseMath.provableLeaseNanos(ttl)).isLessThan(LeaseMath.sessionTtlNanos(ttl));
         }
+    }
+
+    /**
+     * Mutation 4 (invariant 3): in sync mode replicas race ignoring /sync and their peers; a
+     * replica that is not a synchronous standby wins and lacks acknowledged writes.
+     */
+    @Test
+    void aSyncBlindRaceIsCaughtAsLostAcknowledgedWrites() {
+        expectCaught(SimMutations.SYNC_BLIND_RACE, "acknowledged write lost");
+    }
+
+    /** Mutation 5 (invariant 5): replicas never repoint to a new leader; the cluster never converges. */
+    @Test
+    void replicasThatNeverFollowANewLeaderAreCaughtAsNotConverged() {
+        expectCaught(SimMutations.NO_FOLLOW, "not converged");
+    }
+
+    private static void expectCaught(SimMutations.Variant mutation, String violation) {
+        SimRunner r = new SimRunner().runSeeds(1, SEEDS, mutation, true);
+        r.failures.stream().limit(1).forEach(f -> System.out.println(
+                "MUTATION " + mutation.name() + " caught at seed " + f.seed() + ": " + f.report()));
+        assertThat(r.failures).as("a seed of 1.." + SEEDS + " where mutation " + mutation.name()
+                + " violates an invariant").isNotEmpty();
+        assertThat(r.failures.get(0).violation()).contains(violation);
     }
 }

@@ -131,8 +131,10 @@ public sealed interface Action {
      * Long (R21, R52, R61): in sync mode write {@code /sync} with leader=me first (postpone on
      * failure), run pre_promote (non-zero: release the lock, remember the failure time), then
      * {@code pg_ctl promote}, role {@code promoted} then {@code master}, on_role_change, CHECKPOINT.
+     * The new timeline is above {@code usedTimeline}, the highest the cluster is known to have used
+     * (docs/rules.md, "Timelines": a promotion never reuses a timeline number).
      */
-    record Promote() implements LongRunning {
+    record Promote(int usedTimeline) implements LongRunning {
         @Override
         public AsyncKind kind() {
             return AsyncKind.PROMOTE;

@@ -121,6 +121,29 @@ final class Facts {
         return FailoverEligibility.syncModeActive(in.view(), in.config().synchronousMode());
     }
 
+    /**
+     * The highest timeline number the cluster is known to have used (docs/rules.md, "Timelines"):
+     * the {@code history} key (each entry names a timeline that ended, so its successor was used
+     * too), the timelines in the member keys, those of the last view that had a leader (members
+     * whose keys expired since), and our own. A promotion goes above it, so two nodes that
+     * promote from the same point can never end on the same timeline number.
+     */
+    static int highestKnownTimeline(HaInput in) {
+        int max = in.pg().timeline();
+        if (in.view() != null) {
+            for (var h : in.view().history()) {
+                max = Math.max(max, h.timeline() + 1);
+            }
+            for (Member m : in.view().members()) {
+                max = Math.max(max, m.tl().orElse(0));
+            }
+        }
+        for (Member m : in.memory().lastLockedMembers()) {
+            max = Math.max(max, m.tl().orElse(0));
+        }
+        return max;
+    }
+
     /** The role we publish, to speak about ourselves in messages and callbacks. */
     static Role callbackRole(HaInput in) {
         return in.pg().isPrimary() ? Role.PRIMARY : Role.REPLICA;

@@ -75,8 +75,8 @@ final class LeaderRules {
         }
         return acquired
                 ? Decision.of(Reason.PROMOTED_BY_ACQUIRING_LOCK, "promoted self to leader by acquiring session lock",
-                        new Action.Promote())
+                        new Action.Promote(Facts.highestKnownTimeline(in)))
                 : Decision.of(Reason.PROMOTING_HELD_LOCK, "promoted self to leader because I had the session lock",
-                        new Action.Promote());
+                        new Action.Promote(Facts.highestKnownTimeline(in)));
     }
 }

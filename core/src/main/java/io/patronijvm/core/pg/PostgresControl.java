@@ -68,6 +68,16 @@ public interface PostgresControl extends AutoCloseable {
     void promote(Duration timeout) throws PgException, InterruptedException;
 
     /**
+     * {@link #promote(Duration)} onto a timeline number above {@code usedTimeline}, the highest the
+     * cluster is known to have used (docs/rules.md, "Timelines"). PostgreSQL itself only knows the
+     * timelines whose history files it has; two nodes promoting from the same point would both
+     * pick the next number. The default ignores the bound (for implementations without timelines).
+     */
+    default void promote(Duration timeout, int usedTimeline) throws PgException, InterruptedException {
+        promote(timeout);
+    }
+
+    /**
      * Points a running replica at {@code upstream} (or nobody). Returns true when a reload was
      * enough, false when PostgreSQL must be restarted for it to take effect.
      */

@@ -57,6 +57,6 @@ class MessagesGoldenTest {
     @Test
     void reDecidingActionMustBeLast() {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> Decision.of(Reason.RACING_FOR_LOCK, "x",
-                new Action.AcquireLock(), new Action.Promote())).isInstanceOf(IllegalArgumentException.class);
+                new Action.AcquireLock(), new Action.Promote(1))).isInstanceOf(IllegalArgumentException.class);
     }
 }

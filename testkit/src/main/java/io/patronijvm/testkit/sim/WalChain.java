@@ -38,7 +38,15 @@ public record WalChain(List<Segment> segments) {
 
     /** A new timeline branching at {@code atLsn}: what promote does (timeline = highest + 1). */
     public WalChain branch(long newId, long atLsn) {
-        int maxTl = segments.stream().mapToInt(Segment::timeline).max().orElse(0);
+        return branch(newId, atLsn, 0);
+    }
+
+    /**
+     * {@link #branch(long, long)} with history files for timelines up to {@code reserved} in place:
+     * PostgreSQL takes the next number after the highest history file it finds.
+     */
+    public WalChain branch(long newId, long atLsn, int reserved) {
+        int maxTl = Math.max(reserved, segments.stream().mapToInt(Segment::timeline).max().orElse(0));
         return append(new Segment(newId, maxTl + 1, atLsn));
     }
 
