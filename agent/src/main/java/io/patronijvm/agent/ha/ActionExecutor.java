@@ -39,6 +39,7 @@ public final class ActionExecutor {
     private final LoopState state;
     private final LeaseGuard lease;
     private final LeaseRenewal renewal;
+    private final Runnable stepDown;
     private final LongActions longActions;
     private final IntentBox intents;
     private final Runnable stopLoop;
@@ -51,7 +52,7 @@ public final class ActionExecutor {
      * instead of at the next scheduled cycle (the REST API, and with it HAProxy, reads that snapshot).
      */
     ActionExecutor(HaContext ctx, LoopState state, LeaseRenewal renewal, LeaseGuard lease, IntentBox intents,
-                   Runnable stopLoop, Runnable actionDone) {
+                   Runnable stopLoop, Runnable actionDone, Runnable stepDown) {
         this.ctx = ctx;
         this.renewal = renewal;
         this.actionDone = actionDone;
@@ -59,7 +60,8 @@ public final class ActionExecutor {
         this.lease = lease;
         this.intents = intents;
         this.stopLoop = stopLoop;
-        this.longActions = new LongActions(ctx, state, renewal, lease, stopLoop);
+        this.longActions = new LongActions(ctx, state, renewal, lease, stopLoop, stepDown);
+        this.stepDown = stepDown;
         this.failsafe = new FailsafeCheck(ctx, state, renewal);
     }
 
@@ -268,9 +270,14 @@ public final class ActionExecutor {
             stopLoop.run();
             return;
         }
+        state.steppingDown(true);
+        stepDown.run();
         boolean stopped = ctx.pg().stop(io.patronijvm.core.pg.StopMode.FAST, ctx.startTimeout());
         if (stopped && s.asLeader()) {
             SwitchoverRelease.waitAndRelease(ctx, lease, view, state.config().synchronousMode());
+        }
+        if (!stopped) {
+            state.steppingDown(false); // the stop failed: still the primary, the lock stays (R63)
         }
         stopLoop.run();
     }

@@ -64,10 +64,10 @@ public final class HaLoop implements Runnable {
         this.decider = decider;
         this.lease = new LeaseGuard(ctx.clock(), ctx.timers(), validUntil -> fence().leaseLapsed(validUntil));
         this.renewal = new LeaseRenewal(ctx, state, lease);
-        this.executor = new ActionExecutor(ctx, state, renewal, lease, intents, () -> stopped = true,
-                wakeup::signal);
-        this.configs = new ConfigApplier(ctx, state);
         this.publisher = new StatusPublisher(ctx, state, lease, renewal::intervalNanos);
+        this.executor = new ActionExecutor(ctx, state, renewal, lease, intents, () -> stopped = true,
+                wakeup::signal, publisher::withdrawLeaseClaim);
+        this.configs = new ConfigApplier(ctx, state);
         this.fence = new SelfFence(ctx, state, publisher, this::wakeUp);
         this.restStatus = new FreshStatus(ctx.clock(), ctx.pg(), publisher::snapshot);
     }

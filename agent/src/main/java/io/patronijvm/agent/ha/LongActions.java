@@ -31,9 +31,13 @@ final class LongActions {
     private final LeaseGuard lease;
     private final LeaseRenewal renewal;
     private final Runnable fatal;
+    /** Withdraws the lease claim from the REST snapshot at once (see {@link LoopState#steppingDown()}). */
+    private final Runnable stepDown;
 
-    LongActions(HaContext ctx, LoopState state, LeaseRenewal renewal, LeaseGuard lease, Runnable fatal) {
+    LongActions(HaContext ctx, LoopState state, LeaseRenewal renewal, LeaseGuard lease, Runnable fatal,
+                Runnable stepDown) {
         this.ctx = ctx;
+        this.stepDown = stepDown;
         this.renewal = renewal;
         this.state = state;
         this.lease = lease;
@@ -150,6 +154,16 @@ final class LongActions {
     }
 
     private void demote(Action.Demote d, ClusterView view) throws Exception {
+        state.steppingDown(true);
+        stepDown.run();
+        try {
+            demoteSteps(d, view);
+        } finally {
+            state.steppingDown(false);
+        }
+    }
+
+    private void demoteSteps(Action.Demote d, ClusterView view) throws Exception {
         DemoteMode mode = d.mode();
         if (mode.checkpoint()) {
             try {

@@ -24,6 +24,7 @@ public final class LoopState {
     private boolean leaseLapsed;
     private long lastPromoteLsn = -1;
     private boolean failsafeActive;
+    private boolean steppingDown;
     private FailsafeLeader failsafeLeader;
 
     public synchronized Memory memory() {
@@ -90,6 +91,19 @@ public final class LoopState {
 
     public synchronized void lastPromoteLsn(long lsn) {
         lastPromoteLsn = lsn;
+    }
+
+    /**
+     * A demotion or shutdown stop is under way (decision 3, "never two healthy primaries"): from
+     * its first step the node no longer claims the lease to clients, although the loop keeps
+     * renewing the key until the hand-over. Set and cleared by the long action.
+     */
+    public synchronized boolean steppingDown() {
+        return steppingDown;
+    }
+
+    public synchronized void steppingDown(boolean on) {
+        steppingDown = on;
     }
 
     /** R40: failsafe kept this primary running in the current cycle (status JSON, metrics). */

@@ -77,12 +77,28 @@ final class StatusPublisher {
         }
     }
 
+    /** The lease we show clients: none while stepping down, whatever the renewals say. */
+    private long claimedLease() {
+        return state.steppingDown() ? Long.MIN_VALUE : lease.validUntilNanos();
+    }
+
+    /**
+     * A demotion starts: the REST API stops answering 200 on /primary now, not when the loop
+     * next publishes (the old primary must stop looking healthy before the new one starts).
+     */
+    void withdrawLeaseClaim() {
+        snapshot.updateAndGet(s -> s == null ? null : new StatusSnapshot(s.scope(), s.name(), s.patroniVersion(),
+                s.implementation(), s.role(), s.pg(), Long.MIN_VALUE, s.cluster(), s.clusterReadAtNanos(),
+                s.dcsLastSeen(), s.config(), s.tags(), s.paused(), s.failsafeActive(), s.watchdogFailed(),
+                s.lastMessage(), s.cycle(), s.nextRunNanos(), s.scheduledRestart(), ctx.clock().nanoTime()));
+    }
+
     /** A new snapshot for the REST API; {@code view} null: the DCS did not answer, show the last view. */
     void publish(LocalPgState pg, ClusterView view, String message) {
         long now = ctx.clock().nanoTime();
         ClusterView shown = view != null ? view : state.lastView();
         snapshot.set(new StatusSnapshot(ctx.scope(), ctx.name(), MemberData.PROTOCOL_VERSION,
-                "patroni-jvm " + Version.VALUE, state.memory().role(), pg, lease.validUntilNanos(), shown,
+                "patroni-jvm " + Version.VALUE, state.memory().role(), pg, claimedLease(), shown,
                 lastReadAt, dcsLastSeen, state.config(), ctx.tags(), state.config().pause(), state.failsafeActive(),
                 false, message, cycle, now + intervalNanos.getAsLong(), null, now));
     }
