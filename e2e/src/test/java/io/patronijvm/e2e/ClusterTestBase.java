@@ -87,7 +87,8 @@ abstract class ClusterTestBase {
     protected Duration switchoverUnderWrites(String table, String candidate, Runnable trigger) throws Exception {
         Duration outage;
         List<Long> acked;
-        try (WriteStream stream = WriteStream.start(LocalCluster.HAPROXY, LocalCluster.WRITE_PORT, table,
+        try (PrimaryPoller poller = new PrimaryPoller(cluster.nodes());
+             WriteStream stream = WriteStream.start(LocalCluster.HAPROXY, LocalCluster.WRITE_PORT, table,
                 Duration.ofMillis(50), Duration.ofMinutes(5))) {
             await(timing.fewLoops()).until(() -> stream.ackCount() >= 20);
             long t0 = System.nanoTime();
@@ -103,8 +104,13 @@ abstract class ClusterTestBase {
             report("switchover", "%s -> %s: write outage %.2f s (%d acknowledged writes, %d errors, first: %s)",
                     table, candidate, seconds(outage), acked.size(), stream.errors().size(),
                     stream.errors().isEmpty() ? "-" : stream.errors().get(0));
+            report("switchover", "%s: %d polls of OPTIONS /primary on every node, overlaps: %s", table, poller.polls(),
+                    poller.overlaps());
+            poller.assertNoOverlap("switchover to " + candidate);
         }
         assertAllPresent(table, acked);
+        awaitHealthy(timing.rejoin());
+        assertAllPresentOnEveryReplica(table, acked);
         return outage;
     }
 
@@ -115,6 +121,22 @@ abstract class ClusterTestBase {
                     .stream().map(Long::parseLong).toList();
             assertThat(new java.util.HashSet<>(present)).as("acknowledged rows of " + table).containsAll(acked);
         });
+    }
+
+    /**
+     * Every acknowledged id is on every replica too (read on each node directly): a node that
+     * rejoined after a failover or switchover has the writes the new primary acknowledged.
+     */
+    protected void assertAllPresentOnEveryReplica(String table, List<Long> acked) {
+        String primary = view.singlePrimary().orElseThrow();
+        for (String n : replicasOf(primary)) {
+            await(timing.rejoin()).untilAsserted(() -> {
+                List<Long> present = Pg.column(LocalCluster.host(n), 5432, "SELECT id FROM " + table)
+                        .stream().map(Long::parseLong).toList();
+                assertThat(new java.util.HashSet<>(present)).as("acknowledged rows of " + table + " on " + n)
+                        .containsAll(acked);
+            });
+        }
     }
 
     protected List<String> replicasOf(String primary) {
