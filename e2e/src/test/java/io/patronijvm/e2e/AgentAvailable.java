@@ -18,6 +18,11 @@ final class AgentAvailable implements ExecutionCondition {
             return ConditionEvaluationResult.disabled("runs with our agent only: " + ours.value());
         }
         String why = env.unavailableReason();
+        if (why != null && io.patronijvm.testkit.junit.NoSkipsInCi.strict()) {
+            // CI must not pass on skips (NoSkipsInCi): a cluster test that cannot run fails.
+            throw new AssertionError(context.getRequiredTestClass().getSimpleName()
+                    + " would be skipped in CI, which must not pass on skips: " + why);
+        }
         return why == null ? ConditionEvaluationResult.enabled("agent available")
                 : ConditionEvaluationResult.disabled(why);
     }

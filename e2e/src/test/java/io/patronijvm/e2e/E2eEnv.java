@@ -27,7 +27,7 @@ record E2eEnv(Agent agent, Path repoRoot, Path agentJar, double timingMultiple) 
         // Surefire runs in the module folder (e2e/); the checkout is its parent.
         Path root = Path.of(System.getProperty("user.dir")).toAbsolutePath().getParent();
         Path jar = root.resolve("agent/target/agent.jar");
-        double multiple = Double.parseDouble(setting("timing.multiple", "TIMING_MULTIPLE", "1"));
+        double multiple = io.patronijvm.testkit.TimingMultiple.value();
         return new E2eEnv(agent, root, jar, Math.max(1.0, multiple));
     }
 

@@ -53,7 +53,7 @@ final class PgNodes {
     }
 
     static Duration timeout(int seconds) {
-        double m = Double.parseDouble(System.getProperty("timing.multiple", "1"));
+        double m = io.patronijvm.testkit.TimingMultiple.value();
         return Duration.ofMillis((long) (seconds * 1000 * m));
     }
 

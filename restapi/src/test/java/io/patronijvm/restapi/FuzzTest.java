@@ -25,7 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class FuzzTest {
 
-    private static final double TIMING = Double.parseDouble(System.getProperty("timing.multiple", "1"));
+    private static final double TIMING = io.patronijvm.testkit.TimingMultiple.value();
     private static final long SEED = Long.getLong("fuzz.seed", 20260101L);
     private static final int REQUESTS = Integer.getInteger("fuzz.requests", 3000);
 

@@ -19,7 +19,7 @@ import java.util.Map;
  */
 final class RawHttp {
 
-    static final int TIMEOUT_MS = (int) (5000 * Double.parseDouble(System.getProperty("timing.multiple", "1")));
+    static final int TIMEOUT_MS = (int) (5000 * io.patronijvm.testkit.TimingMultiple.value());
 
     record Response(int status, Map<String, String> headers, String body) {
         String header(String name) {

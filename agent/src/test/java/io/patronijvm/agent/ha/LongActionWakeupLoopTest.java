@@ -36,7 +36,7 @@ class LongActionWakeupLoopTest {
 
     private static final String SCOPE = "wakeup";
     private static final int LOOP_WAIT = 10;
-    private static final double TIMING = Double.parseDouble(System.getProperty("timing.multiple", "1"));
+    private static final double TIMING = io.patronijvm.testkit.TimingMultiple.value();
     private final FakeClock clock = new FakeClock();
     private final InMemoryDcs.Store store = new InMemoryDcs.Store(clock);
     private final FakePgNetwork network = new FakePgNetwork();

@@ -20,7 +20,7 @@ import static org.awaitility.Awaitility.await;
 /** R60/R61: callbacks run as {@code <cmd> <action> <role> <scope>}, one at a time, a new one killing the running one. */
 class ProcessCallbacksTest {
 
-    private static final double TIMING = Double.parseDouble(System.getProperty("timing.multiple", "1"));
+    private static final double TIMING = io.patronijvm.testkit.TimingMultiple.value();
     private static final Duration WAIT = Duration.ofMillis((long) (10_000 * TIMING));
 
     @TempDir

@@ -21,7 +21,7 @@ final class ConsulTestSupport {
     }
 
     static double timingMultiple() {
-        return Double.parseDouble(System.getProperty("timing.multiple", "1"));
+        return io.patronijvm.testkit.TimingMultiple.value();
     }
 
     static Duration scaled(Duration d) {
