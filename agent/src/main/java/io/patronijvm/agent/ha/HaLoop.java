@@ -20,6 +20,8 @@ import org.slf4j.MDC;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
@@ -50,6 +52,8 @@ public final class HaLoop implements Runnable {
     private final AtomicReference<StatusSnapshot> snapshot = new AtomicReference<>();
     private final LeaderStatus leaderStatus = new LeaderStatus();
     private final FreshStatus restStatus;
+    private final EventRecorder events;
+    private volatile int timeline;
     private volatile boolean stopped;
     private volatile boolean shuttingDown;
     private long cycle;
@@ -67,6 +71,13 @@ public final class HaLoop implements Runnable {
         this.executor = new ActionExecutor(ctx, state, lease, intents, () -> stopped = true, wakeup::signal);
         this.cache = new DynamicConfigCache(ctx.dataDir());
         this.restStatus = new FreshStatus(ctx.clock(), ctx.pg(), snapshot::get);
+        this.events = new EventRecorder(ctx.name(), new EventLog());
+        state.onRoleChange((from, to, why) -> events.roleChanged(ctx.clock().wallNow(), from, to, why, timeline));
+    }
+
+    /** The node's recent HA events (status page, {@code GET /events}). */
+    public EventLog events() {
+        return events.log();
     }
 
     public LeaseGuard lease() {
@@ -183,6 +194,7 @@ public final class HaLoop implements Runnable {
             view = null;
         }
         LocalPgState pg = ctx.pg().observe();
+        timeline = pg.timeline();
         state.failsafeActive(false); // set again by this cycle's failsafe check (R40)
         if (view != null) {
             applyConfig(view);
@@ -199,6 +211,7 @@ public final class HaLoop implements Runnable {
                 ctx.clock().nanoTime(), ctx.clock().wallNow(), lock, null, AttemptResult.NONE, state.memory(),
                 ctx.slot().current(), intents.restart(), intents.reinit(), shuttingDown);
         Decision d = decider.apply(in);
+        List<Decision> rounds = new ArrayList<>(List.of(d));
         for (int round = 1; ; round++) {
             ActionExecutor.Result r = executor.execute(d.actions(), in);
             if (!d.redecides() || round >= MAX_ROUNDS) {
@@ -206,7 +219,9 @@ public final class HaLoop implements Runnable {
             }
             in = in.after(r.attempt(), r.peers(), state.memory());
             d = decider.apply(in);
+            rounds.add(d);
         }
+        events.cycle(ctx.clock().wallNow(), view, rounds, timeline);
         if (view != null && !stopped) {
             touchMember(view);
         }
@@ -379,6 +394,7 @@ public final class HaLoop implements Runnable {
         MDC.put("member", ctx.name());
         try {
             state.markLeaseLapsed();
+            events.leaseLapsed(ctx.clock().wallNow(), timeline);
             ctx.slot().cancel("provable leader lease ran out");
             LocalPgState pg = ctx.pg().observe();
             if (pg.isPrimary()) {

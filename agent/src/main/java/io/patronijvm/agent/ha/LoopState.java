@@ -26,6 +26,16 @@ public final class LoopState {
     private int illegalTransitions;
     private boolean failsafeActive;
     private FailsafeLeader failsafeLeader;
+    private RoleListener roleListener = (from, to, why) -> { };
+
+    /** Told of every published role change (the event log); called under this object's monitor. */
+    public interface RoleListener {
+        void changed(Role from, Role to, String why);
+    }
+
+    public synchronized void onRoleChange(RoleListener listener) {
+        roleListener = listener;
+    }
 
     public synchronized Memory memory() {
         return memory;
@@ -44,10 +54,12 @@ public final class LoopState {
         var row = RoleTransitions.find(from, to);
         if (row.isPresent()) {
             log.info("role {} -> {}: {}", from.wire(), to.wire(), row.get().why());
+            roleListener.changed(from, to, row.get().why());
         } else {
             illegalTransitions++;
             log.error("role transition {} -> {} is not in RoleTransitions; publishing it anyway", from.wire(),
                     to.wire());
+            roleListener.changed(from, to, "not in RoleTransitions");
         }
         memory = memory.withRole(to);
     }
