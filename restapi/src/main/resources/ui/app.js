@@ -139,7 +139,7 @@
       if (!present.has(name)) {
         // Its member key expired: the node is gone from the DCS. Keep showing it, as stopped.
         rows.push(Object.assign({}, prev, { health: "gone", state: "stopped", role: "-", upstream: null,
-          error: "member key gone from the DCS", lagBytes: null, lagMs: undefined }));
+          error: "member key gone from the DCS", lagBytes: null, lagMs: undefined, rtt: -1 }));
       }
     }
     rows.sort((a, b) => a.name.localeCompare(b.name));
@@ -304,15 +304,16 @@
     const tb = document.querySelector("#members tbody");
     tb.replaceChildren(...rows.map((r) => {
       const leader = r.role === "leader" || r.role === "standby_leader";
-      const tags = Object.entries(r.tags || {}).filter(([, v]) => v !== false)
-        .map(([k, v]) => el("span", { class: "tag" }, v === true ? k : k + ": " + v));
+      const tags = Object.entries(r.tags || {})
+        .map(([k, v]) => el("span", { class: "tag" + (v === false ? " muted" : "") }, k + ": " + v));
       const pend = [];
       if (r.pendingRestart) pend.push(badge("pending restart", "warn"));
       if (r.scheduledRestart) pend.push(el("span", {}, " restart at " + fmtDateTime(r.scheduledRestart.schedule || r.scheduledRestart)));
       const stateCell = r.health === "ok" ? r.state
         : el("span", {}, badge(r.health === "gone" ? "stopped" : "stopped", "bad"), " ", r.error || "not answering",
           r.lastSeen ? " · last seen " + new Date(r.lastSeen).toLocaleTimeString([], { hour12: false }) : "");
-      return el("tr", { "data-member": r.name, "data-role": r.role, "data-health": r.health, "data-state": r.state },
+      return el("tr", { "data-member": r.name, "data-role": r.role, "data-health": r.health, "data-state": r.state,
+        "data-upstream": r.upstream || "" },
         el("td", {}, r.name),
         el("td", {}, r.role === "-" ? "-" : badge(r.role, r.health === "ok" ? r.role : "gone")),
         el("td", {}, stateCell),
@@ -367,20 +368,23 @@
     g.setTransform(dpr, 0, 0, dpr, 0, 0);
     g.clearRect(0, 0, w, h);
     const names = [...new Set(samples.flatMap((s) => Object.keys(s.lag)))].sort();
-    let max = 0.01;
-    for (const s of samples) for (const v of Object.values(s.lag)) max = Math.max(max, v);
-    max *= 1.15;
+    let top_ = 0;
+    for (const s of samples) for (const v of Object.values(s.lag)) top_ = Math.max(top_, v);
+    const max = niceCeil(Math.max(1, top_ * 1.1));
+    canvas.dataset.samples = String(samples.length);
+    canvas.dataset.maxMb = top_.toFixed(3);
     const left = 44, bottom = h - 18, top = 6, right = w - 6;
     const now = Date.now(), t0 = now - CHART_WINDOW_MS;
     g.strokeStyle = "#dde3ea"; g.fillStyle = "#6b7785"; g.font = "11px sans-serif"; g.lineWidth = 1;
     for (let i = 0; i <= 4; i++) {
       const y = bottom - (bottom - top) * i / 4;
       g.beginPath(); g.moveTo(left, y); g.lineTo(right, y); g.stroke();
-      g.fillText((max * i / 4).toFixed(max < 1 ? 2 : 1), 2, y + 4);
+      g.fillText(String(+(max * i / 4).toFixed(2)), 2, y + 4);
     }
     for (let m = 0; m <= 5; m++) {
-      const x = left + (right - left) * m / 5;
-      g.fillText((m - 5) + " min", x - 14, h - 4);
+      const label = m === 5 ? "now" : (m - 5) + " min";
+      const x = left + (right - left) * m / 5 - g.measureText(label).width * m / 5;
+      g.fillText(label, x, h - 4);
     }
     const x = (t) => left + (right - left) * (t - t0) / CHART_WINDOW_MS;
     const y = (v) => bottom - (bottom - top) * v / max;
@@ -402,6 +406,13 @@
       legend.append(el("span", {}, sw, n));
     });
     if (!names.length) legend.append(el("span", { class: "muted" }, "no replica reports a lag yet"));
+  }
+
+  // 1, 2 or 5 times a power of ten, at or above v: round axis labels.
+  function niceCeil(v) {
+    const p = Math.pow(10, Math.floor(Math.log10(v)));
+    for (const m of [1, 2, 5, 10]) if (m * p >= v) return m * p;
+    return 10 * p;
   }
 
   // The lease counts down between polls; a stale page says so.
