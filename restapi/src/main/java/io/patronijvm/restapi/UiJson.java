@@ -110,11 +110,11 @@ final class UiJson {
             return null;
         }
         ObjectNode out = Reply.JSON.createObjectNode();
-        status.fields().forEachRemaining(f -> {
+        for (Map.Entry<String, JsonNode> f : status.properties()) {
             if (SHOWN_STATUS.contains(f.getKey())) {
                 out.set(f.getKey(), f.getValue());
             }
-        });
+        }
         return out;
     }
 }

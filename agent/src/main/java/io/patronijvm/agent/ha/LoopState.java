@@ -52,16 +52,18 @@ public final class LoopState {
             return;
         }
         var row = RoleTransitions.find(from, to);
+        String why;
         if (row.isPresent()) {
-            log.info("role {} -> {}: {}", from.wire(), to.wire(), row.get().why());
-            roleListener.changed(from, to, row.get().why());
+            why = row.get().why();
+            log.info("role {} -> {}: {}", from.wire(), to.wire(), why);
         } else {
             illegalTransitions++;
+            why = "not in RoleTransitions";
             log.error("role transition {} -> {} is not in RoleTransitions; publishing it anyway", from.wire(),
                     to.wire());
-            roleListener.changed(from, to, "not in RoleTransitions");
         }
         memory = memory.withRole(to);
+        roleListener.changed(from, to, why);
     }
 
     public synchronized int illegalTransitions() {
