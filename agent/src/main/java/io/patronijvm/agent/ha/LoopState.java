@@ -23,7 +23,6 @@ public final class LoopState {
     private DynamicConfig config = DynamicConfig.defaults();
     private boolean leaseLapsed;
     private long lastPromoteLsn = -1;
-    private int illegalTransitions;
     private boolean failsafeActive;
     private FailsafeLeader failsafeLeader;
     private RoleListener roleListener = (from, to, why) -> { };
@@ -57,17 +56,12 @@ public final class LoopState {
             why = row.get().why();
             log.info("role {} -> {}: {}", from.wire(), to.wire(), why);
         } else {
-            illegalTransitions++;
             why = "not in RoleTransitions";
             log.error("role transition {} -> {} is not in RoleTransitions; publishing it anyway", from.wire(),
                     to.wire());
         }
         memory = memory.withRole(to);
         roleListener.changed(from, to, why);
-    }
-
-    public synchronized int illegalTransitions() {
-        return illegalTransitions;
     }
 
     public synchronized ClusterView lastView() {
