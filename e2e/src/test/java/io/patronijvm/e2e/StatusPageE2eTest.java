@@ -152,8 +152,12 @@ class StatusPageE2eTest extends ClusterTestBase {
                 browser.script("return document.getElementById('lag-chart').dataset.maxMb;"), SHOTS.toAbsolutePath());
     }
 
-    /** Batches of about 4 MB through HAProxy's write port, back to back, until closed or a batch fails. */
+    /**
+     * Batches of about 4 MB through HAProxy's write port, back to back, until closed, a batch
+     * fails or {@link #MAX_BATCHES} went through (the rejoin must not wait on an endless load).
+     */
     private static final class WriteLoad implements AutoCloseable {
+        private static final int MAX_BATCHES = 15;
         private final Thread thread;
         private volatile boolean stop;
         private volatile int batches;
@@ -168,7 +172,7 @@ class StatusPageE2eTest extends ClusterTestBase {
         }
 
         private void run() {
-            while (!stop) {
+            while (!stop && batches < MAX_BATCHES) {
                 try {
                     Pg.execute(LocalCluster.HAPROXY, LocalCluster.WRITE_PORT,
                             "INSERT INTO e2e_ui_load SELECT g, repeat('x', 200) FROM generate_series(1, 20000) g");
