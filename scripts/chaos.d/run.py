@@ -115,7 +115,7 @@ def run_faults(a, tb, rng, names, deadline, flog):
             log("  fault error: %r" % e)
             f.update(error=repr(e), end=time.time())
             f.setdefault("start", f["end"])
-            tb.heal_net()
+            tb.heal_all()
         conv, why = wait_converged(tb, rec, flog, conv_limit)
         f["converged_s"] = None if conv is None else round(conv, 1)
         if conv is None:

@@ -11,7 +11,7 @@ import urllib.request
 class Testbed:
     def __init__(self, a):
         self.a = a
-        self.prefix, self.state, self.ctl = a.prefix, a.state, a.ctl
+        self.prefix, self.state = a.prefix, a.state
         self.n = a.nodes
         self.consul = {"c%d" % i: "%s.%d" % (a.subnet, i) for i in (1, 2, 3)}
         self.node = {"n%d" % i: "%s.%d" % (a.subnet, 10 + i) for i in range(1, self.n + 1)}
@@ -60,6 +60,25 @@ class Testbed:
             self.ipt(h, "-F", "INPUT")
             self.ipt(h, "-F", "OUTPUT")
             self.ipt(h, "-F", "OUTPUT", table="nat")
+
+    def heal_all(self):
+        """After a fault that failed half-way: network healed, nothing frozen, every Consul
+        server and every host running again, no disk filler."""
+        self.heal_net()
+        for h in self.addr:
+            self.signal(self.ns_pids(h), signal.SIGCONT)
+        for c in self.consul:
+            pid = self.pidfile("consul" + c[1:])
+            if pid is None or not alive(pid):
+                self.ctl("start-consul", c[1:])
+        for n in self.node:
+            filler = os.path.join(self.state, "node" + n[1:], "disk", "filler")
+            if os.path.exists(filler):
+                os.unlink(filler)
+            pid = self.agent_pid(n)
+            if pid is None or not alive(pid):
+                self.kill_host(n)
+                self.ctl("start-node", n[1:])
 
     # ------------------------------------------------------------ processes
     def pidfile(self, name):
