@@ -242,6 +242,9 @@ def _set_failsafe(tb, on):
     if p is None:
         return False
     st, _ = tb.http("http://%s:8008/config" % tb.node[p], method="PATCH", body={"failsafe_mode": on}, timeout=5)
+    if st == 200:
+        # It stays so for the faults that follow (each records the setting it ran under).
+        tb.failsafe = on
     return st == 200
 
 

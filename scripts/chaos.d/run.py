@@ -104,7 +104,7 @@ def run_faults(a, tb, rng, names, deadline, flog):
         # Expected length: hold + recovery; do not start one that cannot finish in time.
         if time.monotonic() + hold + conv_limit + 10 > deadline:
             break
-        f = {"id": len(done) + 1, "kind": kind, "hold": hold}
+        f = {"id": len(done) + 1, "kind": kind, "hold": hold, "failsafe": tb.failsafe}
         log("fault %d %s (hold %.1f s)" % (f["id"], kind, hold))
         try:
             fn(tb, rng, f)
@@ -140,7 +140,10 @@ def read_nodes(tb, password):
             conn = workload.connect(addr, 5432, password, timeout=5)
             try:
                 res = workload.execute(conn, "SELECT id FROM chaos_w", None, 30)
-                tl = workload.execute(conn, "SELECT timeline_id FROM pg_control_checkpoint()", None, 10)
+                # A replica's checkpoint timeline lags until its next restartpoint: ask its receiver.
+                tl = workload.execute(conn, "SELECT CASE WHEN pg_is_in_recovery() THEN (SELECT received_tli FROM "
+                                            "pg_stat_wal_receiver) ELSE (SELECT timeline_id FROM "
+                                            "pg_control_checkpoint()) END", None, 10)
                 rows[n] = {"ids": {r[0] for r in res}, "timeline": tl[0][0]}
             finally:
                 conn.close()

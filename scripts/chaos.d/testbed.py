@@ -21,6 +21,7 @@ class Testbed:
         self.addr_to_node = {v: k for k, v in self.node.items()}
         self.consul_of = {"n%d" % i: "c%d" % ((i - 1) % 3 + 1) for i in range(1, self.n + 1)}
         self.scope = "chaos"
+        self.failsafe = False
 
     # ------------------------------------------------------------ commands
     def sh(self, cmd, timeout=20, check=True):
