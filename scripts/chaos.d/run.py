@@ -140,10 +140,11 @@ def read_nodes(tb, password):
             conn = workload.connect(addr, 5432, password, timeout=5)
             try:
                 res = workload.execute(conn, "SELECT id FROM chaos_w", None, 30)
-                # A replica's checkpoint timeline lags until its next restartpoint: ask its receiver.
+                # The checkpoint's timeline lags behind a promotion or a restartpoint: ask the current WAL file
+                # (primary) or the WAL receiver (replica).
                 tl = workload.execute(conn, "SELECT CASE WHEN pg_is_in_recovery() THEN (SELECT received_tli FROM "
-                                            "pg_stat_wal_receiver) ELSE (SELECT timeline_id FROM "
-                                            "pg_control_checkpoint()) END", None, 10)
+                                            "pg_stat_wal_receiver) ELSE ('x' || substr(pg_walfile_name("
+                                            "pg_current_wal_lsn()), 1, 8))::bit(32)::int END", None, 10)
                 rows[n] = {"ids": {r[0] for r in res}, "timeline": tl[0][0]}
             finally:
                 conn.close()

@@ -207,12 +207,15 @@ class Testbed:
                                               "AND NOT pg_is_in_recovery()")
         if n_streaming is None or n_streaming < self.n - 1:
             return False, "PostgreSQL of %s streams to %s replicas" % (p, n_streaming)
+        # And the clients' path: HAProxy's write port reaches a writable PostgreSQL.
+        if self.sql(self.hap, "SELECT NOT pg_is_in_recovery()", port=5000) is not True:
+            return False, "HAProxy's write port does not reach a writable primary"
         return True, p
 
-    def sql(self, addr, query):
+    def sql(self, addr, query, port=5432):
         import workload
         try:
-            c = workload.connect(addr, 5432, self.a.password, timeout=2)
+            c = workload.connect(addr, port, self.a.password, timeout=2)
             try:
                 return workload.execute(c, query, None, 3)[0][0]
             finally:
