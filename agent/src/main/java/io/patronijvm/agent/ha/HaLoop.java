@@ -20,6 +20,7 @@ import org.slf4j.MDC;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
@@ -340,7 +341,8 @@ public final class HaLoop implements Runnable {
     private void touchMember(ClusterView view) {
         LocalPgState pg = ctx.pg().observe(); // after acting: publish what PostgreSQL is now
         DcsOutcome o = ctx.dcs().touchMember(MemberData.of(ctx.connUrl(), ctx.apiUrl(), pg,
-                state.memory().role(), ctx.tags(), state.config().pause() || view.isPaused(), null));
+                state.memory().role(), ctx.tags(), state.config().pause() || view.isPaused(), null,
+                scheduledRestart(true)));
         if (!o.ok()) {
             log.warn("could not update the member key: {} {}", o.kind(), o.detail());
             return;
@@ -367,7 +369,13 @@ public final class HaLoop implements Runnable {
                 "patroni-jvm " + Version.VALUE, state.memory().role(), pg, lease.validUntilNanos(), shown,
                 lastReadAt, dcsLastSeen, state.config(), ctx.tags(), state.config().pause(), state.failsafeActive(), false,
                 message,
-                cycle, now + intervalNanos(), null, now));
+                cycle, now + intervalNanos(), scheduledRestart(false), now));
+    }
+
+    /** R64: a scheduled restart is visible (member key, /patroni, patronictl list) until it runs or is cancelled. */
+    private Map<String, Object> scheduledRestart(boolean withPostmasterStartTime) {
+        io.patronijvm.core.ha.RestartIntent r = intents.restart();
+        return r == null ? null : r.scheduledView(withPostmasterStartTime);
     }
 
     /**
