@@ -51,6 +51,8 @@ public final class HaLoop implements Runnable {
     private final AtomicReference<StatusSnapshot> snapshot = new AtomicReference<>();
     private final LeaderStatus leaderStatus = new LeaderStatus();
     private final FreshStatus restStatus;
+    /** Our tags: patroni.yml's, replaced by a reload (Patroni re-reads them on reload too). */
+    private volatile io.patronijvm.core.model.Tags tags;
     private volatile boolean stopped;
     private volatile boolean shuttingDown;
     private long cycle;
@@ -63,6 +65,7 @@ public final class HaLoop implements Runnable {
     /** {@code decider} is {@code HaDecider::decide} in production; tests may wrap it. */
     public HaLoop(HaContext ctx, Function<HaInput, Decision> decider) {
         this.ctx = ctx;
+        this.tags = ctx.tags();
         this.decider = decider;
         this.lease = new LeaseGuard(ctx.clock(), ctx.timers(), this::selfFence);
         this.executor = new ActionExecutor(ctx, state, lease, intents, () -> stopped = true, wakeup::signal);
@@ -105,6 +108,12 @@ public final class HaLoop implements Runnable {
      */
     public void offerLocalPostgresql(io.patronijvm.core.config.PostgresqlConfig local) {
         pendingLocal.set(local);
+        wakeUp();
+    }
+
+    /** A reload's tags: decided with and published from the next cycle on. */
+    public void offerTags(io.patronijvm.core.model.Tags reloaded) {
+        tags = reloaded;
         wakeUp();
     }
 
@@ -196,7 +205,7 @@ public final class HaLoop implements Runnable {
         if (lock == LockState.RENEWED) {
             leaderStatus.afterRenewal(ctx.dcs(), view, pg); // R19: update_lock(update_status=True)
         }
-        HaInput in = new HaInput(ctx.name(), ctx.tags(), view, pg, state.config(), ctx.local(),
+        HaInput in = new HaInput(ctx.name(), tags, view, pg, state.config(), ctx.local(),
                 ctx.clock().nanoTime(), ctx.clock().wallNow(), lock, null, AttemptResult.NONE, state.memory(),
                 ctx.slot().current(), intents.restart(), intents.reinit(), shuttingDown);
         Decision d = decider.apply(in);
@@ -341,7 +350,7 @@ public final class HaLoop implements Runnable {
     private void touchMember(ClusterView view) {
         LocalPgState pg = ctx.pg().observe(); // after acting: publish what PostgreSQL is now
         DcsOutcome o = ctx.dcs().touchMember(MemberData.of(ctx.connUrl(), ctx.apiUrl(), pg,
-                state.memory().role(), ctx.tags(), state.config().pause() || view.isPaused(), null,
+                state.memory().role(), tags, state.config().pause() || view.isPaused(), null,
                 scheduledRestart(true)));
         if (!o.ok()) {
             log.warn("could not update the member key: {} {}", o.kind(), o.detail());
@@ -367,7 +376,7 @@ public final class HaLoop implements Runnable {
         ClusterView shown = view != null ? view : state.lastView();
         snapshot.set(new StatusSnapshot(ctx.scope(), ctx.name(), MemberData.PROTOCOL_VERSION,
                 "patroni-jvm " + Version.VALUE, state.memory().role(), pg, lease.validUntilNanos(), shown,
-                lastReadAt, dcsLastSeen, state.config(), ctx.tags(), state.config().pause(), state.failsafeActive(), false,
+                lastReadAt, dcsLastSeen, state.config(), tags, state.config().pause(), state.failsafeActive(), false,
                 message,
                 cycle, now + intervalNanos(), scheduledRestart(false), now));
     }
