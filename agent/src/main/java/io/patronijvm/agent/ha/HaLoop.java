@@ -64,13 +64,14 @@ public final class HaLoop implements Runnable {
     /** {@code decider} is {@code HaDecider::decide} in production; tests may wrap it. */
     public HaLoop(HaContext ctx, Function<HaInput, Decision> decider) {
         this.ctx = ctx;
+        state.tags(ctx.tags());
         this.decider = decider;
         this.lease = new LeaseGuard(ctx.clock(), ctx.timers(), validUntil -> fence().leaseLapsed(validUntil));
         this.renewal = new LeaseRenewal(ctx, state, lease);
         this.executor = new ActionExecutor(ctx, state, renewal, lease, intents, () -> stopped = true,
                 wakeup::signal);
         this.configs = new ConfigApplier(ctx, state);
-        this.publisher = new StatusPublisher(ctx, state, lease, renewal::intervalNanos);
+        this.publisher = new StatusPublisher(ctx, state, lease, renewal::intervalNanos, intents::restart);
         this.events = new EventRecorder(ctx.name(), new EventLog());
         state.onRoleChange((from, to, why) -> events.roleChanged(ctx.clock().wallNow(), from, to, why, timeline));
         this.fence = new SelfFence(ctx, state, publisher, events, this::wakeUp);
@@ -121,6 +122,12 @@ public final class HaLoop implements Runnable {
      */
     public void offerLocalPostgresql(PostgresqlConfig local) {
         configs.offerLocal(local);
+        wakeUp();
+    }
+
+    /** A reload's tags: decided with and published from the next cycle on. */
+    public void offerTags(io.patronijvm.core.model.Tags reloaded) {
+        state.tags(reloaded);
         wakeUp();
     }
 
@@ -227,7 +234,7 @@ public final class HaLoop implements Runnable {
     }
 
     private HaInput input(Observation seen, LockState lock) {
-        return new HaInput(ctx.name(), ctx.tags(), seen.view(), seen.pg(), state.config(), ctx.local(),
+        return new HaInput(ctx.name(), state.tags(), seen.view(), seen.pg(), state.config(), ctx.local(),
                 ctx.clock().nanoTime(), ctx.clock().wallNow(), lock, null, AttemptResult.NONE, state.memory(),
                 ctx.slot().current(), intents.restart(), intents.reinit(), shuttingDown);
     }
