@@ -44,8 +44,8 @@ final class Tools {
      * is logged with pg_ctl's answer.
      */
     boolean signal(long pid, String sig) throws InterruptedException {
-        List<String> cmd = List.of(ctx.bin().get("pg_ctl"), "kill", sig, Long.toString(pid));
         try {
+            List<String> cmd = List.of(ctx.bin().get("pg_ctl"), "kill", sig, Long.toString(pid));
             ProcessResult r = ctx.runner.run(new Command("pg_ctl kill " + sig, cmd, ctx.toolEnv(), null, true),
                     Duration.ofSeconds(5));
             if (!r.ok()) {
