@@ -17,6 +17,8 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Function;
 
 /**
@@ -49,6 +51,8 @@ public final class HaLoop implements Runnable {
     private final SelfFence fence;
     private final LeaderStatus leaderStatus = new LeaderStatus();
     private final FreshStatus restStatus;
+    private final EventRecorder events;
+    private volatile int timeline;
     private volatile boolean stopped;
     private volatile boolean shuttingDown;
     private long cycle;
@@ -61,15 +65,23 @@ public final class HaLoop implements Runnable {
     /** {@code decider} is {@code HaDecider::decide} in production; tests may wrap it. */
     public HaLoop(HaContext ctx, Function<HaInput, Decision> decider) {
         this.ctx = ctx;
+        state.tags(ctx.tags());
         this.decider = decider;
         this.lease = new LeaseGuard(ctx.clock(), ctx.timers(), validUntil -> fence().leaseLapsed(validUntil));
         this.renewal = new LeaseRenewal(ctx, state, lease);
-        this.publisher = new StatusPublisher(ctx, state, lease, renewal::intervalNanos);
+        this.publisher = new StatusPublisher(ctx, state, lease, renewal::intervalNanos, intents::restart);
         this.executor = new ActionExecutor(ctx, state, renewal, lease, intents, () -> stopped = true,
                 wakeup::signal, publisher::withdrawLeaseClaim);
         this.configs = new ConfigApplier(ctx, state);
-        this.fence = new SelfFence(ctx, state, publisher, this::wakeUp);
+        this.events = new EventRecorder(ctx.name(), new EventLog());
+        state.onRoleChange((from, to, why) -> events.roleChanged(ctx.clock().wallNow(), from, to, why, timeline));
+        this.fence = new SelfFence(ctx, state, publisher, events, this::wakeUp);
         this.restStatus = new FreshStatus(ctx.clock(), ctx.pg(), publisher::snapshot);
+    }
+
+    /** The node's recent HA events (status page, {@code GET /events}). */
+    public EventLog events() {
+        return events.log();
     }
 
     private SelfFence fence() {
@@ -111,6 +123,12 @@ public final class HaLoop implements Runnable {
      */
     public void offerLocalPostgresql(PostgresqlConfig local) {
         configs.offerLocal(local);
+        wakeUp();
+    }
+
+    /** A reload's tags: decided with and published from the next cycle on. */
+    public void offerTags(io.patronijvm.core.model.Tags reloaded) {
+        state.tags(reloaded);
         wakeUp();
     }
 
@@ -183,7 +201,9 @@ public final class HaLoop implements Runnable {
         if (lock == LockState.RENEWED) {
             leaderStatus.afterRenewal(ctx.dcs(), seen.view(), seen.pg()); // R19: update_lock(update_status=True)
         }
-        Decision d = decideAndExecute(input(seen, lock));
+        List<Decision> rounds = new ArrayList<>();
+        Decision d = decideAndExecute(input(seen, lock), rounds);
+        events.cycle(ctx.clock().wallNow(), seen.view(), rounds, seen.pg().timeline());
         publish(seen, d);
         return d;
     }
@@ -202,6 +222,7 @@ public final class HaLoop implements Runnable {
             view = null;
         }
         LocalPgState pg = ctx.pg().observe();
+        timeline = pg.timeline();
         state.failsafeActive(false); // set again by this cycle's failsafe check (R40)
         if (view != null) {
             configs.applyDynamic(view);
@@ -216,15 +237,19 @@ public final class HaLoop implements Runnable {
     private HaInput input(Observation seen, LockState lock) {
         long now = ctx.clock().nanoTime();
         state.updateMemory(m -> HaDecider.observe(m, lock, seen.pg(), now)); // primary_start_timeout's clock (R7)
-        return new HaInput(ctx.name(), ctx.tags(), seen.view(), seen.pg(), state.config(), ctx.local(),
+        return new HaInput(ctx.name(), state.tags(), seen.view(), seen.pg(), state.config(), ctx.local(),
                 now, ctx.clock().wallNow(), lock, null, AttemptResult.NONE, state.memory(),
                 ctx.slot().current(), intents.restart(), intents.reinit(), shuttingDown);
     }
 
-    /** Decide, act, and while the last action was an attempt, decide again on its outcome (style guideline 1). */
-    private Decision decideAndExecute(HaInput first) throws InterruptedException {
+    /**
+     * Decide, act, and while the last action was an attempt, decide again on its outcome (style
+     * guideline 1). Every round's decision is added to {@code rounds} (the event log reads them).
+     */
+    private Decision decideAndExecute(HaInput first, List<Decision> rounds) throws InterruptedException {
         HaInput in = first;
         Decision d = decider.apply(in);
+        rounds.add(d);
         for (int round = 1; ; round++) {
             ActionExecutor.Result r = executor.execute(d.actions(), in);
             if (!d.redecides() || round >= MAX_ROUNDS) {
@@ -232,6 +257,7 @@ public final class HaLoop implements Runnable {
             }
             in = in.after(r.attempt(), r.peers(), state.memory());
             d = decider.apply(in);
+            rounds.add(d);
         }
     }
 
