@@ -50,6 +50,7 @@ public final class HaLoop implements Runnable {
     private final AtomicReference<StatusSnapshot> snapshot = new AtomicReference<>();
     private final LeaderStatus leaderStatus = new LeaderStatus();
     private final FreshStatus restStatus;
+    private final WatchdogDuty watchdog;
     private volatile boolean stopped;
     private volatile boolean shuttingDown;
     private long cycle;
@@ -67,6 +68,7 @@ public final class HaLoop implements Runnable {
         this.executor = new ActionExecutor(ctx, state, lease, intents, () -> stopped = true, wakeup::signal);
         this.cache = new DynamicConfigCache(ctx.dataDir());
         this.restStatus = new FreshStatus(ctx.clock(), ctx.pg(), snapshot::get);
+        this.watchdog = new WatchdogDuty(ctx, state);
     }
 
     public LeaseGuard lease() {
@@ -188,6 +190,7 @@ public final class HaLoop implements Runnable {
             applyConfig(view);
             state.lastView(view);
             view = withFailsafeLeader(view);
+            watchdog.afterRead(view);
         }
         applyToPostgres(pg);
         applyLocalReload();
@@ -195,6 +198,7 @@ public final class HaLoop implements Runnable {
         if (lock == LockState.RENEWED) {
             leaderStatus.afterRenewal(ctx.dcs(), view, pg); // R19: update_lock(update_status=True)
         }
+        watchdog.afterRenewal(view, pg, lock == LockState.RENEWED);
         HaInput in = new HaInput(ctx.name(), ctx.tags(), view, pg, state.config(), ctx.local(),
                 ctx.clock().nanoTime(), ctx.clock().wallNow(), lock, null, AttemptResult.NONE, state.memory(),
                 ctx.slot().current(), intents.restart(), intents.reinit(), shuttingDown);
@@ -283,6 +287,9 @@ public final class HaLoop implements Runnable {
             if (next.ttl() != prev.ttl() || next.retryTimeout() != prev.retryTimeout()) {
                 ctx.dcs().applyTiming(next.ttl(), next.retryTimeout());
             }
+            if (next.ttl() != prev.ttl() || next.loopWait() != prev.loopWait()) {
+                ctx.watchdog().reloadTiming(next.ttl(), next.loopWait()); // applied at the next keepalive
+            }
             state.config(next);
             try {
                 cache.store(view.config().data());
@@ -365,7 +372,8 @@ public final class HaLoop implements Runnable {
         ClusterView shown = view != null ? view : state.lastView();
         snapshot.set(new StatusSnapshot(ctx.scope(), ctx.name(), MemberData.PROTOCOL_VERSION,
                 "patroni-jvm " + Version.VALUE, state.memory().role(), pg, lease.validUntilNanos(), shown,
-                lastReadAt, dcsLastSeen, state.config(), ctx.tags(), state.config().pause(), state.failsafeActive(), false,
+                lastReadAt, dcsLastSeen, state.config(), ctx.tags(), state.config().pause(), state.failsafeActive(),
+                !ctx.watchdog().isHealthy(),
                 message,
                 cycle, now + intervalNanos(), null, now));
     }

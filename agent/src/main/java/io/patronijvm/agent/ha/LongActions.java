@@ -33,12 +33,14 @@ final class LongActions {
     private final LoopState state;
     private final LeaseGuard lease;
     private final Runnable fatal;
+    private final WatchdogDuty watchdog;
 
     LongActions(HaContext ctx, LoopState state, LeaseGuard lease, Runnable fatal) {
         this.ctx = ctx;
         this.state = state;
         this.lease = lease;
         this.fatal = fatal;
+        this.watchdog = new WatchdogDuty(ctx, state);
     }
 
     AsyncSlot.Job job(Action a, ClusterView view) {
@@ -87,6 +89,9 @@ final class LongActions {
         try {
             ctx.pg().bootstrap(ctx.startTimeout());
             ctx.pg().postBootstrap();
+            if (!watchdog.armForBootstrap()) {
+                throw new PgException("Cancelling bootstrap because watchdog activation failed");
+            }
             LocalPgState pg = ctx.pg().observe();
             ctx.dcs().writeInitialize(pg.sysid());
             if (!ctx.bootstrapDcs().isEmpty()) {
@@ -114,6 +119,7 @@ final class LongActions {
     }
 
     private void start(Action.StartPostgres s, ClusterView view) throws Exception {
+        watchdog.disable(); // R34: not needed until the next promotion
         try {
             ctx.pg().start(s.upstream(), s.asReplica(), ctx.startTimeout());
             state.setRole(s.asReplica() ? Role.REPLICA : Role.PRIMARY);
@@ -175,6 +181,7 @@ final class LongActions {
             }
         }
         ctx.pg().stop(mode.stopMode(), ctx.startTimeout());
+        watchdog.disable(); // 3.7: no client backend is left to write
         if (mode == DemoteMode.GRACEFUL) {
             SwitchoverRelease.waitAndRelease(ctx, lease, view, state.config().synchronousMode());
         } else if (mode.releaseLock() && view != null && view.isLeader(ctx.name())) {

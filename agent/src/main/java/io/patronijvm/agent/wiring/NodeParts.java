@@ -7,6 +7,7 @@ import io.patronijvm.agent.ha.HttpPeerClient;
 import io.patronijvm.agent.ha.ProcessCallbacks;
 import io.patronijvm.agent.ha.ScheduledTimerService;
 import io.patronijvm.agent.ha.ThreadAsyncSlot;
+import io.patronijvm.agent.watchdog.Watchdog;
 import io.patronijvm.core.config.DynamicConfig;
 import io.patronijvm.core.config.PatroniConfig;
 import io.patronijvm.core.dcs.Dcs;
@@ -51,7 +52,8 @@ final class NodeParts implements AutoCloseable {
         this.timers = new ScheduledTimerService("lease-timer");
         this.context = new HaContext(c.name(), c.scope(), c.postgresql().connUrl(), c.restapi().apiUrl(), c.tags(),
                 LocalSettings.from(c, dynamic), c.postgresql().dataDir(), cfg.bootstrapDcs().raw(), null,
-                c.postgresql().pgCtlTimeout(), clock, sleeper, dcs, pg, peers, slot, callbacks, timers, null);
+                c.postgresql().pgCtlTimeout(), clock, sleeper, dcs, pg, peers, slot, callbacks, timers, null,
+                Watchdog.create(new Watchdog.Settings(c.watchdog(), dynamic.ttl(), dynamic.loopWait())));
         this.loop = new HaLoop(context, HaDecider::decide);
         loop.state().config(dynamic);
     }

@@ -15,7 +15,7 @@ import io.patronijvm.core.model.Tags;
  * @param hasBootstrapSection whether the file had a {@code bootstrap} section (R15 requires one)
  * @param postgresql local PostgreSQL settings
  * @param tags       this node's tags
- * @param watchdogMode {@code off}, {@code automatic} or {@code required}
+ * @param watchdog   the {@code watchdog} section (R62)
  * @param logLevel   root log level
  * @param ctlUsername REST credentials for node-to-node calls and patronictl, or null
  * @param ctlPassword see above
@@ -30,10 +30,19 @@ public record PatroniConfig(
         boolean hasBootstrapSection,
         PostgresqlConfig postgresql,
         Tags tags,
-        String watchdogMode,
+        WatchdogConfig watchdog,
         String logLevel,
         String ctlUsername,
         String ctlPassword) {
+
+    public PatroniConfig {
+        watchdog = watchdog == null ? WatchdogConfig.DEFAULTS : watchdog;
+    }
+
+    /** {@code off}, {@code automatic} or {@code required}. */
+    public String watchdogMode() {
+        return watchdog.mode().wire();
+    }
 
     /** Consul key prefix without the leading slash: {@code service/<scope>/}. */
     public String keyPrefix() {

@@ -50,14 +50,14 @@ final class LeaderRules {
     /** R21 {@code enforce_primary_role}. */
     private static Decision enforcePrimaryRole(HaInput in, boolean acquired) {
         boolean primary = in.pg().isPrimary();
-        if ("required".equalsIgnoreCase(in.local().watchdogMode())) {
+        if (!in.paused() && in.memory().watchdog().activationFailed()) {
+            // The loop armed the watchdog after renewing or acquiring the lock, and mode required failed.
             return primary
-                    ? Decision.of(Reason.UNSUPPORTED_CONFIGURATION,
-                            "demoting self because watchdog could not be activated (patroni-jvm has no watchdog support)",
+                    ? Decision.of(Reason.WATCHDOG_ACTIVATION_FAILED,
+                            "Demoting self because watchdog could not be activated",
                             new Action.Demote(DemoteMode.IMMEDIATE, null))
-                    : Decision.of(Reason.UNSUPPORTED_CONFIGURATION,
-                            "Not promoting self because watchdog could not be activated (patroni-jvm has no watchdog support)",
-                            new Action.ReleaseLock());
+                    : Decision.of(Reason.WATCHDOG_ACTIVATION_FAILED,
+                            "Not promoting self because watchdog could not be activated", new Action.ReleaseLock());
         }
         if (!primary && Healthiest.prePromoteFailedRecently(in)) {
             return Decision.of(Reason.PRE_PROMOTE_FAILED,
