@@ -10,6 +10,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -27,6 +28,12 @@ final class RoleConf {
     private volatile Upstream upstream = Upstream.NOBODY;
     private volatile String syncStandbyNames;
     private volatile Gucs last;
+    /** Set while a custom bootstrap runs (R15, R16): its recovery settings and the trust pg_hba.conf. */
+    private volatile CustomBootstrap customBootstrap;
+
+    /** What the files say during a custom bootstrap, until post_bootstrap has set the passwords. */
+    record CustomBootstrap(ConfigFiles.Recovery recovery, List<String> trustHba) {
+    }
 
     RoleConf(PgContext ctx) {
         this.ctx = ctx;
@@ -60,6 +67,16 @@ final class RoleConf {
         syncStandbyNames = value;
     }
 
+    /** A custom bootstrap starts: the next writes use its recovery settings and trust access. */
+    void customBootstrap(CustomBootstrap cb) {
+        customBootstrap = cb;
+    }
+
+    /** post_bootstrap finished: back to the configured pg_hba.conf and no recovery settings. */
+    void endCustomBootstrap() {
+        customBootstrap = null;
+    }
+
     Gucs lastGucs() {
         return last;
     }
@@ -71,7 +88,11 @@ final class RoleConf {
             gucs.warnings().forEach(w -> log.warn("{}", w));
         }
         last = gucs;
+        CustomBootstrap cb = customBootstrap;
         try {
+            if (cb != null && !replica) {
+                return files.write(gucs, cb.recovery(), ctx.dyn().pgHba(), cb.trustHba());
+            }
             return files.write(gucs, replica ? recovery() : null, ctx.dyn().pgHba());
         } catch (IOException e) {
             throw new PgException("cannot write config files in " + ctx.paths.configDir() + ": " + e.getMessage(), e);

@@ -78,6 +78,12 @@ final class PgNodes {
     }
 
     PostgresqlConfig config(int i, Path binDir, Map<String, Object> replicaMethodOptions) {
+        return config(i, binDir, replicaMethodOptions, SUPERUSER, Map.of());
+    }
+
+    /** A node with its own superuser credentials and extra local GUCs (archiving, for restores). */
+    PostgresqlConfig config(int i, Path binDir, Map<String, Object> replicaMethodOptions, Credentials superuser,
+                            Map<String, Object> extraParams) {
         Path sock = dir(i).resolve("sock");
         try {
             Files.createDirectories(sock);
@@ -90,8 +96,9 @@ final class PgNodes {
         params.put("shared_buffers", "16MB");
         params.put("fsync", "off");
         params.put("max_connections", 500); // cmdline GUC: ignored locally with a warning
+        params.putAll(extraParams);
         return new PostgresqlConfig(address(i), 5432, address(i) + ":5432", null, dir(i).resolve("data"), null, binDir,
-                null, null, sock.toString(), false, false, SUPERUSER, REPLICATION, REWIND, params, HBA, null, null,
+                null, null, sock.toString(), false, false, superuser, REPLICATION, REWIND, params, HBA, null, null,
                 null, replicaMethodOptions, null, null, Duration.ofSeconds(60), true, null, false, false, null);
     }
 
