@@ -106,7 +106,8 @@ final class Cloner {
             throw new PgException("create_replica_methods names " + method + " but postgresql." + method
                     + " has no command");
         }
-        List<String> cmd = new ArrayList<>(commandWords(method, section.get("command")));
+        List<String> cmd = new ArrayList<>(Bootstrapper.splitCommand("postgresql." + method + ".command",
+                String.valueOf(section.get("command"))));
         if (!Boolean.TRUE.equals(section.get("no_params"))) {
             cmd.addAll(List.of("--scope=" + ctx.scope, "--role=replica", "--datadir=" + ctx.paths.dataDir(),
                     "--connstring=" + dsn));
@@ -135,15 +136,6 @@ final class Cloner {
             DataDirCleaner.clearContents(ctx.paths.dataDir());
         } catch (IOException e) {
             log.error("cannot clean {} after a failed clone attempt: {}", ctx.paths.dataDir(), e.toString());
-        }
-    }
-
-    /** Patroni splits the command as a shell would ({@code shlex.split}), quotes included. */
-    private static List<String> commandWords(String method, Object command) throws PgException {
-        try {
-            return io.patronijvm.pg.process.ShellWords.split(String.valueOf(command));
-        } catch (IllegalArgumentException e) {
-            throw new PgException("postgresql." + method + ".command: " + e.getMessage(), e);
         }
     }
 }
