@@ -129,6 +129,25 @@ final class Bootstrapper {
         return out;
     }
 
+    /**
+     * Patroni turns hot_standby off while a restore runs that ends in a promotion (or one whose
+     * recovery settings the backup tool wrote): such a recovery would otherwise stop on settings
+     * that are higher on the source than here.
+     */
+    boolean disableHotStandby() {
+        if (keepExistingRecoveryConf()) {
+            return true;
+        }
+        Map<String, Object> rc = customRecoveryConf();
+        if (rc == null) {
+            return false;
+        }
+        Object pause = rc.get("pause_at_recovery_target");
+        boolean pauseFalse = pause != null && List.of("false", "off", "no", "0").contains(pause.toString().toLowerCase());
+        Object action = rc.getOrDefault("recovery_target_action", pauseFalse ? "promote" : "pause");
+        return "promote".equals(String.valueOf(action));
+    }
+
     /** The custom method's {@code recovery_conf}, or null. */
     Map<String, Object> customRecoveryConf() {
         Object rc = ctx.bootstrap.methods().get(ctx.bootstrap.method()).get("recovery_conf");

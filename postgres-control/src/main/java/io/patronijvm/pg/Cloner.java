@@ -39,6 +39,10 @@ final class Cloner {
     }
 
     void cloneFrom(Member source) throws PgException, InterruptedException {
+        cloneFrom(source, List.of());
+    }
+
+    void cloneFrom(Member source, List<String> methodsOverride) throws PgException, InterruptedException {
         OsUser.refuseRoot();
         Path data = ctx.paths.dataDir();
         if (ctx.dataDirState() != DataDirState.EMPTY) {
@@ -58,7 +62,8 @@ final class Cloner {
         }
         String dsn = conf.files().dsn(ctx.pg.replication(), hp.host(), hp.port(), ctx.name);
         List<String> failures = new ArrayList<>();
-        for (String method : ctx.pg.createReplicaMethods()) {
+        List<String> methods = methodsOverride.isEmpty() ? ctx.pg.createReplicaMethods() : methodsOverride;
+        for (String method : methods) {
             try {
                 if ("basebackup".equals(method)) {
                     basebackup(dsn);

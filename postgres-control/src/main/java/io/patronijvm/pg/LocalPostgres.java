@@ -111,7 +111,8 @@ public final class LocalPostgres implements PostgresControl {
             return;
         }
         // R15: the restored server may not know our passwords yet; post_bootstrap sets them.
-        conf.customBootstrap(new RoleConf.CustomBootstrap(bootstrapper.customRecovery(), bootstrapper.trustHba()));
+        conf.customBootstrap(new RoleConf.CustomBootstrap(bootstrapper.customRecovery(), bootstrapper.trustHba(),
+                bootstrapper.disableHotStandby()));
         start(Upstream.NOBODY, false, timeout);
         awaitEndOfRecovery();
     }
@@ -146,8 +147,14 @@ public final class LocalPostgres implements PostgresControl {
         bootstrapper.postBootstrap();
         if (bootstrapper.custom()) {
             // R16: the passwords are ours now: the configured pg_hba.conf, no recovery settings.
+            io.patronijvm.pg.conf.Gucs during = conf.lastGucs();
             conf.endCustomBootstrap();
             reload();
+            if (during != null && !during.cmdline().equals(conf.lastGucs().cmdline())) {
+                log.info("restarting after the custom bootstrap: it ran with {} instead of {}", during.cmdline(),
+                        conf.lastGucs().cmdline());
+                restart(ctx.pg.pgCtlTimeout());
+            }
         }
     }
 
@@ -160,9 +167,14 @@ public final class LocalPostgres implements PostgresControl {
 
     @Override
     public void cloneFrom(Member source) throws PgException, InterruptedException {
+        cloneFrom(source, List.of());
+    }
+
+    @Override
+    public void cloneFrom(Member source, List<String> methods) throws PgException, InterruptedException {
         ctx.activity = PgRunState.CREATING_REPLICA;
         try {
-            cloner.cloneFrom(source);
+            cloner.cloneFrom(source, methods);
         } finally {
             ctx.activity = null;
         }
@@ -189,7 +201,7 @@ public final class LocalPostgres implements PostgresControl {
         }
         ctx.activity = PgRunState.STARTING;
         try {
-            conf.write(asReplica ? tools.controlData() : null);
+            conf.write(asReplica || conf.restoring() ? tools.controlData() : null);
             lifecycle.launch(conf.lastGucs(), timeout);
             ctx.activity = null;
         } catch (PgException | RuntimeException e) {

@@ -62,8 +62,9 @@ class CustomBootstrapTest {
         Map<String, Object> archiving = Map.of("archive_mode", "on",
                 "archive_command", "cp %p " + archive + "/%f");
         PostgresqlConfig sourceCfg = nodes.config(5, null, Map.of(), PgNodes.SUPERUSER, archiving);
-        LocalPostgres source = nodes.node(sourceCfg, BootstrapConfig.NONE,
-                MonotonicClock.SYSTEM, Sleeper.SYSTEM);
+        // a source with more connections than the new cluster: the restore must start with the source's
+        // value from pg_controldata, or recovery aborts on "insufficient parameter settings" (R65)
+        LocalPostgres source = nodes.node(sourceCfg, BootstrapConfig.NONE, PgNodes.dynamic(40));
         source.bootstrap(PgNodes.timeout(60));
         source.postBootstrap();
         execute(5, PgNodes.SUPERUSER, "CREATE TABLE foo (id int)");
@@ -113,6 +114,9 @@ class CustomBootstrapTest {
         assertThat(data.resolve("standby.signal")).doesNotExist();
         assertThat(Files.readString(target.paths().conf())).doesNotContain("restore_command");
         assertThat(Files.readAllLines(target.paths().hba())).isEqualTo(PgNodes.HBA);
+        assertThat(query(6, OTHER_SUPERUSER, "SELECT current_setting('max_connections') || ' '"
+                + " || current_setting('hot_standby')")).as("restarted with our own settings after the restore")
+                .isEqualTo("30 on");
     }
 
     private static String pgBin(String tool) {

@@ -62,8 +62,12 @@ final class PgNodes {
     }
 
     static DynamicConfig dynamic() {
+        return dynamic(30);
+    }
+
+    static DynamicConfig dynamic(int maxConnections) {
         Map<String, Object> params = new LinkedHashMap<>();
-        params.put("max_connections", 30);
+        params.put("max_connections", maxConnections);
         params.put("max_wal_senders", 6);
         params.put("wal_keep_segments", 4); // a pre-13 name: PostgreSQL 13+ gets wal_keep_size = 4 x 16MB
         return new DynamicConfig(30, 10, 10, 1_048_576L, -1L, 0, 300, 0, false, false, 1, false, false, false,
@@ -108,8 +112,13 @@ final class PgNodes {
     }
 
     LocalPostgres node(PostgresqlConfig cfg, BootstrapConfig bootstrap, MonotonicClock clock, Sleeper sleeper) {
+        return node(cfg, bootstrap, dynamic());
+    }
+
+    LocalPostgres node(PostgresqlConfig cfg, BootstrapConfig bootstrap, DynamicConfig dynamic) {
         String name = "node" + cfg.listenAddresses().substring(cfg.listenAddresses().lastIndexOf('.') + 1);
-        LocalPostgres pg = new LocalPostgres(cfg, bootstrap, SCOPE, name, dynamic(), clock, sleeper);
+        LocalPostgres pg = new LocalPostgres(cfg, bootstrap, SCOPE, name, dynamic, MonotonicClock.SYSTEM,
+                Sleeper.SYSTEM);
         synchronized (made) {
             made.add(pg);
         }

@@ -8,6 +8,7 @@ import io.patronijvm.core.ha.DemoteMode;
 import io.patronijvm.core.ha.LeaseMath;
 import io.patronijvm.core.ha.RewindState;
 import io.patronijvm.core.model.ClusterView;
+import io.patronijvm.core.model.Member;
 import io.patronijvm.core.model.Role;
 import io.patronijvm.core.model.SyncState;
 import io.patronijvm.core.pg.LocalPgState;
@@ -87,6 +88,11 @@ final class LongActions {
     private void bootstrap() throws Exception {
         state.updateMemory(m -> m.withBootstrapping(true));
         try {
+            io.patronijvm.core.config.StandbyCluster standby = state.config().standby();
+            if (standby != null) {
+                bootstrapStandbyLeader(standby);
+                return;
+            }
             ctx.pg().bootstrap(ctx.startTimeout());
             ctx.pg().postBootstrap();
             if (!watchdog.armForBootstrap()) {
@@ -111,6 +117,33 @@ final class LongActions {
         } finally {
             state.updateMemory(m -> m.withBootstrapping(false));
         }
+    }
+
+    /**
+     * R15 in a standby cluster (Patroni's {@code bootstrap_standby_leader}): no initdb and no
+     * post_bootstrap; the winner clones the remote primary with standby_cluster's
+     * create_replica_methods, follows it and takes the lock as standby leader.
+     */
+    private void bootstrapStandbyLeader(io.patronijvm.core.config.StandbyCluster sc) throws Exception {
+        if (sc.host() == null) {
+            throw new PgException("standby_cluster has no host to clone the standby leader from");
+        }
+        String host = sc.host().contains(":") ? "[" + sc.host() + "]" : sc.host();
+        Member remote = new Member("remote member", null, 0, "postgres://" + host + ":" + sc.port() + "/postgres",
+                null, "running", Role.PRIMARY, null, null, null, null, null, false, false, null, null);
+        log.info("clone from remote member {}", remote.connUrl());
+        ctx.pg().cloneFrom(remote, sc.createReplicaMethods());
+        Upstream up = Upstream.remote(sc.host(), sc.port(), sc.primarySlotName());
+        ctx.pg().start(up, true, ctx.startTimeout());
+        ctx.dcs().writeInitialize(ctx.pg().observe().sysid());
+        if (!ctx.bootstrapDcs().isEmpty()) {
+            ctx.dcs().writeConfig(ctx.bootstrapDcs(), 0);
+        }
+        long start = ctx.clock().nanoTime();
+        if (ctx.dcs().acquireLeader().ok()) {
+            lease.renewed(start, Duration.ofNanos(ctx.leaseRule().applyAsLong(state.config().ttl())));
+        }
+        state.setRole(Role.STANDBY_LEADER);
     }
 
     private void startReplica(Upstream up) throws PgException, InterruptedException {

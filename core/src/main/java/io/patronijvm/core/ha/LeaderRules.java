@@ -22,7 +22,7 @@ final class LeaderRules {
             if (f != null) {
                 prefix.add(new Action.ClearFailover(f.version()));                                   // R22
             }
-        } else if (in.paused() && !in.pg().isPrimary()) {                                            // R19 paused
+        } else if (in.paused() && !in.pg().isPrimary() && Facts.standby(in) == null) {               // R19 paused
             if (f != null && in.self().equals(f.candidate())) {
                 return Decision.of(Reason.WAITING_TO_BECOME_PRIMARY, "waiting to become primary after promote...");
             }
@@ -40,7 +40,7 @@ final class LeaderRules {
             reasonOverride = fo.reason();
             messageOverride = fo.message();
         }
-        Decision d = enforcePrimaryRole(in, acquired);
+        Decision d = Facts.standby(in) != null ? StandbyRules.leader(in, acquired) : enforcePrimaryRole(in, acquired);
         if (reasonOverride != null && d.reason() == Reason.LEADER_RENEWED) {
             d = new Decision(d.actions(), reasonOverride, messageOverride);
         }
