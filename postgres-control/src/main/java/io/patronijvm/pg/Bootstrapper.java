@@ -161,8 +161,8 @@ final class Bootstrapper {
 
     /** {@code keep_existing_recovery_conf}: the restored backup's own recovery settings stay. */
     boolean keepExistingRecoveryConf() {
-        Object v = ctx.bootstrap.methods().get(ctx.bootstrap.method()).get("keep_existing_recovery_conf");
-        return Boolean.TRUE.equals(v) || (v != null && "true".equalsIgnoreCase(v.toString().trim()));
+        return io.patronijvm.core.config.ConfigValues.truthy(
+                ctx.bootstrap.methods().get(ctx.bootstrap.method()).get("keep_existing_recovery_conf"));
     }
 
     /**
@@ -176,8 +176,7 @@ final class Bootstrapper {
             throw new PgException("bootstrap.method " + method + " has no section with a command");
         }
         List<String> cmd = new ArrayList<>(splitCommand("bootstrap." + method + ".command", String.valueOf(section.get("command"))));
-        Object noParams = section.get("no_params");
-        if (!(Boolean.TRUE.equals(noParams) || (noParams != null && "true".equalsIgnoreCase(noParams.toString())))) {
+        if (!io.patronijvm.core.config.ConfigValues.truthy(section.get("no_params"))) {
             cmd.add("--scope=" + ctx.scope);
             cmd.add("--datadir=" + ctx.paths.dataDir());
             section.forEach((k, v) -> {

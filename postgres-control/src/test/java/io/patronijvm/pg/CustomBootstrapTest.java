@@ -117,6 +117,25 @@ class CustomBootstrapTest {
         assertThat(query(6, OTHER_SUPERUSER, "SELECT current_setting('max_connections') || ' '"
                 + " || current_setting('hot_standby')")).as("restarted with our own settings after the restore")
                 .isEqualTo("30 on");
+
+        // R18: a node of the old cluster restored from the same backup with a no_leader method (no leader
+        // to stream from): started as a replica following nobody, fed by restore_command from the archive
+        PostgresqlConfig b = nodes.config(7, null);
+        Map<String, Object> noLeader = Map.of("command", "/bin/sh " + script + " --sourcedir=\"" + backup + "\"",
+                "no_leader", "1");
+        PostgresqlConfig cfg7 = new PostgresqlConfig(b.listenAddresses(), b.port(), b.connectAddress(),
+                b.proxyAddress(), b.dataDir(), b.configDir(), b.binDir(), b.binNames(), b.pgpass(), b.unixSocketDir(),
+                b.useUnixSocket(), b.useUnixSocketRepl(), b.superuser(), b.replication(), b.rewind(), b.parameters(),
+                b.pgHba(), b.pgIdent(), b.callbacks(), List.of("basebackup", "no_leader_bootstrap"),
+                Map.of("no_leader_bootstrap", noLeader), Map.of("restore_command", "cp " + archive + "/%f %p"),
+                b.customConf(), b.pgCtlTimeout(), b.usePgRewind(), b.rewindOptions(), false, false,
+                b.configBaseName());
+        LocalPostgres restored = nodes.node(cfg7, BootstrapConfig.NONE, MonotonicClock.SYSTEM, Sleeper.SYSTEM);
+        restored.cloneFrom(null);
+        restored.start(io.patronijvm.core.pg.Upstream.NOBODY, true, PgNodes.timeout(60));
+        await().atMost(PgNodes.timeout(30)).untilAsserted(() -> assertThat(query(7, PgNodes.SUPERUSER,
+                "SELECT pg_is_in_recovery()::text || ' ' || count(*) FROM pg_tables WHERE tablename = 'bar'"))
+                .as("a replica that replayed bar from the archive").isEqualTo("true 1"));
     }
 
     private static String pgBin(String tool) {

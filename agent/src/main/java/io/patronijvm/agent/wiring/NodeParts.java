@@ -46,7 +46,9 @@ final class NodeParts implements AutoCloseable {
     NodeParts(LoadedConfig cfg, DynamicConfig dynamic, Dcs dcs, MonotonicClock clock, Sleeper sleeper) {
         PatroniConfig c = cfg.config();
         this.pg = new LocalPostgres(c.postgresql(), c.bootstrap(), c.scope(), c.name(), dynamic, clock, sleeper);
-        this.peers = new HttpPeerClient(PEER_CONNECT_TIMEOUT);
+        boolean ctlAuth = c.ctlUsername() != null && c.ctlPassword() != null;
+        this.peers = new HttpPeerClient(PEER_CONNECT_TIMEOUT, ctlAuth ? c.ctlUsername() : c.restapi().username(),
+                ctlAuth ? c.ctlPassword() : c.restapi().password());
         this.slot = new ThreadAsyncSlot(clock, "ha-async");
         this.callbacks = new ProcessCallbacks(c.postgresql().callbacks(), c.scope(), "callbacks");
         this.timers = new ScheduledTimerService("lease-timer");

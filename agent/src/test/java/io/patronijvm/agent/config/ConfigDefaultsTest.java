@@ -150,6 +150,25 @@ class ConfigDefaultsTest {
     }
 
     @Test
+    void noLeaderFlagCountsAsPythonTruthinessAsInPatroni() {
+        // Patroni's own acceptance suite writes no_leader: '1'; basebackup never works without a leader
+        String yaml = TestConfigs.MINIMAL + """
+                  create_replica_methods: [restore, basebackup]
+                  restore: {command: /bin/true, no_leader: '1'}
+                """;
+        LoadResult r = TestConfigs.load(yaml);
+        assertThat(r.valid()).as("%s", r.errors()).isTrue();
+        assertThat(io.patronijvm.core.ha.LocalSettings.from(r.loaded().config(),
+                io.patronijvm.core.config.DynamicConfig.defaults()).cloneWithoutLeader()).isTrue();
+        LoadResult off = TestConfigs.load(TestConfigs.MINIMAL + """
+                  create_replica_methods: [restore]
+                  restore: {command: /bin/true, no_leader: ''}
+                """);
+        assertThat(io.patronijvm.core.ha.LocalSettings.from(off.loaded().config(),
+                io.patronijvm.core.config.DynamicConfig.defaults()).cloneWithoutLeader()).isFalse();
+    }
+
+    @Test
     void watchdogOffAsYamlFalseAndAnUnknownDriverIsAnError() {
         assertThat(TestConfigs.load(TestConfigs.MINIMAL + "watchdog: {mode: off}\n").loaded().config().watchdogMode())
                 .isEqualTo("off");
