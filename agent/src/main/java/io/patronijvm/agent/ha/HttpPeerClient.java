@@ -7,6 +7,7 @@ import io.patronijvm.core.model.Role;
 import io.patronijvm.core.model.Tags;
 import io.patronijvm.core.peer.PeerClient;
 import io.patronijvm.core.peer.PeerStatus;
+import io.patronijvm.core.time.MonotonicClock;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -31,18 +32,21 @@ public final class HttpPeerClient implements PeerClient {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final HttpClient http;
+    private final MonotonicClock clock;
     /** Basic auth for the unsafe endpoints of the peers ({@code POST /failsafe}), or null. */
     private final String authorization;
 
-    public HttpPeerClient(Duration connectTimeout) {
-        this(connectTimeout, null, null);
+    /** {@code clock} bounds the wait for all answers (style guideline 9: time is injected). */
+    public HttpPeerClient(Duration connectTimeout, MonotonicClock clock) {
+        this(connectTimeout, clock, null, null);
     }
 
     /**
      * With the credentials Patroni sends to its peers ({@code ctl.authentication}, else
      * {@code restapi.authentication}): every node's unsafe endpoints demand them.
      */
-    public HttpPeerClient(Duration connectTimeout, String username, String password) {
+    public HttpPeerClient(Duration connectTimeout, MonotonicClock clock, String username, String password) {
+        this.clock = clock;
         this.authorization = username == null || password == null ? null : "Basic " + java.util.Base64.getEncoder()
                 .encodeToString((username + ":" + password).getBytes(java.nio.charset.StandardCharsets.UTF_8));
         this.http = HttpClient.newBuilder().connectTimeout(connectTimeout).version(HttpClient.Version.HTTP_1_1)
@@ -55,10 +59,10 @@ public final class HttpPeerClient implements PeerClient {
         for (Member m : members) {
             pending.put(m.name(), start(m, timeout));
         }
-        long deadline = System.nanoTime() + timeout.toNanos() + Duration.ofMillis(200).toNanos();
+        long deadline = clock.nanoTime() + timeout.toNanos() + Duration.ofMillis(200).toNanos();
         Map<String, PeerStatus> out = new LinkedHashMap<>();
         for (var e : pending.entrySet()) {
-            long left = Math.max(0, deadline - System.nanoTime());
+            long left = Math.max(0, deadline - clock.nanoTime());
             try {
                 out.put(e.getKey(), e.getValue().get(left, TimeUnit.NANOSECONDS));
             } catch (ExecutionException | TimeoutException ex) {
@@ -85,10 +89,10 @@ public final class HttpPeerClient implements PeerClient {
         Map<String, CompletableFuture<Boolean>> pending = new LinkedHashMap<>();
         apiUrls.forEach((name, api) -> pending.put(name, post(api, json, timeout)
                 .thenCompose(ok -> ok ? CompletableFuture.completedFuture(true) : post(api, json, timeout))));
-        long deadline = System.nanoTime() + 2 * timeout.toNanos() + Duration.ofMillis(200).toNanos();
+        long deadline = clock.nanoTime() + 2 * timeout.toNanos() + Duration.ofMillis(200).toNanos();
         boolean all = true;
         for (var e : pending.entrySet()) {
-            long left = Math.max(0, deadline - System.nanoTime());
+            long left = Math.max(0, deadline - clock.nanoTime());
             try {
                 all &= e.getValue().get(left, TimeUnit.NANOSECONDS);
             } catch (ExecutionException | TimeoutException ex) {

@@ -105,9 +105,15 @@ public final class ProcessCallbacks implements Callbacks {
         }
     }
 
+    /**
+     * The script first, then what it started: killing a child first lets the script run its next
+     * line in between (a shell's {@code sleep} killed, its following {@code echo} runs). The
+     * children are listed before the script dies, as afterwards they are no longer its descendants.
+     */
     private static void kill(Process p) {
-        p.descendants().forEach(ProcessHandle::destroyForcibly);
+        java.util.List<ProcessHandle> children = p.descendants().toList();
         p.destroyForcibly();
+        children.forEach(ProcessHandle::destroyForcibly);
     }
 
     @Override

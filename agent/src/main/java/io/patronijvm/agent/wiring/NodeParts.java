@@ -47,7 +47,7 @@ final class NodeParts implements AutoCloseable {
         PatroniConfig c = cfg.config();
         this.pg = new LocalPostgres(c.postgresql(), c.bootstrap(), c.scope(), c.name(), dynamic, clock, sleeper);
         boolean ctlAuth = c.ctlUsername() != null && c.ctlPassword() != null;
-        this.peers = new HttpPeerClient(PEER_CONNECT_TIMEOUT, ctlAuth ? c.ctlUsername() : c.restapi().username(),
+        this.peers = new HttpPeerClient(PEER_CONNECT_TIMEOUT, clock, ctlAuth ? c.ctlUsername() : c.restapi().username(),
                 ctlAuth ? c.ctlPassword() : c.restapi().password());
         this.slot = new ThreadAsyncSlot(clock, "ha-async");
         this.callbacks = new ProcessCallbacks(c.postgresql().callbacks(), c.scope(), "callbacks");
