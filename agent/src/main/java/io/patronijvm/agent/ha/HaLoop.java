@@ -204,6 +204,13 @@ public final class HaLoop implements Runnable {
     private Observation observe() {
         ClusterView view;
         try {
+            if (state.takeDcsWriteTimedOut() && state.config().failsafeMode()
+                    && lease.holds(ctx.clock().nanoTime())) {
+                // R40/R41: a leader whose last write hung must reach its failsafe check within the provable
+                // lease; a second blocking call (this read) would spend another retry_timeout first.
+                throw new DcsUnavailableException("the member key update of the last cycle got no answer: "
+                        + "checking the failsafe topology without reading the DCS first");
+            }
             view = ctx.dcs().loadCluster();
             publisher.dcsRead(ctx.clock().nanoTime(), ctx.clock().wallNow());
         } catch (DcsUnavailableException e) {

@@ -25,6 +25,7 @@ public final class LoopState {
     private long lastPromoteLsn = -1;
     private boolean failsafeActive;
     private FailsafeLeader failsafeLeader;
+    private boolean dcsWriteTimedOut;
     /** Our tags: patroni.yml's, replaced by a reload (Patroni re-reads them on reload too); null before the loop sets them. */
     private io.patronijvm.core.model.Tags tags;
 
@@ -34,6 +35,18 @@ public final class LoopState {
 
     public synchronized void tags(io.patronijvm.core.model.Tags t) {
         tags = t;
+    }
+
+    /** The last write of the previous cycle got no answer from the DCS within retry_timeout. */
+    public synchronized void dcsWriteTimedOut(boolean b) {
+        dcsWriteTimedOut = b;
+    }
+
+    /** Returns and clears {@link #dcsWriteTimedOut(boolean)}. */
+    public synchronized boolean takeDcsWriteTimedOut() {
+        boolean b = dcsWriteTimedOut;
+        dcsWriteTimedOut = false;
+        return b;
     }
 
     public synchronized Memory memory() {

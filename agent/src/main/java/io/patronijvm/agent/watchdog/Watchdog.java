@@ -45,6 +45,11 @@ public final class Watchdog {
         return new Watchdog(settings, Watchdog::device);
     }
 
+    /** A watchdog over devices made by {@code devices} (another driver, or a test's device). */
+    public static Watchdog of(Settings settings, Function<WatchdogConfig, WatchdogDevice> devices) {
+        return new Watchdog(settings, devices);
+    }
+
     /** Mode off: never armed. */
     public static Watchdog off() {
         return new Watchdog(new Settings(WatchdogConfig.OFF, 30, 10), c -> new NullWatchdogDevice());
@@ -206,7 +211,7 @@ public final class Watchdog {
                 impl = devices.apply(config.config());
                 doActivate();
             }
-            if (config.timeout() != activeConfig.timeout()) {
+            if (config.timeout() != activeConfig.timeout() && impl.hasSetTimeout()) {
                 impl.setTimeout(config.timeout());
                 if (impl.isRunning()) {
                     log.info("{} updated with {} second timeout, timing slack {} seconds", impl.describe(),
