@@ -112,13 +112,17 @@ final class PgNodes {
     }
 
     LocalPostgres node(PostgresqlConfig cfg, BootstrapConfig bootstrap, MonotonicClock clock, Sleeper sleeper) {
-        return node(cfg, bootstrap, dynamic());
+        return node(cfg, bootstrap, dynamic(), clock, sleeper);
     }
 
     LocalPostgres node(PostgresqlConfig cfg, BootstrapConfig bootstrap, DynamicConfig dynamic) {
+        return node(cfg, bootstrap, dynamic, MonotonicClock.SYSTEM, Sleeper.SYSTEM);
+    }
+
+    private LocalPostgres node(PostgresqlConfig cfg, BootstrapConfig bootstrap, DynamicConfig dynamic,
+                               MonotonicClock clock, Sleeper sleeper) {
         String name = "node" + cfg.listenAddresses().substring(cfg.listenAddresses().lastIndexOf('.') + 1);
-        LocalPostgres pg = new LocalPostgres(cfg, bootstrap, SCOPE, name, dynamic, MonotonicClock.SYSTEM,
-                Sleeper.SYSTEM);
+        LocalPostgres pg = new LocalPostgres(cfg, bootstrap, SCOPE, name, dynamic, clock, sleeper);
         synchronized (made) {
             made.add(pg);
         }
