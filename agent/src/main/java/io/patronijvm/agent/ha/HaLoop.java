@@ -134,7 +134,8 @@ public final class HaLoop implements Runnable {
     /** Time between cycles: loop_wait, shorter for a leader whose provable lease needs renewing sooner. */
     public long intervalNanos() {
         DynamicConfig c = state.config();
-        return lease.validUntilNanos() != Long.MIN_VALUE ? LeaseMath.renewIntervalNanos(c.ttl(), c.loopWait())
+        return lease.validUntilNanos() != Long.MIN_VALUE
+                ? LeaseMath.renewIntervalForLease(ctx.leaseRule().applyAsLong(c.ttl()), c.loopWait())
                 : c.loopWaitDuration().toNanos();
     }
 
