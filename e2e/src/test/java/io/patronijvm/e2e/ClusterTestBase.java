@@ -33,6 +33,11 @@ abstract class ClusterTestBase {
     /** Folder name under /var/tmp/patroni-jvm-e2e-USER/. */
     protected abstract String clusterName();
 
+    /** The DCS the cluster runs on: {@code consul} or {@code etcd3}. */
+    protected String dcs() {
+        return "consul";
+    }
+
     /** Per-node agent commands (node index to command); the rest run {@link E2eEnv#ourAgentCommand()}. */
     protected Map<Integer, String> agentPerNode() {
         return Map.of();
@@ -42,7 +47,7 @@ abstract class ClusterTestBase {
     void startCluster() {
         String why = env.unavailableReason();
         assumeTrue(why == null, why);
-        cluster = new LocalCluster(env, timing, clusterName(), 3, agentPerNode());
+        cluster = new LocalCluster(env, timing, clusterName(), 3, agentPerNode(), dcs());
         view = new ClusterView(cluster);
         cluster.up();
     }

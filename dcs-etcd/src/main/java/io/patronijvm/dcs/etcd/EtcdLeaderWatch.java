@@ -95,6 +95,11 @@ final class EtcdLeaderWatch {
             }
             if (n.has("error")) {
                 JsonNode err = n.path("error");
+                if (err.path("grpc_code").asInt(-1) == 1) {
+                    // Canceled by the gateway (its stream to etcd was reset): the key may have
+                    // changed meanwhile, so let the loop read it rather than report an outage.
+                    return true;
+                }
                 throw new EtcdErrorException(err.path("grpc_code").asInt(2), err.path("message").asText(line),
                         "/watch");
             }
