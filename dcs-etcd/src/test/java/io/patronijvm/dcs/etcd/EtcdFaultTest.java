@@ -119,6 +119,15 @@ class EtcdFaultTest {
             Leader l = dcs.loadCluster().leader();
             etcd.killMember((keep + 1) % 3);
             etcd.killMember((keep + 2) % 3);
+            long killed = System.nanoTime();
+            // The cut-off Raft leader keeps renewing leases on its own until CheckQuorum makes it step
+            // down (1 to 2 election timeouts, 1-2 s here); a new leader would extend every lease by one
+            // election timeout when it takes over, which is what keeps docs/etcd-lease.md's rule safe.
+            await().atMost(EtcdTestSupport.scaled(Duration.ofSeconds(10))).pollInterval(Duration.ofMillis(100))
+                    .until(() -> dcs.updateLeader(l).kind() == Kind.UNAVAILABLE);
+            System.out.printf("MEASURED quorum lost: first UNAVAILABLE renewal ended %.2f s after the kill "
+                    + "(it took up to retry_timeout itself)%n",
+                    (System.nanoTime() - killed) / 1e9);
             for (int i = 0; i < 2; i++) {
                 long t0 = System.nanoTime();
                 DcsOutcome out = dcs.updateLeader(l);
