@@ -23,7 +23,6 @@ public final class LoopState {
     private DynamicConfig config = DynamicConfig.defaults();
     private boolean leaseLapsed;
     private long lastPromoteLsn = -1;
-    private int illegalTransitions;
     private boolean failsafeActive;
     private FailsafeLeader failsafeLeader;
 
@@ -45,15 +44,10 @@ public final class LoopState {
         if (row.isPresent()) {
             log.info("role {} -> {}: {}", from.wire(), to.wire(), row.get().why());
         } else {
-            illegalTransitions++;
             log.error("role transition {} -> {} is not in RoleTransitions; publishing it anyway", from.wire(),
                     to.wire());
         }
         memory = memory.withRole(to);
-    }
-
-    public synchronized int illegalTransitions() {
-        return illegalTransitions;
     }
 
     public synchronized ClusterView lastView() {
