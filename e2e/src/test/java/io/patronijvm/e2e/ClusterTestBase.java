@@ -33,9 +33,16 @@ abstract class ClusterTestBase {
     /** Folder name under /var/tmp/patroni-jvm-e2e-USER/. */
     protected abstract String clusterName();
 
-    /** The DCS the cluster runs on: {@code consul} or {@code etcd3}. */
+    /**
+     * The DCS the cluster runs on: {@code consul} or {@code etcd3}; system property
+     * {@code e2e.dcs} (default consul) moves every scenario class that does not choose itself.
+     */
     protected String dcs() {
-        return "consul";
+        String d = System.getProperty("e2e.dcs", "consul").strip();
+        if (!d.equals("consul") && !d.equals("etcd3")) {
+            throw new IllegalArgumentException("system property e2e.dcs must be consul or etcd3, got '" + d + "'");
+        }
+        return d;
     }
 
     /** Per-node agent commands (node index to command); the rest run {@link E2eEnv#ourAgentCommand()}. */
