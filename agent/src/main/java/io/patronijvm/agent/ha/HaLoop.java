@@ -60,13 +60,14 @@ public final class HaLoop implements Runnable {
     /** {@code decider} is {@code HaDecider::decide} in production; tests may wrap it. */
     public HaLoop(HaContext ctx, Function<HaInput, Decision> decider) {
         this.ctx = ctx;
+        state.tags(ctx.tags());
         this.decider = decider;
         this.lease = new LeaseGuard(ctx.clock(), ctx.timers(), validUntil -> fence().leaseLapsed(validUntil));
         this.renewal = new LeaseRenewal(ctx, state, lease);
         this.executor = new ActionExecutor(ctx, state, renewal, lease, intents, () -> stopped = true,
                 wakeup::signal);
         this.configs = new ConfigApplier(ctx, state);
-        this.publisher = new StatusPublisher(ctx, state, lease, renewal::intervalNanos);
+        this.publisher = new StatusPublisher(ctx, state, lease, renewal::intervalNanos, intents::restart);
         this.fence = new SelfFence(ctx, state, publisher, this::wakeUp);
         this.restStatus = new FreshStatus(ctx.clock(), ctx.pg(), publisher::snapshot);
     }
@@ -110,6 +111,12 @@ public final class HaLoop implements Runnable {
      */
     public void offerLocalPostgresql(PostgresqlConfig local) {
         configs.offerLocal(local);
+        wakeUp();
+    }
+
+    /** A reload's tags: decided with and published from the next cycle on. */
+    public void offerTags(io.patronijvm.core.model.Tags reloaded) {
+        state.tags(reloaded);
         wakeUp();
     }
 
@@ -213,7 +220,7 @@ public final class HaLoop implements Runnable {
     }
 
     private HaInput input(Observation seen, LockState lock) {
-        return new HaInput(ctx.name(), ctx.tags(), seen.view(), seen.pg(), state.config(), ctx.local(),
+        return new HaInput(ctx.name(), state.tags(), seen.view(), seen.pg(), state.config(), ctx.local(),
                 ctx.clock().nanoTime(), ctx.clock().wallNow(), lock, null, AttemptResult.NONE, state.memory(),
                 ctx.slot().current(), intents.restart(), intents.reinit(), shuttingDown);
     }

@@ -25,6 +25,16 @@ public final class LoopState {
     private long lastPromoteLsn = -1;
     private boolean failsafeActive;
     private FailsafeLeader failsafeLeader;
+    /** Our tags: patroni.yml's, replaced by a reload (Patroni re-reads them on reload too); null before the loop sets them. */
+    private io.patronijvm.core.model.Tags tags;
+
+    public synchronized io.patronijvm.core.model.Tags tags() {
+        return tags == null ? io.patronijvm.core.model.Tags.NONE : tags;
+    }
+
+    public synchronized void tags(io.patronijvm.core.model.Tags t) {
+        tags = t;
+    }
 
     public synchronized Memory memory() {
         return memory;

@@ -8,9 +8,13 @@ import io.patronijvm.core.status.StatusSnapshot;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.patronijvm.core.ha.RestartIntent;
+
 import java.time.Instant;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * The last step of a cycle: what others see of this node. The member key and the Consul service
@@ -26,14 +30,17 @@ final class StatusPublisher {
     private final LoopState state;
     private final LeaseGuard lease;
     private final LongSupplier intervalNanos;
+    private final Supplier<RestartIntent> restart;
     private final AtomicReference<StatusSnapshot> snapshot = new AtomicReference<>();
     private final ServiceRegistrations services = new ServiceRegistrations();
     private volatile long lastReadAt;
     private volatile Instant dcsLastSeen;
     private volatile long cycle;
 
-    StatusPublisher(HaContext ctx, LoopState state, LeaseGuard lease, LongSupplier intervalNanos) {
+    StatusPublisher(HaContext ctx, LoopState state, LeaseGuard lease, LongSupplier intervalNanos,
+                    Supplier<RestartIntent> restart) {
         this.ctx = ctx;
+        this.restart = restart;
         this.state = state;
         this.lease = lease;
         this.intervalNanos = intervalNanos;
@@ -57,7 +64,8 @@ final class StatusPublisher {
     void touchMember(ClusterView view) {
         LocalPgState pg = ctx.pg().observe();
         DcsOutcome o = ctx.dcs().touchMember(MemberData.of(ctx.connUrl(), ctx.apiUrl(), pg,
-                state.memory().role(), ctx.tags(), state.config().pause() || view.isPaused(), null));
+                state.memory().role(), state.tags(), state.config().pause() || view.isPaused(), null,
+                scheduledRestart(true)));
         if (!o.ok()) {
             log.warn("could not update the member key: {} {}", o.kind(), o.detail());
             return;
@@ -83,7 +91,13 @@ final class StatusPublisher {
         ClusterView shown = view != null ? view : state.lastView();
         snapshot.set(new StatusSnapshot(ctx.scope(), ctx.name(), MemberData.PROTOCOL_VERSION,
                 "patroni-jvm " + Version.VALUE, state.memory().role(), pg, lease.validUntilNanos(), shown,
-                lastReadAt, dcsLastSeen, state.config(), ctx.tags(), state.config().pause(), state.failsafeActive(),
-                false, message, cycle, now + intervalNanos.getAsLong(), null, now));
+                lastReadAt, dcsLastSeen, state.config(), state.tags(), state.config().pause(), state.failsafeActive(),
+                false, message, cycle, now + intervalNanos.getAsLong(), scheduledRestart(false), now));
+    }
+
+    /** R64: a scheduled restart is visible (member key, /patroni, patronictl list) until it runs or is cancelled. */
+    private Map<String, Object> scheduledRestart(boolean withPostmasterStartTime) {
+        RestartIntent r = restart.get();
+        return r == null ? null : r.scheduledView(withPostmasterStartTime);
     }
 }

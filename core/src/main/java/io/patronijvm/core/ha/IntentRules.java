@@ -73,6 +73,24 @@ final class IntentRules {
             return Step.NEXT;
         }
         RestartRequest r = in.restartIntent().request();
+        if (r.schedule() != null) {
+            // As Patroni: a scheduled restart waits (and stays visible) until due, then its
+            // conditions are checked against the node as it is at that moment.
+            if (in.paused()) {
+                return refuseRestart("scheduled restart is not allowed in a paused state");
+            }
+            String at = in.restartIntent().postmasterStartTimeAtRequest();
+            if (at != null && in.pg().postmasterStartTime() != null && !at.equals(in.pg().postmasterStartTime())) {
+                return refuseRestart("scheduled restart cancelled: postgres restarted since it was scheduled");
+            }
+            long delta = Duration.between(in.wallNow(), r.schedule().toInstant()).toMillis();
+            if (delta > 0) {
+                return Step.NEXT;
+            }
+            if (-delta > in.config().loopWait() * 1500L) {
+                return refuseRestart("found a stale scheduled restart (" + r.schedule() + "), cleaning up");
+            }
+        }
         Role mine = in.pg().isPrimary() ? Role.PRIMARY : Role.REPLICA;
         if (r.role() != null && r.role() != mine) {
             return refuseRestart("restart conditions are not satisfied: role is " + mine.wire());
@@ -83,22 +101,6 @@ final class IntentRules {
         }
         if (r.restartPending() && !in.pg().pendingRestart()) {
             return refuseRestart("restart conditions are not satisfied: no restart pending");
-        }
-        if (r.schedule() != null) {
-            if (in.paused()) {
-                return refuseRestart("scheduled restart is not allowed in a paused state");
-            }
-            String at = in.restartIntent().postmasterStartTimeAtRequest();
-            if (at != null && !at.equals(in.pg().postmasterStartTime())) {
-                return refuseRestart("scheduled restart cancelled: postgres restarted since it was scheduled");
-            }
-            long delta = Duration.between(in.wallNow(), r.schedule().toInstant()).toMillis();
-            if (delta > 0) {
-                return Step.NEXT;
-            }
-            if (-delta > in.config().loopWait() * 1500L) {
-                return refuseRestart("found a stale scheduled restart (" + r.schedule() + "), cleaning up");
-            }
         }
         return Step.done(Decision.of(Reason.RESTARTING,
                 r.schedule() != null ? "restarting after schedule" : "restarting postgres", new Action.Restart()));

@@ -60,6 +60,21 @@ class ConfigFilesTest {
                 .anyMatch(w -> w.contains("postgresql.parameters.max_wal_senders"));
     }
 
+    /** A reload before the data directory's parent existed and one after name the same instance. */
+    @Test
+    void pathsOfTheSameConfigNameTheSameInstanceWhetherOrNotTheParentExists() throws Exception {
+        PostgresqlConfig cfg = new PostgresqlConfig("127.0.4.9", 5432, "127.0.4.9:5432", null,
+                tmp.resolve("later/data"), null, null, null, tmp.resolve("pgpass"), null, false, false,
+                new Credentials("postgres", "s", null), new Credentials("replicator", "r", null), null, Map.of(),
+                List.of(), null, null, null, null, Map.of(), null, Duration.ofSeconds(60), null, null, false, false, null);
+        PgPaths before = PgPaths.of(cfg);
+        Files.createDirectories(tmp.resolve("later"));
+        PgPaths after = PgPaths.of(cfg);
+        assertThat(after.postmasterLog()).as("the log moves next to the data directory").isNotEqualTo(before.postmasterLog());
+        assertThat(after.sameInstance(before)).isTrue();
+        assertThat(PgPaths.of(config(Map.of())).sameInstance(before)).isFalse();
+    }
+
     /** Patroni converts wal_keep_segments and wal_keep_size into each other by major version, 16 MB a segment. */
     @ParameterizedTest(name = "PG {0}: segments={1} size={2} -> {3}={4}")
     @CsvSource(nullValues = "-", value = {
