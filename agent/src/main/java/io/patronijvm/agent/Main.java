@@ -17,7 +17,8 @@ public final class Main {
     public static void main(String[] args) {
         if (args.length > 0 && args[0].equals("ctl")) {
             // The command line tool logs only warnings, patronictl's way, and must start fast.
-            System.setProperty("logback.configurationFile", "logback-ctl.xml");
+            System.setProperty("slf4j.provider", "io.patronijvm.agent.ctl.CtlLogging");
+            System.setProperty("slf4j.internal.verbosity", "WARN");
             System.exit(Ctl.run(java.util.Arrays.copyOfRange(args, 1, args.length), System.getenv(), System.in,
                     System.out, System.err));
         }
