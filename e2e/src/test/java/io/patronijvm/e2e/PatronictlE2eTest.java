@@ -195,4 +195,45 @@ class PatronictlE2eTest extends ClusterTestBase {
         rows.forEach(row -> tls.add(row.path("TL").asLong()));
         assertThat(tls).as("one line per timeline, ascending").isSorted().doesNotHaveDuplicates();
     }
+
+    /**
+     * Issue 12 defect 6, Patroni's behaviour: a scheduled restart shows in the member key, on
+     * {@code GET /patroni} and in {@code patronictl list} until it runs at its time or is flushed;
+     * a scheduled switchover shows in {@code patronictl list} and {@code flush} deletes it.
+     */
+    @Test
+    @Order(9)
+    void scheduledRestartAndSwitchoverAreShownRunAtTheirTimeAndCanBeFlushed() {
+        String primary = view.singlePrimary().orElseThrow();
+        String replica = replicasOf(primary).get(0);
+        String later = java.time.OffsetDateTime.now(java.time.ZoneOffset.UTC).plusHours(1)
+                .truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+        ctl(Duration.ofSeconds(30), "restart", CLUSTER, replica, "--scheduled", later, "--force");
+        await(timing.fewLoops()).untilAsserted(() -> assertThat(view.keyJson(1, "members/" + replica).orElseThrow()
+                .path("scheduled_restart").path("schedule").asText()).startsWith(later.substring(0, 16)));
+        assertThat(view.status(replica).raw().path("scheduled_restart").path("schedule").asText())
+                .startsWith(later.substring(0, 16));
+        assertThat(ctl(Duration.ofSeconds(30), "list", CLUSTER).output()).contains("Scheduled restart");
+        ctl(Duration.ofSeconds(30), "flush", CLUSTER, replica, "restart", "--force");
+        await(timing.fewLoops()).untilAsserted(() -> assertThat(view.keyJson(1, "members/" + replica).orElseThrow()
+                .has("scheduled_restart")).isFalse());
+        assertThat(view.status(replica).raw().has("scheduled_restart")).isFalse();
+
+        long pid = cluster.postmasterPid(replica).orElseThrow();
+        String soon = java.time.OffsetDateTime.now(java.time.ZoneOffset.UTC).plusSeconds(4).toString();
+        ctl(Duration.ofSeconds(30), "restart", CLUSTER, replica, "--scheduled", soon, "--force");
+        await(timing.rejoin()).untilAsserted(() -> assertThat(cluster.postmasterPid(replica)).as("restarted at its time")
+                .isPresent().isNotEqualTo(Optional.of(pid)));
+        await(timing.fewLoops()).untilAsserted(() -> assertThat(view.keyJson(1, "members/" + replica).orElseThrow()
+                .has("scheduled_restart")).isFalse());
+
+        ctl(Duration.ofSeconds(30), "switchover", CLUSTER, "--master", primary, "--candidate", replica,
+                "--scheduled", later, "--force");
+        assertThat(ctl(Duration.ofSeconds(30), "list", CLUSTER).output()).contains("Switchover scheduled at:");
+        assertThat(ctl(Duration.ofSeconds(30), "flush", CLUSTER, "switchover").output())
+                .contains("Success: scheduled switchover deleted");
+        assertThat(view.keyJson(1, "failover").map(j -> j.path("scheduled_at").asText("")).orElse("")).isEmpty();
+        awaitHealthy(timing.rejoin());
+        assertThat(view.singlePrimary()).contains(primary);
+    }
 }

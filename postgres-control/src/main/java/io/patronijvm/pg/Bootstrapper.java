@@ -1,9 +1,11 @@
 package io.patronijvm.pg;
 
 import io.patronijvm.core.config.Credentials;
+import io.patronijvm.core.config.ShellWords;
 import io.patronijvm.core.pg.DataDirState;
 import io.patronijvm.core.pg.PgException;
 import io.patronijvm.pg.conf.ConfigFiles;
+import io.patronijvm.pg.conf.ConnInfo;
 import io.patronijvm.pg.conf.ToolOptions;
 import io.patronijvm.pg.process.ProcessRunner.Command;
 import io.patronijvm.pg.sql.PgConnector;
@@ -23,6 +25,7 @@ import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -80,7 +83,7 @@ final class Bootstrapper {
         if (section == null || section.get("command") == null) {
             throw new PgException("bootstrap.method " + method + " has no section with a command");
         }
-        List<String> cmd = new ArrayList<>(List.of(String.valueOf(section.get("command")).trim().split("\\s+")));
+        List<String> cmd = new ArrayList<>(splitCommand("bootstrap." + method + ".command", String.valueOf(section.get("command"))));
         if (!Boolean.TRUE.equals(section.get("no_params"))) {
             cmd.add("--scope=" + ctx.scope);
             cmd.add("--datadir=" + ctx.paths.dataDir());
@@ -145,12 +148,44 @@ final class Bootstrapper {
         } catch (IOException e) {
             throw new PgException("cannot write pgpass file " + ctx.paths.pgpass() + ": " + e.getMessage(), e);
         }
-        List<String> cmd = new ArrayList<>(List.of(script.trim().split("\\s+")));
-        String host = ctx.localHost().contains(":") ? "[" + ctx.localHost() + "]" : ctx.localHost();
-        cmd.add("postgres://" + su.username() + "@" + host + ":" + ctx.pg.port() + "/postgres");
+        List<String> cmd = new ArrayList<>(splitCommand("post_bootstrap", script));
+        cmd.add(localDsn(su));
         Map<String, String> env = new HashMap<>(ctx.toolEnv());
         env.put("PGOPTIONS", "-c synchronous_commit=local");
         ctx.runner.runChecked(new Command("post_bootstrap", cmd, env, null, false), PgContext.LONG_TOOL_TIMEOUT);
+    }
+
+    /** libpq keywords Patroni copies from the superuser's authentication into the local DSN, in its order. */
+    private static final List<String> DSN_OPTIONS = List.of("sslmode", "sslcompression", "sslcert", "sslkey",
+            "sslpassword", "sslrootcert", "sslcrl", "sslcrldir", "application_name", "krbsrvname", "gssencmode",
+            "channel_binding", "target_session_attrs");
+
+    /**
+     * The local superuser connection string Patroni appends to post_bootstrap: key=value pairs with
+     * dbname, user, host, port and the superuser's ssl/gss options; the password stays in PGPASSFILE.
+     */
+    String localDsn(Credentials su) {
+        Map<String, String> dsn = new LinkedHashMap<>();
+        dsn.put("dbname", "postgres");
+        dsn.put("user", su.username());
+        dsn.put("host", ctx.localHost());
+        dsn.put("port", Integer.toString(ctx.pg.port()));
+        for (String k : DSN_OPTIONS) {
+            dsn.put(k, su.options().get(k));
+        }
+        return ConnInfo.format(dsn);
+    }
+
+    static List<String> splitCommand(String what, String command) throws PgException {
+        try {
+            List<String> words = ShellWords.split(command);
+            if (words.isEmpty()) {
+                throw new PgException(what + " command is empty");
+            }
+            return words;
+        } catch (IllegalArgumentException e) {
+            throw new PgException(what + ": " + e.getMessage(), e);
+        }
     }
 
     /** R16 cancel_initialization: the data directory is renamed aside, never deleted. */

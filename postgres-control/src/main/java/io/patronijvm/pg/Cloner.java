@@ -106,7 +106,8 @@ final class Cloner {
             throw new PgException("create_replica_methods names " + method + " but postgresql." + method
                     + " has no command");
         }
-        List<String> cmd = new ArrayList<>(List.of(String.valueOf(section.get("command")).trim().split("\\s+")));
+        List<String> cmd = new ArrayList<>(Bootstrapper.splitCommand("postgresql." + method + ".command",
+                String.valueOf(section.get("command"))));
         if (!Boolean.TRUE.equals(section.get("no_params"))) {
             cmd.addAll(List.of("--scope=" + ctx.scope, "--role=replica", "--datadir=" + ctx.paths.dataDir(),
                     "--connstring=" + dsn));

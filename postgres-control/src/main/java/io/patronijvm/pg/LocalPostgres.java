@@ -86,7 +86,7 @@ public final class LocalPostgres implements PostgresControl {
      */
     @Override
     public void applyLocalConfig(PostgresqlConfig local) throws PgException {
-        if (!PgPaths.of(local).equals(ctx.paths) || !java.util.Objects.equals(local.binDir(), ctx.pg.binDir())) {
+        if (!PgPaths.of(local).sameInstance(ctx.paths) || !java.util.Objects.equals(local.binDir(), ctx.pg.binDir())) {
             throw new PgException("postgresql data_dir, config_dir or bin_dir changed: applied when the agent "
                     + "restarts; nothing else of the reload was applied");
         }

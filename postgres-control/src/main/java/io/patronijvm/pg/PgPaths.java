@@ -25,6 +25,15 @@ public record PgPaths(Path dataDir, Path configDir, String baseName, Path pgpass
         return new PgPaths(data, config, c.configBaseName(), pgpass, log);
     }
 
+    /**
+     * Whether both name the same instance (data directory, config directory and file name): the
+     * postmaster log's place depends on whether the data directory's parent existed when the
+     * paths were computed, so it is no part of a reload's "did the instance move" question.
+     */
+    public boolean sameInstance(PgPaths other) {
+        return dataDir.equals(other.dataDir) && configDir.equals(other.configDir) && baseName.equals(other.baseName);
+    }
+
     public Path conf() {
         return configDir.resolve(baseName + ".conf");
     }

@@ -66,7 +66,8 @@ final class RoleConf {
 
     /** Renders and writes all files for the current role; returns true when something PostgreSQL reads changed. */
     boolean write(ControlData replicaControl) throws PgException {
-        Gucs gucs = Gucs.compute(ctx.dyn(), ctx.pg, ctx.scope, syncStandbyNames, replica ? replicaControl : null);
+        Gucs gucs = Gucs.compute(ctx.dyn(), ctx.pg, ctx.scope, syncStandbyNames, replica ? replicaControl : null,
+                ctx.majorVersion());
         if (last == null || !last.warnings().equals(gucs.warnings())) {
             gucs.warnings().forEach(w -> log.warn("{}", w));
         }

@@ -83,7 +83,7 @@ final class StateReader {
      */
     private Map<String, List<String>> reasons(Observation o) {
         Map<String, List<String>> out = new LinkedHashMap<>();
-        Gucs gucs = conf.lastGucs() != null ? conf.lastGucs() : Gucs.compute(ctx.dyn(), ctx.pg, ctx.scope, null, null);
+        Gucs gucs = conf.lastGucs() != null ? conf.lastGucs() : Gucs.compute(ctx.dyn(), ctx.pg, ctx.scope, null, null, ctx.majorVersion());
         o.pendingRestart().forEach((name, running) -> {
             String wanted = gucs.file().getOrDefault(name, gucs.cmdline().get(name));
             out.put(name, List.of(running == null ? "" : running, wanted == null ? "?" : wanted));

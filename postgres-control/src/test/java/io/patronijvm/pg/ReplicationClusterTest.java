@@ -58,11 +58,15 @@ class ReplicationClusterTest {
         root = Files.createTempDirectory("pgctl-cluster");
         nodes = new PgNodes(root);
         Path script = root.resolve("post_bootstrap.sh");
-        Files.writeString(script, "#!/bin/sh\necho \"$1 $PGPASSFILE\" > " + root.resolve("post_bootstrap.out") + "\n");
+        // Patroni's contract: the configured words (shell-quoted), then the local DSN as the last
+        // argument; the password in PGPASSFILE, and PGOPTIONS forcing local synchronous commit.
+        Files.writeString(script, "#!/bin/sh\nout=" + root.resolve("post_bootstrap.out") + "\n"
+                + "echo \"$1|$2|$3|$PGOPTIONS\" > $out\n"
+                + "psql -w -tAc \"SELECT current_setting('synchronous_commit')\" \"$3\" >> $out 2>&1\n");
         Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
         BootstrapConfig bootstrap = new BootstrapConfig(null, null, null,
                 List.of("data-checksums", Map.of("encoding", "UTF8"), Map.of("locale", "C")),
-                List.of(), script.toString(),
+                List.of(), script + " --label 'two words'",
                 Map.of("app", new BootstrapUser("app-secret", List.of("createdb"))));
         pg[1] = nodes.node(1, bootstrap);
         pg[2] = nodes.node(2, BootstrapConfig.NONE);
@@ -98,8 +102,10 @@ class ReplicationClusterTest {
                 .isEqualTo("true");
         assertThat(query(1, "SELECT current_setting('cluster_name') || ' ' || current_setting('max_connections')"))
                 .as("cmdline GUCs come from the dynamic config only (4.5)").isEqualTo(PgNodes.SCOPE + " 30");
-        assertThat(Files.readString(root.resolve("post_bootstrap.out")))
-                .contains("postgres://postgres@127.0.4.1:5432/postgres").contains(pg[1].paths().pgpass().toString());
+        assertThat(Files.readString(root.resolve("post_bootstrap.out")).lines().toList()).containsExactly(
+                "--label|two words|dbname=postgres user=postgres host=127.0.4.1 port=5432|-c synchronous_commit=local",
+                "local");
+        assertThat(query(1, "SELECT current_setting('wal_keep_size')")).as("wal_keep_segments converted").isEqualTo("64MB");
         assertThat(pg[1].paths().baseConf()).exists();
         assertThat(Files.readString(pg[1].paths().conf())).startsWith("# Do not edit")
                 .contains("include 'postgresql.base.conf'").doesNotContain("max_connections");

@@ -36,7 +36,7 @@ final class ClusterJson {
         Failover f = view.failover();
         if (f != null && f.scheduledAt() != null) {
             Map<String, Object> sw = new LinkedHashMap<>();
-            sw.put("at", f.scheduledAt().toString());
+            sw.put("at", io.patronijvm.core.time.IsoTimes.python(f.scheduledAt()));
             if (f.hasLeader()) {
                 sw.put("from", f.leader());
             }

@@ -1,5 +1,7 @@
 package io.patronijvm.restapi;
 
+import io.patronijvm.core.config.DynamicConfig;
+import io.patronijvm.core.ha.FailoverEligibility;
 import io.patronijvm.core.model.ClusterView;
 import io.patronijvm.core.model.Member;
 import io.patronijvm.core.peer.PeerClient;
@@ -29,7 +31,8 @@ final class FailoverCandidates {
         if (leader != null && (view.leader() == null || !view.leader().name().equals(leader))) {
             return "leader name does not match";
         }
-        boolean syncMode = syncMode(view);
+        // Patroni's cluster.is_synchronous_mode(): the switch itself, whether or not /sync exists yet.
+        boolean syncMode = synchronousMode(view);
         List<Member> members;
         if (candidate != null) {
             if (action.equals("switchover") && syncMode && (view.sync() == null || !view.sync().matches(candidate))) {
@@ -46,8 +49,8 @@ final class FailoverCandidates {
                 return action + " is not possible: can not find sync_standby";
             }
         } else {
-            members = view.members().stream()
-                    .filter(m -> !view.isLeader(m.name()) && m.api().isPresent()).toList();
+            String leaderName = view.leader() == null ? null : view.leader().name();
+            members = view.members().stream().filter(m -> FailoverEligibility.askable(m, leaderName)).toList();
             if (members.isEmpty()) {
                 return action + " is not possible: cluster does not have members except leader";
             }
@@ -61,12 +64,11 @@ final class FailoverCandidates {
                     && !Boolean.TRUE.equals(m.extra().get("watchdog_failed")));
         }
         Map<String, PeerStatus> statuses = peers.probe(members, probeTimeout);
-        return statuses.values().stream()
-                .anyMatch(p -> p != null && p.reachable() && !p.noFailover() && !p.watchdogFailed());
+        return statuses.values().stream().anyMatch(FailoverEligibility::good);
     }
 
-    private static boolean syncMode(ClusterView view) {
-        Object v = view.config() == null ? null : view.config().data().get("synchronous_mode");
-        return RestartRequests.truthy(v);
+    /** The dynamic configuration's synchronous_mode, through the same parser the HA loop uses. */
+    private static boolean synchronousMode(ClusterView view) {
+        return view.config() != null && DynamicConfig.fromMap(view.config().data()).config().synchronousMode();
     }
 }

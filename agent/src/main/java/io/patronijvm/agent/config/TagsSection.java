@@ -16,6 +16,7 @@ final class TagsSection {
     private static final Set<String> BOOLEAN_TAGS = Set.of("nofailover", "clonefrom", "noloadbalance", "nosync",
             "nostream");
     private static final Set<String> INT_TAGS = Set.of("failover_priority", "sync_priority");
+    private static final Map<String, String> PAIRED = Map.of("nofailover", "failover_priority", "nosync", "sync_priority");
 
     private TagsSection() {
     }
@@ -28,8 +29,11 @@ final class TagsSection {
                 continue;
             }
             if (BOOLEAN_TAGS.contains(key)) {
+                // Patroni keeps a well-known boolean tag only when it is true (a false one is the
+                // default and appears neither in the member key nor on GET /patroni), except a
+                // false nofailover beside failover_priority, which says which of the two wins.
                 Boolean b = s.optionalBool(key);
-                if (b != null) {
+                if (Boolean.TRUE.equals(b) || b != null && s.raw(PAIRED.getOrDefault(key, "")) != null) {
                     tags.put(key, b);
                 }
             } else if (INT_TAGS.contains(key)) {

@@ -5,7 +5,6 @@ import io.patronijvm.core.ha.Action;
 import io.patronijvm.core.ha.CallbackEvent;
 import io.patronijvm.core.ha.AttemptResult;
 import io.patronijvm.core.ha.HaInput;
-import io.patronijvm.core.ha.LeaseMath;
 import io.patronijvm.core.ha.RewindState;
 import io.patronijvm.core.model.ClusterView;
 import io.patronijvm.core.model.HistoryEntry;
@@ -17,7 +16,6 @@ import io.patronijvm.core.status.IntentResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -40,52 +38,51 @@ public final class ActionExecutor {
     private final HaContext ctx;
     private final LoopState state;
     private final LeaseGuard lease;
+    private final LeaseRenewal renewal;
     private final LongActions longActions;
     private final IntentBox intents;
     private final Runnable stopLoop;
     private final Runnable actionDone;
     private final FailsafeCheck failsafe;
 
-    public ActionExecutor(HaContext ctx, LoopState state, LeaseGuard lease, IntentBox intents, Runnable stopLoop) {
-        this(ctx, state, lease, intents, stopLoop, () -> { });
-    }
-
     /**
      * {@code actionDone} runs when a long action ends (in the slot's thread): the loop passes its
      * wake-up, so the role a demotion or promotion leaves behind is observed and published at once
      * instead of at the next scheduled cycle (the REST API, and with it HAProxy, reads that snapshot).
      */
-    public ActionExecutor(HaContext ctx, LoopState state, LeaseGuard lease, IntentBox intents, Runnable stopLoop,
-                          Runnable actionDone) {
+    ActionExecutor(HaContext ctx, LoopState state, LeaseRenewal renewal, LeaseGuard lease, IntentBox intents,
+                   Runnable stopLoop, Runnable actionDone) {
         this.ctx = ctx;
+        this.renewal = renewal;
         this.actionDone = actionDone;
         this.state = state;
         this.lease = lease;
         this.intents = intents;
         this.stopLoop = stopLoop;
-        this.longActions = new LongActions(ctx, state, lease, stopLoop);
-        this.failsafe = new FailsafeCheck(ctx, state, lease);
+        this.longActions = new LongActions(ctx, state, renewal, lease, stopLoop);
+        this.failsafe = new FailsafeCheck(ctx, state, renewal);
     }
 
     /** Runs the actions in order; returns the outcome of a final re-deciding action, or NONE. */
     public Result execute(List<Action> actions, HaInput in) throws InterruptedException {
         for (Action a : actions) {
-            if (a.redecides()) {
-                return attempt(a, in);
-            }
-            if (a.isLong()) {
-                submitLong(a, in.view());
-                continue;
-            }
-            if (!quick(a, in)) {
-                log.warn("stopping this cycle's actions after {} failed", a);
-                break;
+            switch (a) {
+                case Action.Attempt t -> {
+                    return attempt(t, in);
+                }
+                case Action.LongRunning l -> submitLong(l, in.view());
+                case Action.Quick q -> {
+                    if (!quick(q, in)) {
+                        log.warn("stopping this cycle's actions after {} failed", q);
+                        return Result.NONE;
+                    }
+                }
             }
         }
         return Result.NONE;
     }
 
-    private void submitLong(Action a, ClusterView view) {
+    private void submitLong(Action.LongRunning a, ClusterView view) {
         // R64/R66: the intent leaves the box when its action starts, or the next cycle would repeat it.
         CompletableFuture<IntentResult> answer = switch (a) {
             case Action.Restart r -> intents.claim(Action.IntentKind.RESTART);
@@ -103,7 +100,7 @@ public final class ActionExecutor {
                 throw e;
             }
         };
-        boolean ok = ctx.slot().submit(LongActions.kind(a), answered, actionDone);
+        boolean ok = ctx.slot().submit(a.kind(), answered, actionDone);
         if (!ok) {
             log.warn("async slot busy with {}; not starting {}", ctx.slot().current(), a);
         }
@@ -118,7 +115,7 @@ public final class ActionExecutor {
         }
     }
 
-    private Result attempt(Action a, HaInput in) throws InterruptedException {
+    private Result attempt(Action.Attempt a, HaInput in) throws InterruptedException {
         return switch (a) {
             case Action.ProbePeers p -> new Result(AttemptResult.PROBED,
                     ctx.peers().probe(p.members(), ctx.probeTimeout()));
@@ -134,7 +131,6 @@ public final class ActionExecutor {
                 }
                 yield new Result(AttemptResult.REWIND_CHECKED, null);
             }
-            default -> throw new IllegalArgumentException("not a re-deciding action: " + a);
         };
     }
 
@@ -142,7 +138,7 @@ public final class ActionExecutor {
         long start = ctx.clock().nanoTime(); // the lease counts from before the request left
         DcsOutcome o = ctx.dcs().acquireLeader();
         if (o.ok()) {
-            lease.renewed(start, Duration.ofNanos(ctx.leaseRule().applyAsLong(in.config().ttl())));
+            renewal.renewedFrom(start);
             return new Result(AttemptResult.ACQUIRED, null);
         }
         return new Result(o.kind() == DcsOutcome.Kind.CONFLICT ? AttemptResult.LOCK_TAKEN_BY_OTHER
@@ -150,7 +146,7 @@ public final class ActionExecutor {
     }
 
     /** One quick action; false when a DCS write failed (the rest of the list is skipped). */
-    private boolean quick(Action a, HaInput in) throws InterruptedException {
+    private boolean quick(Action.Quick a, HaInput in) throws InterruptedException {
         ClusterView view = in.view();
         try {
             return switch (a) {
@@ -212,11 +208,6 @@ public final class ActionExecutor {
                     stopLoop.run();
                     yield false;
                 }
-                case Action.ProbePeers p -> throw new IllegalStateException("re-deciding action not last: " + a);
-                case Action.RaceInitialize r -> throw new IllegalStateException("re-deciding action not last: " + a);
-                case Action.AcquireLock l -> throw new IllegalStateException("re-deciding action not last: " + a);
-                case Action.CheckRewind c -> throw new IllegalStateException("re-deciding action not last: " + a);
-                case Action.CheckFailsafe c -> throw new IllegalStateException("re-deciding action not last: " + a);
                 case Action.WriteFailsafe w -> {
                     DcsOutcome o = ctx.dcs().writeFailsafe(w.members());
                     if (!o.ok()) {
@@ -224,14 +215,6 @@ public final class ActionExecutor {
                     }
                     yield true;
                 }
-                case Action.Bootstrap b -> throw new IllegalStateException("long action run inline: " + a);
-                case Action.Clone c -> throw new IllegalStateException("long action run inline: " + a);
-                case Action.StartPostgres s -> throw new IllegalStateException("long action run inline: " + a);
-                case Action.Promote p -> throw new IllegalStateException("long action run inline: " + a);
-                case Action.Demote d -> throw new IllegalStateException("long action run inline: " + a);
-                case Action.Rewind r -> throw new IllegalStateException("long action run inline: " + a);
-                case Action.Reinitialize r -> throw new IllegalStateException("long action run inline: " + a);
-                case Action.Restart r -> throw new IllegalStateException("long action run inline: " + a);
             };
         } catch (PgException e) {
             log.error("{} failed: {}", a, e.getMessage());

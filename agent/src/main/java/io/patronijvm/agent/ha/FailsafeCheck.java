@@ -23,12 +23,12 @@ final class FailsafeCheck {
 
     private final HaContext ctx;
     private final LoopState state;
-    private final LeaseGuard lease;
+    private final LeaseRenewal renewal;
 
-    FailsafeCheck(HaContext ctx, LoopState state, LeaseGuard lease) {
+    FailsafeCheck(HaContext ctx, LoopState state, LeaseRenewal renewal) {
         this.ctx = ctx;
         this.state = state;
-        this.lease = lease;
+        this.renewal = renewal;
     }
 
     AttemptResult check(HaInput in) throws InterruptedException {
@@ -52,7 +52,7 @@ final class FailsafeCheck {
             state.failsafeActive(false);
             return AttemptResult.FAILSAFE_FAILED;
         }
-        lease.renewed(start, Duration.ofNanos(ctx.leaseRule().applyAsLong(in.config().ttl())));
+        renewal.renewedFrom(start);
         state.failsafeActive(true);
         return AttemptResult.FAILSAFE_OK;
     }

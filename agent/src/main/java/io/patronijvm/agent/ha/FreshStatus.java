@@ -1,6 +1,7 @@
 package io.patronijvm.agent.ha;
 
 import io.patronijvm.core.pg.LocalPgState;
+import io.patronijvm.core.pg.PgRunState;
 import io.patronijvm.core.pg.PostgresControl;
 import io.patronijvm.core.status.StatusSnapshot;
 import io.patronijvm.core.time.MonotonicClock;
@@ -18,8 +19,8 @@ import java.util.function.Supplier;
  * snapshot is refreshed once per cycle, so its {@code received_location} could be up to loop_wait
  * old, and the leader (and with it the switchover, decision 4) waited that long.
  *
- * <p>Only the observation is replaced, and only while both the snapshot and the new observation
- * say "running replica": role, lease, cluster view and decisions stay the loop's, and a primary's
+ * <p>Only the observation is replaced, and only while the snapshot says "running replica" and the
+ * new observation says "replica" or "not running": role, lease, cluster view and decisions stay the loop's, and a primary's
  * answers (lease-gated, decision 3) are never touched. One request at a time observes; the others
  * meanwhile get the latest answer, so a burst of requests costs one query.
  */
@@ -62,9 +63,11 @@ final class FreshStatus {
         }
         try {
             LocalPgState observed = pg.observe();
-            if (!observed.isReplica()) {
-                return s; // promoted, stopped or gone: the loop reports that, with its decision
+            if (!observed.isReplica() && observed.runState() == PgRunState.RUNNING) {
+                return s; // promoted: the loop reports that, with its decision
             }
+            // A replica whose PostgreSQL went away is not a healthy replica any more: Patroni asks
+            // PostgreSQL on every request, so GET /replica answers 503 at once, not a cycle later.
             StatusSnapshot fresh = withPg(s, observed);
             last = new Refreshed(s, fresh, clock.nanoTime());
             return fresh;

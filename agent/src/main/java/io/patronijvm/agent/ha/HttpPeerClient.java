@@ -7,6 +7,7 @@ import io.patronijvm.core.model.Role;
 import io.patronijvm.core.model.Tags;
 import io.patronijvm.core.peer.PeerClient;
 import io.patronijvm.core.peer.PeerStatus;
+import io.patronijvm.core.time.MonotonicClock;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -31,8 +32,11 @@ public final class HttpPeerClient implements PeerClient {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final HttpClient http;
+    private final MonotonicClock clock;
 
-    public HttpPeerClient(Duration connectTimeout) {
+    /** {@code clock} bounds the wait for all answers (style guideline 9: time is injected). */
+    public HttpPeerClient(Duration connectTimeout, MonotonicClock clock) {
+        this.clock = clock;
         this.http = HttpClient.newBuilder().connectTimeout(connectTimeout).version(HttpClient.Version.HTTP_1_1)
                 .followRedirects(HttpClient.Redirect.NEVER).build();
     }
@@ -43,10 +47,10 @@ public final class HttpPeerClient implements PeerClient {
         for (Member m : members) {
             pending.put(m.name(), start(m, timeout));
         }
-        long deadline = System.nanoTime() + timeout.toNanos() + Duration.ofMillis(200).toNanos();
+        long deadline = clock.nanoTime() + timeout.toNanos() + Duration.ofMillis(200).toNanos();
         Map<String, PeerStatus> out = new LinkedHashMap<>();
         for (var e : pending.entrySet()) {
-            long left = Math.max(0, deadline - System.nanoTime());
+            long left = Math.max(0, deadline - clock.nanoTime());
             try {
                 out.put(e.getKey(), e.getValue().get(left, TimeUnit.NANOSECONDS));
             } catch (ExecutionException | TimeoutException ex) {
@@ -73,10 +77,10 @@ public final class HttpPeerClient implements PeerClient {
         Map<String, CompletableFuture<Boolean>> pending = new LinkedHashMap<>();
         apiUrls.forEach((name, api) -> pending.put(name, post(api, json, timeout)
                 .thenCompose(ok -> ok ? CompletableFuture.completedFuture(true) : post(api, json, timeout))));
-        long deadline = System.nanoTime() + 2 * timeout.toNanos() + Duration.ofMillis(200).toNanos();
+        long deadline = clock.nanoTime() + 2 * timeout.toNanos() + Duration.ofMillis(200).toNanos();
         boolean all = true;
         for (var e : pending.entrySet()) {
-            long left = Math.max(0, deadline - System.nanoTime());
+            long left = Math.max(0, deadline - clock.nanoTime());
             try {
                 all &= e.getValue().get(left, TimeUnit.NANOSECONDS);
             } catch (ExecutionException | TimeoutException ex) {

@@ -2,10 +2,8 @@ package io.patronijvm.agent.ha;
 
 import io.patronijvm.core.dcs.DcsOutcome;
 import io.patronijvm.core.ha.Action;
-import io.patronijvm.core.ha.AsyncKind;
 import io.patronijvm.core.ha.CallbackEvent;
 import io.patronijvm.core.ha.DemoteMode;
-import io.patronijvm.core.ha.LeaseMath;
 import io.patronijvm.core.ha.RewindState;
 import io.patronijvm.core.model.ClusterView;
 import io.patronijvm.core.model.Role;
@@ -17,7 +15,6 @@ import io.patronijvm.core.pg.Upstream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.time.Duration;
 import java.util.Set;
 
 /**
@@ -32,16 +29,18 @@ final class LongActions {
     private final HaContext ctx;
     private final LoopState state;
     private final LeaseGuard lease;
+    private final LeaseRenewal renewal;
     private final Runnable fatal;
 
-    LongActions(HaContext ctx, LoopState state, LeaseGuard lease, Runnable fatal) {
+    LongActions(HaContext ctx, LoopState state, LeaseRenewal renewal, LeaseGuard lease, Runnable fatal) {
         this.ctx = ctx;
+        this.renewal = renewal;
         this.state = state;
         this.lease = lease;
         this.fatal = fatal;
     }
 
-    AsyncSlot.Job job(Action a, ClusterView view) {
+    AsyncSlot.Job job(Action.LongRunning a, ClusterView view) {
         return switch (a) {
             case Action.Bootstrap b -> this::bootstrap;
             case Action.Clone c -> () -> {
@@ -64,21 +63,6 @@ final class LongActions {
                 ctx.pg().restart(ctx.startTimeout());
                 ctx.callbacks().fire(CallbackEvent.ON_RESTART, state.memory().role());
             };
-            default -> throw new IllegalArgumentException("not a long action: " + a);
-        };
-    }
-
-    static AsyncKind kind(Action a) {
-        return switch (a) {
-            case Action.Bootstrap b -> AsyncKind.BOOTSTRAP;
-            case Action.Clone c -> AsyncKind.CLONE;
-            case Action.StartPostgres s -> AsyncKind.START;
-            case Action.Promote p -> AsyncKind.PROMOTE;
-            case Action.Demote d -> AsyncKind.DEMOTE;
-            case Action.Rewind r -> AsyncKind.REWIND;
-            case Action.Reinitialize r -> AsyncKind.REINITIALIZE;
-            case Action.Restart r -> AsyncKind.RESTART;
-            default -> throw new IllegalArgumentException("not a long action: " + a);
         };
     }
 
@@ -94,7 +78,7 @@ final class LongActions {
             }
             long start = ctx.clock().nanoTime();
             if (ctx.dcs().acquireLeader().ok()) {
-                lease.renewed(start, Duration.ofNanos(ctx.leaseRule().applyAsLong(state.config().ttl())));
+                renewal.renewedFrom(start);
             }
             state.setRole(Role.PRIMARY);
         } catch (PgException e) {

@@ -23,9 +23,18 @@ public final class LoopState {
     private DynamicConfig config = DynamicConfig.defaults();
     private boolean leaseLapsed;
     private long lastPromoteLsn = -1;
-    private int illegalTransitions;
     private boolean failsafeActive;
     private FailsafeLeader failsafeLeader;
+    /** Our tags: patroni.yml's, replaced by a reload (Patroni re-reads them on reload too); null before the loop sets them. */
+    private io.patronijvm.core.model.Tags tags;
+
+    public synchronized io.patronijvm.core.model.Tags tags() {
+        return tags == null ? io.patronijvm.core.model.Tags.NONE : tags;
+    }
+
+    public synchronized void tags(io.patronijvm.core.model.Tags t) {
+        tags = t;
+    }
 
     public synchronized Memory memory() {
         return memory;
@@ -45,15 +54,10 @@ public final class LoopState {
         if (row.isPresent()) {
             log.info("role {} -> {}: {}", from.wire(), to.wire(), row.get().why());
         } else {
-            illegalTransitions++;
             log.error("role transition {} -> {} is not in RoleTransitions; publishing it anyway", from.wire(),
                     to.wire());
         }
         memory = memory.withRole(to);
-    }
-
-    public synchronized int illegalTransitions() {
-        return illegalTransitions;
     }
 
     public synchronized ClusterView lastView() {

@@ -17,6 +17,13 @@ public final class MemberData {
 
     public static Map<String, Object> of(String connUrl, String apiUrl, LocalPgState pg, Role role, Tags tags,
                                          boolean paused, Boolean checkpointAfterPromote) {
+        return of(connUrl, apiUrl, pg, role, tags, paused, checkpointAfterPromote, null);
+    }
+
+    /** @param scheduledRestart Patroni's {@code scheduled_restart} object, or null */
+    public static Map<String, Object> of(String connUrl, String apiUrl, LocalPgState pg, Role role, Tags tags,
+                                         boolean paused, Boolean checkpointAfterPromote,
+                                         Map<String, Object> scheduledRestart) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("conn_url", connUrl);
         m.put("api_url", apiUrl);
@@ -38,6 +45,9 @@ public final class MemberData {
         }
         if (pg.pendingRestart()) {
             m.put("pending_restart", true);
+        }
+        if (scheduledRestart != null) {
+            m.put("scheduled_restart", scheduledRestart);
         }
         if (paused) {
             m.put("pause", true);

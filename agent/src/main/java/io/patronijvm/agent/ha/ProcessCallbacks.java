@@ -1,6 +1,7 @@
 package io.patronijvm.agent.ha;
 
 import io.patronijvm.core.config.CallbacksConfig;
+import io.patronijvm.core.config.ShellWords;
 import io.patronijvm.core.ha.CallbackEvent;
 import io.patronijvm.core.model.Role;
 import org.slf4j.Logger;
@@ -9,7 +10,6 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -53,7 +53,13 @@ public final class ProcessCallbacks implements Callbacks {
         if (cmd == null || cmd.isBlank()) {
             return;
         }
-        List<String> argv = new ArrayList<>(Arrays.asList(cmd.trim().split("\\s+")));
+        List<String> argv;
+        try {
+            argv = new ArrayList<>(ShellWords.split(cmd));
+        } catch (IllegalArgumentException e) {
+            log.error("callback {} not run: {}", event.wire(), e.getMessage());
+            return;
+        }
         argv.add(event.wire());
         argv.add(role.wire()); // Patroni 3.x names the primary "master" (decision 1)
         argv.add(scope);
@@ -99,9 +105,15 @@ public final class ProcessCallbacks implements Callbacks {
         }
     }
 
+    /**
+     * The script first, then what it started: killing a child first lets the script run its next
+     * line in between (a shell's {@code sleep} killed, its following {@code echo} runs). The
+     * children are listed before the script dies, as afterwards they are no longer its descendants.
+     */
     private static void kill(Process p) {
-        p.descendants().forEach(ProcessHandle::destroyForcibly);
+        java.util.List<ProcessHandle> children = p.descendants().toList();
         p.destroyForcibly();
+        children.forEach(ProcessHandle::destroyForcibly);
     }
 
     @Override
@@ -112,9 +124,9 @@ public final class ProcessCallbacks implements Callbacks {
         }
         Process p;
         try {
-            p = new ProcessBuilder(cmd.trim().split("\\s+")).redirectErrorStream(true)
+            p = new ProcessBuilder(ShellWords.split(cmd)).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        } catch (IOException e) {
+        } catch (IOException | IllegalArgumentException e) {
             log.error("pre_promote {} could not start: {}", cmd, e.getMessage());
             return false;
         }

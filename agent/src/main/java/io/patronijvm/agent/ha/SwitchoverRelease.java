@@ -1,10 +1,10 @@
 package io.patronijvm.agent.ha;
 
+import io.patronijvm.core.ha.FailoverEligibility;
 import io.patronijvm.core.model.ClusterStatus;
 import io.patronijvm.core.model.ClusterView;
 import io.patronijvm.core.model.Failover;
 import io.patronijvm.core.model.Member;
-import io.patronijvm.core.model.SyncState;
 import io.patronijvm.core.peer.PeerStatus;
 import io.patronijvm.core.pg.PgException;
 import io.patronijvm.core.time.Deadline;
@@ -14,7 +14,6 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * R32/R63: after a fast stop, the leader releases the lock only once a failover candidate has
@@ -110,24 +109,20 @@ final class SwitchoverRelease {
     }
 
     /**
-     * Whom to ask (Patroni's {@code get_failover_candidates}): the switchover target when one is
-     * named and still a member, else every other member that may take over (not tagged nofailover,
-     * has a REST API, and in synchronous mode is in /sync unless it is a failover without a leader).
+     * Whom to ask (Patroni's {@code get_failover_candidates}, {@link FailoverEligibility#candidates}):
+     * the switchover target when one is named, else every member that may take over. When the named
+     * target has left the view meanwhile, any member that may take over is asked instead: the
+     * point of waiting is that whoever wins next has every acknowledged write.
+     *
+     * @param syncMode synchronous_mode is on (only /sync members count unless it is a failover without a leader)
      */
     static List<Member> candidates(ClusterView view, String self, boolean syncMode) {
         Failover f = view.failover();
-        if (f != null && f.hasCandidate() && !f.candidate().equals(self)) {
-            Optional<Member> target = view.member(f.candidate()).filter(m -> m.api().isPresent());
-            if (target.isPresent()) {
-                return List.of(target.get());
-            }
+        List<Member> out = FailoverEligibility.candidates(view, self, syncMode, f);
+        if (out.isEmpty() && f != null && f.hasCandidate()) {
+            out = FailoverEligibility.candidates(view, self, syncMode, new Failover(f.leader(), null, f.scheduledAt(),
+                    f.version()));
         }
-        SyncState sync = view.sync();
-        boolean syncOnly = syncMode && sync != null && sync.leader() != null && !sync.leader().isBlank()
-                && (f == null || f.hasLeader());
-        return view.members().stream()
-                .filter(m -> !m.name().equals(self) && m.api().isPresent() && !m.tags().noFailover())
-                .filter(m -> !syncOnly || sync.matches(m.name()))
-                .toList();
+        return out;
     }
 }

@@ -20,14 +20,22 @@ public final class ThreadAsyncSlot implements AsyncSlot {
     private AsyncTask current;
     private Future<?> future;
     private Outcome outcome;
+    /** The current job's thread has begun running it (before that, cancel frees the slot itself). */
+    private boolean started;
+    private Runnable pendingDone;
 
     public ThreadAsyncSlot(MonotonicClock clock, String threadName) {
-        this.clock = clock;
-        this.executor = Executors.newSingleThreadExecutor(r -> {
+        this(clock, Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, threadName);
             t.setDaemon(true);
             return t;
-        });
+        }));
+    }
+
+    /** On {@code executor}, which must run one job at a time; tests pass one they can hold up. */
+    ThreadAsyncSlot(MonotonicClock clock, ExecutorService executor) {
+        this.clock = clock;
+        this.executor = executor;
     }
 
     @Override
@@ -37,6 +45,7 @@ public final class ThreadAsyncSlot implements AsyncSlot {
         }
         AsyncTask task = new AsyncTask(kind, clock.nanoTime());
         current = task;
+        pendingDone = done;
         // The job's log lines carry the member and the cycle that started it (style guideline 14).
         java.util.Map<String, String> mdc = org.slf4j.MDC.getCopyOfContextMap();
         future = executor.submit(() -> {
@@ -53,6 +62,12 @@ public final class ThreadAsyncSlot implements AsyncSlot {
     }
 
     private void runJob(AsyncTask task, Job job, Runnable done) {
+        synchronized (this) {
+            if (current != task) {
+                return; // cancelled while queued: cancel() already freed the slot and reported it
+            }
+            started = true;
+        }
         Outcome result;
         try {
             job.run();
@@ -64,12 +79,16 @@ public final class ThreadAsyncSlot implements AsyncSlot {
             log.error("{} failed: {}", task.kind().text(), e.getMessage());
             result = new Outcome(task.kind(), false, task.kind().text() + " failed: " + e.getMessage());
         }
-        synchronized (this) {
-            outcome = result;
-            current = null;
-            future = null;
-        }
+        finish(result);
         done.run();
+    }
+
+    private synchronized void finish(Outcome result) {
+        outcome = result;
+        current = null;
+        future = null;
+        pendingDone = null;
+        started = false;
     }
 
     @Override
@@ -77,12 +96,29 @@ public final class ThreadAsyncSlot implements AsyncSlot {
         return current;
     }
 
+    /**
+     * A job that has not started yet never will: the slot is freed here and {@code done} runs as
+     * after any job (otherwise nothing would reset it and it would look busy forever). A running
+     * job is interrupted and frees the slot when it returns.
+     */
     @Override
-    public synchronized void cancel(String why) {
-        if (future != null) {
+    public void cancel(String why) {
+        Runnable notStartedDone = null;
+        synchronized (this) {
+            if (current == null) {
+                return;
+            }
             log.warn("cancelling {}: {}", current.kind().text(), why);
-            future.cancel(true);
+            if (started) {
+                future.cancel(true);
+                return;
+            }
+            AsyncKind kind = current.kind();
+            future.cancel(false);
+            notStartedDone = pendingDone;
+            finish(new Outcome(kind, false, kind.text() + " cancelled before it started"));
         }
+        notStartedDone.run();
     }
 
     @Override

@@ -116,7 +116,10 @@ public final class AgentDaemon implements Daemon, AutoCloseable {
             }
             NodeParts p = new NodeParts(cfg, dynamic, dcs, clock, sleeper);
             parts = p;
-            reloader.onReload(next -> p.loop.offerLocalPostgresql(next.config().postgresql()));
+            reloader.onReload(next -> {
+                p.loop.offerLocalPostgresql(next.config().postgresql());
+                p.loop.offerTags(next.config().tags());
+            });
             shutdownBudget = p.shutdownBudget();
             try {
                 int code = serve(cfg, p, dcs, dynamic, reloader);

@@ -21,8 +21,8 @@ import java.util.stream.Collectors;
 /**
  * SIGHUP and {@code POST /reload}: re-reads the YAML and the environment into a new, validated
  * configuration record (style guideline 5: never mutated in place). A broken file changes
- * nothing and is reported with its paths. The log level and the postgresql section (R65, through
- * the loop) apply at once; the other sections the running ports were built from are named in a
+ * nothing and is reported with its paths. The log level, the tags and the postgresql section (R65,
+ * through the loop) apply at once; the other sections the running ports were built from are named in a
  * warning, because they take effect on the next start.
  */
 final class ConfigReloader {
@@ -78,10 +78,10 @@ final class ConfigReloader {
         check(out, "restapi", a.restapi(), b.restapi());
         check(out, "consul", a.consul(), b.consul());
         // R65: the rest of the postgresql section is applied at once by the loop.
-        check(out, "postgresql data_dir/config_dir/bin_dir", List.of(PgPaths.of(a.postgresql()),
-                String.valueOf(a.postgresql().binDir())), List.of(PgPaths.of(b.postgresql()),
-                String.valueOf(b.postgresql().binDir())));
-        check(out, "tags", a.tags(), b.tags());
+        if (!PgPaths.of(a.postgresql()).sameInstance(PgPaths.of(b.postgresql()))) {
+            out.add("postgresql data_dir/config_dir");
+        }
+        check(out, "postgresql bin_dir", String.valueOf(a.postgresql().binDir()), String.valueOf(b.postgresql().binDir()));
         return out;
     }
 

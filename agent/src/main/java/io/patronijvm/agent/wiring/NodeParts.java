@@ -45,7 +45,7 @@ final class NodeParts implements AutoCloseable {
     NodeParts(LoadedConfig cfg, DynamicConfig dynamic, Dcs dcs, MonotonicClock clock, Sleeper sleeper) {
         PatroniConfig c = cfg.config();
         this.pg = new LocalPostgres(c.postgresql(), c.bootstrap(), c.scope(), c.name(), dynamic, clock, sleeper);
-        this.peers = new HttpPeerClient(PEER_CONNECT_TIMEOUT);
+        this.peers = new HttpPeerClient(PEER_CONNECT_TIMEOUT, clock);
         this.slot = new ThreadAsyncSlot(clock, "ha-async");
         this.callbacks = new ProcessCallbacks(c.postgresql().callbacks(), c.scope(), "callbacks");
         this.timers = new ScheduledTimerService("lease-timer");

@@ -1,6 +1,7 @@
 package io.patronijvm.agent.ha;
 
 import com.sun.net.httpserver.HttpServer;
+import io.patronijvm.core.time.MonotonicClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -20,7 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class HttpPeerClientFailsafeTest {
 
     private final List<HttpServer> servers = new CopyOnWriteArrayList<>();
-    private final HttpPeerClient client = new HttpPeerClient(Duration.ofSeconds(1));
+    private final HttpPeerClient client = new HttpPeerClient(Duration.ofSeconds(1), MonotonicClock.SYSTEM);
 
     @AfterEach
     void stop() {

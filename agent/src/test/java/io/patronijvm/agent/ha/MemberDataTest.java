@@ -68,4 +68,20 @@ class MemberDataTest {
                 Tags.NONE, false, false);
         assertThat(m).containsEntry("checkpoint_after_promote", false);
     }
+
+    /** Patroni writes {@code scheduled_restart} with the request's filters and the postmaster start time. */
+    @Test
+    void scheduledRestartGolden() throws Exception {
+        var request = new io.patronijvm.core.status.RestartRequest(
+                java.time.OffsetDateTime.parse("2026-12-01T10:05:00Z"), Role.REPLICA, 150006, null, true);
+        var intent = new io.patronijvm.core.ha.RestartIntent(request, "2026-12-01 09:00:00.1+00:00");
+        Map<String, Object> m = MemberData.of("c", "a", pg(true, true, -1, 500, 420, true, false), Role.REPLICA,
+                Tags.NONE, true, null, intent.scheduledView(true));
+        assertThat(JSON.writeValueAsString(m)).endsWith("\"scheduled_restart\":{\"schedule\":\"2026-12-01T10:05:00+00:00\","
+                + "\"role\":\"replica\",\"postgres_version\":\"15.6\",\"restart_pending\":true,"
+                + "\"postmaster_start_time\":\"2026-12-01 09:00:00.1+00:00\"},\"pause\":true}");
+        assertThat(intent.scheduledView(false)).doesNotContainKey("postmaster_start_time");
+        assertThat(new io.patronijvm.core.ha.RestartIntent(new io.patronijvm.core.status.RestartRequest(
+                null, null, 0, null, false), null).scheduledView(true)).as("an immediate restart is not shown").isNull();
+    }
 }

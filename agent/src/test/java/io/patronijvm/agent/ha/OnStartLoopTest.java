@@ -69,6 +69,21 @@ class OnStartLoopTest {
         assertThat(fired2).filteredOn(e -> e == CallbackEvent.ON_START).hasSize(1);
     }
 
+    /** Patroni applies tags from a reloaded patroni.yml at once: the next cycle decides with and publishes them. */
+    @Test
+    void reloadedTagsArePublishedByTheNextCycle() {
+        for (int i = 0; i < 20 && !pg1.acceptsWrites(); i++) {
+            loop1.runCycle();
+            clock.advance(Duration.ofMillis(500));
+        }
+        assertThat(loop1.restSnapshot().tags().all()).doesNotContainKey("new_tag");
+        loop1.offerTags(new Tags(Map.of("new_tag", "new_value", "nofailover", true)));
+        loop1.runCycle();
+        assertThat(loop1.restSnapshot().tags().all()).containsEntry("new_tag", "new_value");
+        assertThat(store.peek(SCOPE).member("node1").orElseThrow().tags().all()).containsEntry("new_tag", "new_value")
+                .containsEntry("nofailover", true);
+    }
+
     private HaLoop loop(String name, String host, FakePostgres fake, List<CallbackEvent> fired) {
         Map<String, Object> bootstrapDcs = new LinkedHashMap<>(Map.of("ttl", 10, "loop_wait", 1, "retry_timeout", 3));
         Callbacks callbacks = new Callbacks() {

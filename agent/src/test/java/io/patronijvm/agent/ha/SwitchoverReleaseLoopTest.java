@@ -108,6 +108,20 @@ class SwitchoverReleaseLoopTest {
                 .isSameAs(leader.snapshot());
     }
 
+    /** Patroni asks PostgreSQL on every GET /replica: a replica whose postmaster died answers 503 at once. */
+    @Test
+    void aReplicaWhosePostgresDiedIsNotReportedRunningUntilItsNextCycle() {
+        startCluster();
+        assertThat(replica.restSnapshot().pg().runState()).isEqualTo(io.patronijvm.core.pg.PgRunState.RUNNING);
+        pg2.crash();
+        clock.advance(FreshStatus.MAX_AGE.plusMillis(1));
+
+        assertThat(replica.snapshot().pg().runState()).as("the loop's snapshot waits for the next cycle")
+                .isEqualTo(io.patronijvm.core.pg.PgRunState.RUNNING);
+        assertThat(replica.restSnapshot().pg().runState()).as("what GET /replica sees")
+                .isNotEqualTo(io.patronijvm.core.pg.PgRunState.RUNNING);
+    }
+
     private void startCluster() {
         for (int i = 0; i < 40 && !(pg1.acceptsWrites() && store.peek(SCOPE).isLeader("node1")); i++) {
             leader.runCycle();

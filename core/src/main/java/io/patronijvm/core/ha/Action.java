@@ -16,13 +16,14 @@ import java.util.Set;
  * A {@link Decision} carries them in order; the executor runs them in that order and stops at
  * the first failure of a DCS write.
  *
- * <p>Three kinds:
+ * <p>Three kinds, each a sealed sub-interface, so the executor's switch over a kind is exhaustive
+ * without branches that can only throw:
  * <ul>
- *   <li>quick: DCS writes and reloads, done inline;</li>
- *   <li>{@link #isLong() long}: run in the one async slot (T4); the cycle ends after starting it;</li>
- *   <li>{@link #redecides() re-deciding}: the loop performs it and calls the decider again in the
- *       same cycle with the outcome in {@link HaInput#lastAttempt()} (and {@link HaInput#peers()}).
- *       Such an action is always the last one in its decision.</li>
+ *   <li>{@link Quick}: DCS writes and reloads, done inline;</li>
+ *   <li>{@link LongRunning}: run in the one async slot (T4); the cycle ends after starting it;</li>
+ *   <li>{@link Attempt}: the loop performs it and calls the decider again in the same cycle with
+ *       the outcome in {@link HaInput#lastAttempt()} (and {@link HaInput#peers()}). Such an action
+ *       is always the last one in its decision.</li>
  * </ul>
  * Callbacks (R60): the executor fires {@code on_role_change} after {@link Promote} and
  * {@link Demote}, {@code on_restart} after {@link Restart}; the decider asks only for
@@ -30,34 +31,42 @@ import java.util.Set;
  */
 public sealed interface Action {
 
+    /** Done inline by the executor; a failed DCS write ends the list. */
+    sealed interface Quick extends Action {
+    }
+
+    /** Runs in the one async slot (T4); the cycle ends after starting it. */
+    sealed interface LongRunning extends Action {
+        /** What the slot reports while this runs ({@link HaInput#asyncTask()}). */
+        AsyncKind kind();
+    }
+
+    /**
+     * Performed by the loop, which then calls the decider again in the same cycle with the
+     * outcome ({@link HaInput#lastAttempt()}); always the last action of its decision.
+     */
+    sealed interface Attempt extends Action {
+    }
+
     /** Runs in the async slot. */
     default boolean isLong() {
-        return false;
+        return this instanceof LongRunning;
     }
 
     /** The loop must call the decider again in this cycle with the outcome. */
     default boolean redecides() {
-        return false;
+        return this instanceof Attempt;
     }
 
     /** GET /patroni on these members in parallel (R23.11, 2 s timeout, no retry); then decide again. */
-    record ProbePeers(List<Member> members) implements Action {
+    record ProbePeers(List<Member> members) implements Attempt {
         public ProbePeers {
             members = List.copyOf(members);
-        }
-
-        @Override
-        public boolean redecides() {
-            return true;
         }
     }
 
     /** Create {@code initialize} with CAS 0 (R15); then decide again with INITIALIZE_WON/LOST. */
-    record RaceInitialize() implements Action {
-        @Override
-        public boolean redecides() {
-            return true;
-        }
+    record RaceInitialize() implements Attempt {
     }
 
     /**
@@ -65,32 +74,32 @@ public sealed interface Action {
      * and {@code config}, take the leader key, fire nothing. On failure: cancel_initialization (delete
      * {@code initialize}, stop PG, move the data directory aside) and exit.
      */
-    record Bootstrap() implements Action {
+    record Bootstrap() implements LongRunning {
         @Override
-        public boolean isLong() {
-            return true;
+        public AsyncKind kind() {
+            return AsyncKind.BOOTSTRAP;
         }
     }
 
     /** Write {@code initialize=<sysid>} (R4, R10). */
-    record WriteInitialize(String sysid) implements Action {
+    record WriteInitialize(String sysid) implements Quick {
         public WriteInitialize {
             Objects.requireNonNull(sysid, "sysid");
         }
     }
 
     /** Write the dynamic configuration to {@code config} (R5), create-only. */
-    record WriteConfig(Map<String, Object> config) implements Action {
+    record WriteConfig(Map<String, Object> config) implements Quick {
         public WriteConfig {
             config = Map.copyOf(config);
         }
     }
 
     /** Long (R17, R18): clone from {@code source} (null: a no_leader method), then start as a replica. */
-    record Clone(Member source) implements Action {
+    record Clone(Member source) implements LongRunning {
         @Override
-        public boolean isLong() {
-            return true;
+        public AsyncKind kind() {
+            return AsyncKind.CLONE;
         }
     }
 
@@ -99,27 +108,23 @@ public sealed interface Action {
      * ("starting primary after failure"); otherwise as a replica of {@code upstream}
      * ({@link Upstream#NOBODY} for none). A failure to start while holding the lock removes the key (R34).
      */
-    record StartPostgres(Upstream upstream, boolean asReplica) implements Action {
+    record StartPostgres(Upstream upstream, boolean asReplica) implements LongRunning {
         public StartPostgres {
             upstream = upstream == null ? Upstream.NOBODY : upstream;
         }
 
         @Override
-        public boolean isLong() {
-            return true;
+        public AsyncKind kind() {
+            return AsyncKind.START;
         }
     }
 
     /** Stop PostgreSQL now (R9: immediate, role uninitialized). */
-    record StopPostgres(StopMode mode) implements Action {
+    record StopPostgres(StopMode mode) implements Quick {
     }
 
     /** Atomic acquire of the leader key (R22); then decide again with ACQUIRED / LOCK_TAKEN_BY_OTHER / ACQUIRE_FAILED. */
-    record AcquireLock() implements Action {
-        @Override
-        public boolean redecides() {
-            return true;
-        }
+    record AcquireLock() implements Attempt {
     }
 
     /**
@@ -127,62 +132,57 @@ public sealed interface Action {
      * failure), run pre_promote (non-zero: release the lock, remember the failure time), then
      * {@code pg_ctl promote}, role {@code promoted} then {@code master}, on_role_change, CHECKPOINT.
      */
-    record Promote() implements Action {
+    record Promote() implements LongRunning {
         @Override
-        public boolean isLong() {
-            return true;
+        public AsyncKind kind() {
+            return AsyncKind.PROMOTE;
         }
     }
 
     /** Long (3.7): demote with {@code mode}; afterwards start as a replica of {@code followAfter} unless a rewind is needed. */
-    record Demote(DemoteMode mode, Upstream followAfter) implements Action {
+    record Demote(DemoteMode mode, Upstream followAfter) implements LongRunning {
         public Demote {
             Objects.requireNonNull(mode, "mode");
             followAfter = followAfter == null ? Upstream.NOBODY : followAfter;
         }
 
         @Override
-        public boolean isLong() {
-            return true;
+        public AsyncKind kind() {
+            return AsyncKind.DEMOTE;
         }
     }
 
     /** Point a running replica at {@code upstream} (R20); the executor restarts (async) if a reload is not enough. */
-    record Follow(Upstream upstream) implements Action {
+    record Follow(Upstream upstream) implements Quick {
         public Follow {
             upstream = upstream == null ? Upstream.NOBODY : upstream;
         }
     }
 
     /** Delete the leader key if it is still ours (CAS on the observed version). */
-    record ReleaseLock() implements Action {
+    record ReleaseLock() implements Quick {
     }
 
     /** Write {@code {}} to {@code failover} (CAS on {@code version}). */
-    record ClearFailover(long version) implements Action {
+    record ClearFailover(long version) implements Quick {
     }
 
     /** Run the divergence check against {@code leader} (R37); then decide again with the verdict in Memory.rewind. */
-    record CheckRewind(Member leader) implements Action {
+    record CheckRewind(Member leader) implements Attempt {
         public CheckRewind {
             Objects.requireNonNull(leader, "leader");
-        }
-
-        @Override
-        public boolean redecides() {
-            return true;
         }
     }
 
     /** Long (R38): stop, pg_rewind from {@code leader}, start as its replica; sets Memory.rewind SUCCESS/FAILED. */
-    record Rewind(Member leader) implements Action {
+    record Rewind(Member leader) implements LongRunning {
         public Rewind {
             Objects.requireNonNull(leader, "leader");
         }
 
         @Override
-        public boolean isLong() {
-            return true;
+        public AsyncKind kind() {
+            return AsyncKind.REWIND;
         }
     }
 
@@ -190,14 +190,14 @@ public sealed interface Action {
      * Long (R38, R39, R66): stop immediate, WIPE the data directory, clone from {@code source}, start as
      * replica. Only decided when configuration allows it or an operator asked (reinitialize).
      */
-    record Reinitialize(Member source, String why) implements Action {
+    record Reinitialize(Member source, String why) implements LongRunning {
         public Reinitialize {
             Objects.requireNonNull(source, "source");
         }
 
         @Override
-        public boolean isLong() {
-            return true;
+        public AsyncKind kind() {
+            return AsyncKind.REINITIALIZE;
         }
     }
 
@@ -205,33 +205,33 @@ public sealed interface Action {
      * Long (R64): fast stop, start with the same role (as primary when we hold the lock, else as a replica of
      * the current upstream; a stopped server is just started), on_restart; completes the pending restart intent.
      */
-    record Restart() implements Action {
+    record Restart() implements LongRunning {
         @Override
-        public boolean isLong() {
-            return true;
+        public AsyncKind kind() {
+            return AsyncKind.RESTART;
         }
     }
 
     /** Cancel the running async task (R6 lost leader before promote, R66 force). */
-    record CancelAsync(String why) implements Action {
+    record CancelAsync(String why) implements Quick {
     }
 
     /** Ensure these physical slots exist and drop our other unwanted ones (R55 to R57); primary only. */
-    record SyncSlots(Set<String> wanted) implements Action {
+    record SyncSlots(Set<String> wanted) implements Quick {
         public SyncSlots {
             wanted = Set.copyOf(wanted);
         }
     }
 
     /** Set {@code synchronous_standby_names} (empty clears it) and reload (R48 to R50). */
-    record SetSyncStandbyNames(String value) implements Action {
+    record SetSyncStandbyNames(String value) implements Quick {
         public SetSyncStandbyNames {
             Objects.requireNonNull(value, "value");
         }
     }
 
     /** Write {@code /sync} with CAS on {@code expectedVersion} (0 = create) (R49, R52). */
-    record WriteSync(SyncState state, long expectedVersion) implements Action {
+    record WriteSync(SyncState state, long expectedVersion) implements Quick {
         public WriteSync {
             Objects.requireNonNull(state, "state");
         }
@@ -242,37 +242,33 @@ public sealed interface Action {
      * parallel (2 s timeout, 1 retry); then decide again with FAILSAFE_OK (all answered 200) or
      * FAILSAFE_FAILED. The loop knows the map (the DCS may be down now), so the action carries none.
      */
-    record CheckFailsafe() implements Action {
-        @Override
-        public boolean redecides() {
-            return true;
-        }
+    record CheckFailsafe() implements Attempt {
     }
 
     /** R43: rewrite {@code /failsafe} with every member's api_url, ourselves included. */
-    record WriteFailsafe(Map<String, String> members) implements Action {
+    record WriteFailsafe(Map<String, String> members) implements Quick {
         public WriteFailsafe {
             members = Map.copyOf(members);
         }
     }
 
     /** Delete {@code /sync} (R48). */
-    record DeleteSync(long expectedVersion) implements Action {
+    record DeleteSync(long expectedVersion) implements Quick {
     }
 
     /** Append our promotion to {@code history} (R21: the leader's timeline is ahead of the key). */
-    record UpdateHistory() implements Action {
+    record UpdateHistory() implements Quick {
     }
 
     /** Publish a new role (member key, REST) after {@link RoleTransitions#check}. */
-    record SetRole(Role role) implements Action {
+    record SetRole(Role role) implements Quick {
         public SetRole {
             Objects.requireNonNull(role, "role");
         }
     }
 
     /** Fire a callback script (R60), asynchronously. */
-    record RunCallback(CallbackEvent event, Role role) implements Action {
+    record RunCallback(CallbackEvent event, Role role) implements Quick {
     }
 
     /**
@@ -281,15 +277,15 @@ public sealed interface Action {
      * shutdown checkpoint (or after the stop), writing status.optime; then refresh the member key and end the loop.
      * If the stop fails the lock stays.
      */
-    record ShutdownStop(boolean stopPostgres, boolean asLeader) implements Action {
+    record ShutdownStop(boolean stopPostgres, boolean asLeader) implements Quick {
     }
 
     /** Answer a pending operator request with a refusal (R46, R66). */
-    record RefuseIntent(IntentKind kind, String why) implements Action {
+    record RefuseIntent(IntentKind kind, String why) implements Quick {
     }
 
     /** Fatal: stop the agent (PostgreSQL keeps running, decision 6) with this reason (R10, unsupported config). */
-    record Exit(String fatalReason) implements Action {
+    record Exit(String fatalReason) implements Quick {
     }
 
     /** Which operator request a {@link RefuseIntent} answers. */

@@ -5,71 +5,82 @@ import io.patronijvm.core.model.Role;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
- * The order of one cycle (spec 3.2, R1 to R14). Each stage either decides the cycle or hands
- * actions to run first ({@link Step}). Pause transitions (R2), the member key (R3, R14) and the
- * lock renewal itself are the loop's; their outcomes arrive in {@link HaInput}.
+ * The order of one cycle (spec 3.2, R1 to R14; docs/rules.md, "The order of a cycle"). Every
+ * stage answers with a {@link Step}: it ends the cycle with its decision, or lets the next stage
+ * decide, possibly with actions to run first. The last stage always decides. Pause transitions
+ * (R2), the member key (R3, R14) and the lock renewal itself are the loop's; their outcomes arrive
+ * in {@link HaInput}.
  */
 final class CycleRules {
+
+    /**
+     * One stage. {@code firstPassOnly}: skipped when the decider is called again after an
+     * attempt in the same cycle (its actions, if any, already ran in the first pass).
+     */
+    private record Stage(boolean firstPassOnly, Function<HaInput, Step> rule) {
+    }
+
+    private static final List<Stage> STAGES = List.of(
+            new Stage(false, CycleRules::unsupported),                                                // decision 7
+            new Stage(false, CycleRules::shutdown),                                                   // R63
+            new Stage(false, CycleRules::dcsUnavailable),                                             // R40
+            new Stage(false, LockRules::lost),                                                        // R19, R6, R7
+            new Stage(false, LockRules::asyncRunning),                                                // R6
+            new Stage(false, CycleRules::bootstrapping),                                              // R8
+            new Stage(false, RecoveryRules::startingHolder),                                          // R7
+            new Stage(false, DataDirRules::check),                                                    // R9, R10
+            new Stage(true, CycleRules::holderWrites),                                                // R4, R5, R43
+            new Stage(true, IntentRules::reinitializeStep),                                           // R66
+            new Stage(true, IntentRules::restart),                                                    // R64
+            new Stage(false, CycleRules::running));                                                   // R11 to R13
 
     private CycleRules() {
     }
 
+    /**
+     * Runs the stages in order. Actions a stage hands on run before the final decision's, and
+     * only in the first pass of a cycle: on a re-decision they have already run.
+     */
     static Decision decide(HaInput in) {
-        String unsupported = unsupported(in);
-        if (unsupported != null) {
-            return Decision.of(Reason.UNSUPPORTED_CONFIGURATION, unsupported, new Action.Exit(unsupported));
-        }
-        if (in.shuttingDown()) {
-            return IntentRules.shutdown(in);                                                          // R63
-        }
-        if (in.view() == null) {
-            return dcsUnavailable(in);                                                                // R40
-        }
-        Decision d = LockRules.lost(in);                                                              // R19, R6, R7
-        if (d != null) {
-            return d;
-        }
-        d = LockRules.asyncRunning(in);                                                               // R6
-        if (d != null) {
-            return d;
-        }
-        if (in.memory().bootstrapping()) {                                                            // R8
-            return Decision.of(Reason.BOOTSTRAP_IN_PROGRESS, "bootstrap in progress");
-        }
-        d = RecoveryRules.startingHolder(in);                                                         // R7
-        if (d != null) {
-            return d;
-        }
-        Step data = DataDirRules.check(in);                                                           // R9, R10
-        if (data.isTerminal()) {
-            return data.terminal();
-        }
         boolean firstPass = in.lastAttempt() == AttemptResult.NONE;
         List<Action> prefix = new ArrayList<>();
-        if (firstPass) {
-            prefix.addAll(data.prefix());
-            prefix.addAll(holderWrites(in, data.prefix()));                                           // R4, R5
-        }
-        if (firstPass && in.reinitIntent() != null) {                                                 // R66
-            Decision r = IntentRules.reinitialize(in);
-            if (r.reason() == Reason.REINITIALIZING_REQUESTED) {
-                return r.prepend(prefix);
+        for (Stage stage : STAGES) {
+            if (stage.firstPassOnly() && !firstPass) {
+                continue;
             }
-            prefix.addAll(r.actions());
-        }
-        if (firstPass && in.restartIntent() != null) {                                                // R64
-            Decision r = IntentRules.restart(in);
-            if (r != null && r.reason() == Reason.RESTARTING) {
-                return r.prepend(prefix);
+            Step step = stage.rule().apply(in);
+            if (step.isTerminal()) {
+                return step.terminal().prepend(prefix);
             }
-            if (r != null) {
-                prefix.addAll(r.actions());
+            if (firstPass) {
+                prefix.addAll(step.prefix());
             }
         }
-        Decision main = in.pg().postmasterRunning() ? locked(in) : RecoveryRules.notRunning(in);      // R11, R12
-        return tail(in, main).prepend(prefix);
+        throw new IllegalStateException("the last stage of the cycle always decides");
+    }
+
+    private static Step unsupported(HaInput in) {
+        String why = unsupportedReason(in);
+        return why == null ? Step.NEXT
+                : Step.done(Decision.of(Reason.UNSUPPORTED_CONFIGURATION, why, new Action.Exit(why)));
+    }
+
+    private static Step shutdown(HaInput in) {
+        return in.shuttingDown() ? Step.done(IntentRules.shutdown(in)) : Step.NEXT;
+    }
+
+    private static Step bootstrapping(HaInput in) {
+        return in.memory().bootstrapping()
+                ? Step.done(Decision.of(Reason.BOOTSTRAP_IN_PROGRESS, "bootstrap in progress")) : Step.NEXT;
+    }
+
+    /** R11, R12, R13: PostgreSQL runs (who holds the lock decides) or not (recovery). */
+    private static Step running(HaInput in) {
+        Decision main = in.pg().postmasterRunning() ? locked(in) : RecoveryRules.notRunning(in);
+        return Step.done(tail(in, main));
     }
 
     /** R12: who holds the lock decides which rules apply. */
@@ -84,7 +95,7 @@ final class CycleRules {
     }
 
     /** Decision 7: what patroni-jvm refuses to run with, or null. */
-    static String unsupported(HaInput in) {
+    static String unsupportedReason(HaInput in) {
         Map<String, Object> sc = in.config().standbyCluster();
         if (sc != null && !sc.isEmpty()) {
             return "standby_cluster is not supported by patroni-jvm yet";
@@ -97,7 +108,11 @@ final class CycleRules {
     }
 
     /** R40: the DCS did not answer. A primary demotes unless failsafe (R41) keeps it. */
-    private static Decision dcsUnavailable(HaInput in) {
+    private static Step dcsUnavailable(HaInput in) {
+        return in.view() == null ? Step.done(withoutDcs(in)) : Step.NEXT;
+    }
+
+    private static Decision withoutDcs(HaInput in) {
         AsyncTask task = in.asyncTask();
         if (in.paused() || !Facts.mightBeWritable(in.pg())) {
             return Decision.of(Reason.DCS_UNAVAILABLE, "DCS is not accessible");
@@ -105,9 +120,9 @@ final class CycleRules {
         if (task != null && task.kind() == AsyncKind.DEMOTE) {
             return Decision.of(Reason.DCS_UNAVAILABLE, "DCS is not accessible; demote in progress");
         }
-        Decision failsafe = FailsafeRules.onDcsError(in);                                            // R41
-        if (failsafe != null) {
-            return failsafe;
+        Step failsafe = FailsafeRules.onDcsError(in);                                                // R41
+        if (failsafe.isTerminal()) {
+            return failsafe.terminal();
         }
         String msg = "demoted self because DCS is not accessible and I was a leader"
                 + (in.lastAttempt() == AttemptResult.FAILSAFE_FAILED ? " (failsafe: not all members confirmed)" : "");
@@ -117,14 +132,17 @@ final class CycleRules {
                 : Decision.of(Reason.DCS_UNAVAILABLE_DEMOTE, msg, demote);
     }
 
-    /** R4, R5: the holder repairs {@code initialize} and {@code config}. */
-    private static List<Action> holderWrites(HaInput in, List<Action> already) {
+    /**
+     * R4, R5, R43: the holder repairs {@code initialize}, {@code config} and {@code failsafe}.
+     * (Adopting a data directory, R10, writes {@code initialize} only when nobody holds the lock,
+     * so the two never both write it.)
+     */
+    private static Step holderWrites(HaInput in) {
         List<Action> out = new ArrayList<>();
         if (!in.holdsLock()) {
-            return out;
+            return Step.NEXT;
         }
-        boolean writesInit = already.stream().anyMatch(a -> a instanceof Action.WriteInitialize);
-        if (!in.view().initializeIsSysid() && !writesInit) {
+        if (!in.view().initializeIsSysid()) {
             out.add(new Action.WriteInitialize(in.pg().sysid()));
         }
         if (in.view().config() == null && !in.config().raw().isEmpty()) {
@@ -134,7 +152,7 @@ final class CycleRules {
         if (failsafe != null) {
             out.add(failsafe);
         }
-        return out;
+        return Step.then(out);
     }
 
     /** R13: slots, on_start the first time PostgreSQL is seen running, and the published role. */

@@ -115,6 +115,6 @@ final class DataDirRules {
             }
             return Step.then(List.of(new Action.WriteInitialize(sysid)));                             // adopt
         }
-        return Step.CONTINUE;
+        return Step.NEXT;
     }
 }

@@ -9,7 +9,6 @@ import io.patronijvm.core.pg.LocalPgState;
 import io.patronijvm.core.pg.Upstream;
 
 import java.net.URI;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -119,8 +118,7 @@ final class Facts {
 
     /** Synchronous mode is on and a {@code /sync} leader is set (R23.10). */
     static boolean syncModeActive(HaInput in) {
-        return in.config().synchronousMode() && in.view() != null && in.view().sync() != null
-                && in.view().sync().leader() != null && !in.view().sync().leader().isBlank();
+        return FailoverEligibility.syncModeActive(in.view(), in.config().synchronousMode());
     }
 
     /** The role we publish, to speak about ourselves in messages and callbacks. */
@@ -154,13 +152,7 @@ final class Facts {
 
     /** Members of {@code view} a leader race or failover may consider: not us, with an api_url, without nofailover. */
     static List<Member> raceCandidates(HaInput in, List<Member> from) {
-        List<Member> out = new ArrayList<>();
-        for (Member m : from) {
-            if (!m.name().equals(in.self()) && m.api().isPresent() && !m.tags().noFailover()) {
-                out.add(m);
-            }
-        }
-        return out;
+        return from.stream().filter(m -> FailoverEligibility.mayTakeOver(m, in.self())).toList();
     }
 
     /** Candidates whose status we have not probed yet in this cycle. */
@@ -168,9 +160,9 @@ final class Facts {
         return candidates.stream().filter(m -> !in.peers().containsKey(m.name())).toList();
     }
 
-    /** Spec: a peer is a failover candidate only when reachable, not nofailover, not watchdog_failed. */
+    /** A probed peer is a good candidate ({@link FailoverEligibility#good}). */
     static boolean usable(PeerStatus st) {
-        return st != null && st.reachable() && !st.noFailover() && !st.watchdogFailed();
+        return FailoverEligibility.good(st);
     }
 
     static Failover failover(HaInput in) {

@@ -15,60 +15,54 @@ final class FailoverRules {
     }
 
     /**
-     * What the leader does about the {@code failover} key. Either {@code terminal} is set (the
-     * cycle's decision: demote, probe) or the leader continues its normal duties with
-     * {@code prefix} actions first and, when set, a reason and message of its own.
+     * R30 {@code process_manual_failover_from_leader}: what the leader does about the
+     * {@code failover} key. Either the cycle's decision (demote, probe), or the leader goes on
+     * with its normal duties, possibly with a key to clear first and a sentence of its own.
      */
-    record LeaderOutcome(Decision terminal, List<Action> prefix, Reason reason, String message) {
-        static final LeaderOutcome NONE = new LeaderOutcome(null, List.of(), null, null);
-
-        static LeaderOutcome clear(Failover f, String why) {
-            return new LeaderOutcome(null, List.of(new Action.ClearFailover(f.version())),
-                    Reason.FAILOVER_KEY_CLEARED, why);
-        }
-    }
-
-    /** R30 {@code process_manual_failover_from_leader}. */
-    static LeaderOutcome leaderSide(HaInput in) {
+    static Step leaderSide(HaInput in) {
         Failover f = Facts.failover(in);
         if (f == null || (in.paused() && !in.pg().isPrimary())) {
-            return LeaderOutcome.NONE;
+            return Step.NEXT;
         }
         if (f.scheduledAt() != null) {
             if (in.paused()) {
-                return LeaderOutcome.NONE;  // R46: scheduled switchover is not done in pause; the key stays
+                return Step.NEXT;  // R46: scheduled switchover is not done in pause; the key stays
             }
             long delta = Duration.between(in.wallNow(), f.scheduledAt().toInstant()).toMillis();
             if (delta > 0) {
-                return new LeaderOutcome(null, List.of(), Reason.SWITCHOVER_SCHEDULED,
+                return Step.report(List.of(), Reason.SWITCHOVER_SCHEDULED,
                         "no action. I am (" + in.self() + "), the leader with the lock; awaiting switchover at "
                                 + f.scheduledAt() + " (in " + (delta + 999) / 1000 + " seconds)");
             }
             if (-delta > in.config().loopWait() * 1500L) {
-                return LeaderOutcome.clear(f, "found a stale switchover value, cleaning up: " + f.scheduledAt());
+                return clear(f, "found a stale switchover value, cleaning up: " + f.scheduledAt());
             }
         }
         if (f.hasLeader() && !f.leader().equals(in.self())) {
-            return LeaderOutcome.clear(f, "manual failover: leader name does not match: " + f.leader() + " != "
+            return clear(f, "manual failover: leader name does not match: " + f.leader() + " != "
                     + in.self());
         }
         if (f.hasCandidate() && f.candidate().equals(in.self())) {
-            return LeaderOutcome.clear(f, "manual failover: I am already the leader, no need to failover");
+            return clear(f, "manual failover: I am already the leader, no need to failover");
         }
         if (!f.hasCandidate() && in.paused()) {
-            return LeaderOutcome.clear(f, "switchover is possible only to a specific candidate in a paused state");
+            return clear(f, "switchover is possible only to a specific candidate in a paused state");
         }
         Verdict possible = Healthiest.isFailoverPossible(in, false);
         if (possible.needsProbe()) {
-            return new LeaderOutcome(Decision.of(Reason.PROBING_PEERS, "manual failover: checking candidates",
-                    new Action.ProbePeers(possible.probe())), List.of(), null, null);
+            return Step.done(Decision.of(Reason.PROBING_PEERS, "manual failover: checking candidates",
+                    new Action.ProbePeers(possible.probe())));
         }
         if (possible.no()) {
-            return LeaderOutcome.clear(f, "manual failover: no healthy members found, failover is not possible");
+            return clear(f, "manual failover: no healthy members found, failover is not possible");
         }
         Member target = f.hasCandidate() ? in.view().member(f.candidate()).orElse(null) : null;
-        return new LeaderOutcome(Decision.of(Reason.SWITCHOVER_DEMOTE, "manual failover: demoting myself",
-                new Action.Demote(DemoteMode.GRACEFUL, Facts.upstreamOf(in, target))), List.of(), null, null);
+        return Step.done(Decision.of(Reason.SWITCHOVER_DEMOTE, "manual failover: demoting myself",
+                new Action.Demote(DemoteMode.GRACEFUL, Facts.upstreamOf(in, target))));
+    }
+
+    private static Step clear(Failover f, String why) {
+        return Step.report(List.of(new Action.ClearFailover(f.version())), Reason.FAILOVER_KEY_CLEARED, why);
     }
 
     /**

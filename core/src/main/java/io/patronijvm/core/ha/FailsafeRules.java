@@ -19,17 +19,18 @@ final class FailsafeRules {
     /**
      * R40, R41: the DCS failed (read or lock update) while we run as an unpaused primary with no
      * long action. Asks the loop to check the topology, then stays leader when every member
-     * confirmed. Null when failsafe does not apply or did not pass (the caller demotes as before).
+     * confirmed. {@link Step#NEXT} when failsafe does not apply or did not pass (the caller
+     * demotes as before).
      */
-    static Decision onDcsError(HaInput in) {
+    static Step onDcsError(HaInput in) {
         if (!in.config().failsafeMode() || in.paused() || in.asyncTask() != null || !in.pg().isPrimary()) {
-            return null;
+            return Step.NEXT;
         }
         return switch (in.lastAttempt()) {
-            case NONE -> Decision.of(Reason.FAILSAFE_ACTIVE, "DCS is not accessible: checking failsafe topology",
-                    new Action.CheckFailsafe());
-            case FAILSAFE_OK -> Decision.of(Reason.FAILSAFE_ACTIVE, KEPT);
-            default -> null;
+            case NONE -> Step.done(Decision.of(Reason.FAILSAFE_ACTIVE,
+                    "DCS is not accessible: checking failsafe topology", new Action.CheckFailsafe()));
+            case FAILSAFE_OK -> Step.done(Decision.of(Reason.FAILSAFE_ACTIVE, KEPT));
+            default -> Step.NEXT;
         };
     }
 

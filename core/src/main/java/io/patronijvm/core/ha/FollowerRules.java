@@ -21,9 +21,9 @@ final class FollowerRules {
                     "demoting self because I do not have the lock and I was a leader",
                     new Action.Demote(DemoteMode.IMMEDIATE_NOLOCK, Facts.wantedUpstream(in, leader)));
         }
-        Decision rewind = RewindRules.forFollower(in, leader);
-        if (rewind != null) {
-            return rewind;
+        Step rewind = RewindRules.forFollower(in, leader);
+        if (rewind.isTerminal()) {
+            return rewind.terminal();
         }
         if (in.paused()) {
             return Decision.of(Reason.FOLLOWING_LEADER, "continue to run as replica without lock");

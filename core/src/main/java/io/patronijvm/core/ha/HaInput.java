@@ -62,11 +62,6 @@ public record HaInput(
         memory = memory == null ? Memory.INITIAL : memory;
     }
 
-    /** The DCS answered in this cycle. */
-    public boolean dcsAvailable() {
-        return view != null;
-    }
-
     /** Maintenance mode (R44): the dynamic config in force says pause. */
     public boolean paused() {
         return config.pause() || (view != null && view.isPaused());

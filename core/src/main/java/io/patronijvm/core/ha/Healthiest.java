@@ -140,7 +140,8 @@ final class Healthiest {
     static Verdict isFailoverPossible(HaInput in, boolean excludeCandidate) {
         ClusterView v = in.view();
         Failover f = Facts.failover(in);
-        List<Member> candidates = v.members().stream().filter(m -> eligible(in, f, m, excludeCandidate)).toList();
+        List<Member> candidates = FailoverEligibility.candidates(v, in.self(), in.config().synchronousMode(), f).stream()
+                .filter(m -> !(excludeCandidate && f != null && m.name().equals(f.candidate()))).toList();
         List<Member> missing = Facts.unprobed(in, candidates);
         if (!missing.isEmpty()) {
             return Verdict.probe(missing);
@@ -159,19 +160,5 @@ final class Healthiest {
             return Verdict.yes(m.name() + " can take over");
         }
         return Verdict.no(candidates.isEmpty() ? "candidates list is empty" : "no healthy members found");
-    }
-
-    private static boolean eligible(HaInput in, Failover f, Member m, boolean excludeCandidate) {
-        if (m.name().equals(in.self()) || m.tags().noFailover() || m.api().isEmpty()) {
-            return false;
-        }
-        if (f != null && excludeCandidate && m.name().equals(f.candidate())) {
-            return false;
-        }
-        boolean failoverNotSwitchover = f != null && !f.hasLeader();
-        if (Facts.syncModeActive(in) && !in.view().sync().matches(m.name()) && !failoverNotSwitchover) {
-            return false;
-        }
-        return f == null || !f.hasCandidate() || m.name().equals(f.candidate());
     }
 }

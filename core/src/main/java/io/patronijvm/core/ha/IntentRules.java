@@ -27,7 +27,19 @@ final class IntentRules {
                 : Decision.of(Reason.SHUTDOWN, "shutting down", stop);
     }
 
-    /** R66: reinitialize on request (allowed in pause, R46). */
+    /**
+     * R66 as a stage of the cycle: a started reinitialize ends the cycle; a refusal only answers
+     * the request and the cycle goes on.
+     */
+    static Step reinitializeStep(HaInput in) {
+        if (in.reinitIntent() == null) {
+            return Step.NEXT;
+        }
+        Decision d = reinitialize(in);
+        return d.reason() == Reason.REINITIALIZING_REQUESTED ? Step.done(d) : Step.then(d.actions());
+    }
+
+    /** R66: reinitialize on request (allowed in pause, R46). The decision is a start or a refusal. */
     static Decision reinitialize(HaInput in) {
         if (in.viewSaysLeader()) {
             return refuse(Action.IntentKind.REINITIALIZE, Reason.REINITIALIZE_REFUSED,
@@ -52,11 +64,33 @@ final class IntentRules {
     }
 
     /**
-     * R64: restart on request. Null when a scheduled restart is not due yet (the cycle goes on as
-     * usual; the loop should wake at the scheduled time).
+     * R64: restart on request, as a stage of the cycle: a restart ends the cycle; a refusal only
+     * answers the request; a scheduled restart that is not due yet says nothing (the cycle goes
+     * on as usual; the loop should wake at the scheduled time).
      */
-    static Decision restart(HaInput in) {
+    static Step restart(HaInput in) {
+        if (in.restartIntent() == null) {
+            return Step.NEXT;
+        }
         RestartRequest r = in.restartIntent().request();
+        if (r.schedule() != null) {
+            // As Patroni: a scheduled restart waits (and stays visible) until due, then its
+            // conditions are checked against the node as it is at that moment.
+            if (in.paused()) {
+                return refuseRestart("scheduled restart is not allowed in a paused state");
+            }
+            String at = in.restartIntent().postmasterStartTimeAtRequest();
+            if (at != null && in.pg().postmasterStartTime() != null && !at.equals(in.pg().postmasterStartTime())) {
+                return refuseRestart("scheduled restart cancelled: postgres restarted since it was scheduled");
+            }
+            long delta = Duration.between(in.wallNow(), r.schedule().toInstant()).toMillis();
+            if (delta > 0) {
+                return Step.NEXT;
+            }
+            if (-delta > in.config().loopWait() * 1500L) {
+                return refuseRestart("found a stale scheduled restart (" + r.schedule() + "), cleaning up");
+            }
+        }
         Role mine = in.pg().isPrimary() ? Role.PRIMARY : Role.REPLICA;
         if (r.role() != null && r.role() != mine) {
             return refuseRestart("restart conditions are not satisfied: role is " + mine.wire());
@@ -68,28 +102,12 @@ final class IntentRules {
         if (r.restartPending() && !in.pg().pendingRestart()) {
             return refuseRestart("restart conditions are not satisfied: no restart pending");
         }
-        if (r.schedule() != null) {
-            if (in.paused()) {
-                return refuseRestart("scheduled restart is not allowed in a paused state");
-            }
-            String at = in.restartIntent().postmasterStartTimeAtRequest();
-            if (at != null && !at.equals(in.pg().postmasterStartTime())) {
-                return refuseRestart("scheduled restart cancelled: postgres restarted since it was scheduled");
-            }
-            long delta = Duration.between(in.wallNow(), r.schedule().toInstant()).toMillis();
-            if (delta > 0) {
-                return null;
-            }
-            if (-delta > in.config().loopWait() * 1500L) {
-                return refuseRestart("found a stale scheduled restart (" + r.schedule() + "), cleaning up");
-            }
-        }
-        return Decision.of(Reason.RESTARTING, r.schedule() != null ? "restarting after schedule" : "restarting postgres",
-                new Action.Restart());
+        return Step.done(Decision.of(Reason.RESTARTING,
+                r.schedule() != null ? "restarting after schedule" : "restarting postgres", new Action.Restart()));
     }
 
-    private static Decision refuseRestart(String why) {
-        return refuse(Action.IntentKind.RESTART, Reason.RESTART_REFUSED, why);
+    private static Step refuseRestart(String why) {
+        return Step.then(refuse(Action.IntentKind.RESTART, Reason.RESTART_REFUSED, why).actions());
     }
 
     private static Decision refuse(Action.IntentKind kind, Reason reason, String why) {

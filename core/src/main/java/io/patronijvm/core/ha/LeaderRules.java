@@ -29,20 +29,15 @@ final class LeaderRules {
             return Decision.of(Reason.PAUSED_RELEASED_LOCK,
                     "removed leader lock because postgres is not running as primary", new Action.ReleaseLock());
         }
-        Reason reasonOverride = null;
-        String messageOverride = null;
-        if (!acquired) {
-            FailoverRules.LeaderOutcome fo = FailoverRules.leaderSide(in);                           // R30
-            if (fo.terminal() != null) {
-                return fo.terminal();
-            }
-            prefix.addAll(fo.prefix());
-            reasonOverride = fo.reason();
-            messageOverride = fo.message();
+        Step failover = acquired ? Step.NEXT : FailoverRules.leaderSide(in);                          // R30
+        if (failover.isTerminal()) {
+            return failover.terminal();
         }
+        prefix.addAll(failover.prefix());
         Decision d = enforcePrimaryRole(in, acquired);
-        if (reasonOverride != null && d.reason() == Reason.LEADER_RENEWED) {
-            d = new Decision(d.actions(), reasonOverride, messageOverride);
+        if (failover.report() != null && d.reason() == Reason.LEADER_RENEWED) {
+            // The plain "no action" line gives way to what the failover key made us do or wait for.
+            d = new Decision(d.actions(), failover.report().reason(), failover.report().message());
         }
         return d.prepend(prefix);
     }

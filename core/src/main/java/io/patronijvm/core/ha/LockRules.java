@@ -11,23 +11,27 @@ final class LockRules {
 
     /**
      * We held the lock (the view names us, or the lease timer fired) and cannot prove it now:
-     * fence at once. Null when the lock is not lost.
+     * fence at once. {@link Step#NEXT} when the lock is not lost.
      *
      * <p>After cancelling a promote we always demote: {@code pg_ctl promote} may already have
      * signalled the postmaster, so the server could become writable after we observed it.
      */
-    static Decision lost(HaInput in) {
+    static Step lost(HaInput in) {
         boolean wasHolder = in.viewSaysLeader() || in.lock() == LockState.LEASE_EXPIRED;
         if (!wasHolder || in.lock().renewed() || in.lastAttempt() == AttemptResult.ACQUIRED) {
-            return null;
+            return Step.NEXT;
         }
+        return Step.done(fence(in));
+    }
+
+    private static Decision fence(HaInput in) {
         if (in.paused()) {                                                                            // R19, R44
             return Decision.of(Reason.LOCK_LOST_PAUSED, "failed to update leader lock in DCS, postgres keeps running");
         }
         if (in.lock() == LockState.RENEW_FAILED_UNAVAILABLE) {                                        // R40, R41
-            Decision failsafe = FailsafeRules.onDcsError(in);
-            if (failsafe != null) {
-                return failsafe;
+            Step failsafe = FailsafeRules.onDcsError(in);
+            if (failsafe.isTerminal()) {
+                return failsafe.terminal();
             }
         }
         boolean writable = Facts.mightBeWritable(in.pg());
@@ -51,12 +55,12 @@ final class LockRules {
         return Decision.of(Reason.NOT_PROMOTING_LOCK_LOST, "not promoting because failed to update leader lock in DCS");
     }
 
-    /** R6: a long action occupies the async slot. Null when the slot is idle. */
-    static Decision asyncRunning(HaInput in) {
-        AsyncTask task = in.asyncTask();
-        if (task == null) {
-            return null;
-        }
+    /** R6: a long action occupies the async slot. {@link Step#NEXT} when the slot is idle. */
+    static Step asyncRunning(HaInput in) {
+        return in.asyncTask() == null ? Step.NEXT : Step.done(whileBusy(in, in.asyncTask()));
+    }
+
+    private static Decision whileBusy(HaInput in, AsyncTask task) {
         if (in.reinitIntent() != null && in.reinitIntent().force()) {                                 // R66 force
             Decision reinit = IntentRules.reinitialize(in);
             if (reinit.reason() == Reason.REINITIALIZING_REQUESTED) {
@@ -67,9 +71,9 @@ final class LockRules {
         if (in.holdsLock()) {
             if (task.kind() == AsyncKind.START || task.kind() == AsyncKind.CRASH_RECOVERY
                     || task.kind() == AsyncKind.RESTART) {                                            // R6, R35
-                Decision timedOut = RecoveryRules.startTimedOut(in, true);
-                if (timedOut != null) {
-                    return timedOut;
+                Step timedOut = RecoveryRules.startTimedOut(in, true);
+                if (timedOut.isTerminal()) {
+                    return timedOut.terminal();
                 }
             }
             return Decision.of(Reason.ASYNC_IN_PROGRESS, "updated leader lock during " + task.kind().text());

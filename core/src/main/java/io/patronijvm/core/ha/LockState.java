@@ -27,9 +27,4 @@ public enum LockState {
     public boolean renewed() {
         return this == RENEWED;
     }
-
-    /** True for every outcome that means "we cannot prove we hold the lock although we did". */
-    public boolean lost() {
-        return this == RENEW_FAILED_SESSION_LOST || this == RENEW_FAILED_UNAVAILABLE || this == LEASE_EXPIRED;
-    }
 }

@@ -28,9 +28,9 @@ final class RecoveryRules {
         }
         if (in.view().isLocked()) {
             Member leader = Facts.leaderMember(in);
-            Decision rewind = RewindRules.forFollower(in, leader);
-            if (rewind != null) {
-                return rewind;
+            Step rewind = RewindRules.forFollower(in, leader);
+            if (rewind.isTerminal()) {
+                return rewind.terminal();
             }
             return Decision.of(Reason.RECOVER_START_REPLICA, "starting as a secondary",
                     new Action.StartPostgres(Facts.wantedUpstream(in, leader), true));
@@ -63,36 +63,37 @@ final class RecoveryRules {
 
     /**
      * R7 (no async task) and R6/R35 (an async start or crash recovery): we hold the lock and
-     * PostgreSQL has been starting as primary for longer than primary_start_timeout. Null when
-     * the timeout has not passed or nobody else could take over.
+     * PostgreSQL has been starting as primary for longer than primary_start_timeout.
+     * {@link Step#NEXT} when the timeout has not passed or nobody else could take over.
      */
-    static Decision startTimedOut(HaInput in, boolean cancelAsync) {
+    static Step startTimedOut(HaInput in, boolean cancelAsync) {
         long since = in.memory().startingSinceNanos();
         if (!Facts.olderThan(in, since, in.config().primaryStartTimeout())) {
-            return null;
+            return Step.NEXT;
         }
         Verdict v = Healthiest.isFailoverPossible(in, false);
         if (v.needsProbe()) {
-            return Decision.of(Reason.PROBING_PEERS, "checking whether a failover is possible",
-                    new Action.ProbePeers(v.probe()));
+            return Step.done(Decision.of(Reason.PROBING_PEERS, "checking whether a failover is possible",
+                    new Action.ProbePeers(v.probe())));
         }
         if (!v.yes()) {
-            return null;
+            return Step.NEXT;
         }
         Action demote = new Action.Demote(DemoteMode.IMMEDIATE, null);
         String msg = "primary start has timed out (primary_start_timeout=" + in.config().primaryStartTimeout()
                 + "s), demoting to let another member take over";
-        return cancelAsync
+        return Step.done(cancelAsync
                 ? Decision.of(Reason.PRIMARY_START_TIMEOUT, msg, new Action.CancelAsync("primary start timed out"), demote)
-                : Decision.of(Reason.PRIMARY_START_TIMEOUT, msg, demote);
+                : Decision.of(Reason.PRIMARY_START_TIMEOUT, msg, demote));
     }
 
     /** R7 without an async task: PostgreSQL reports starting while we hold the lock. */
-    static Decision startingHolder(HaInput in) {
+    static Step startingHolder(HaInput in) {
         if (!in.holdsLock() || in.pg().runState() != PgRunState.STARTING) {
-            return null;
+            return Step.NEXT;
         }
-        Decision d = startTimedOut(in, false);
-        return d != null ? d : Decision.of(Reason.WAITING_FOR_START, "PostgreSQL is still starting");
+        Step timedOut = startTimedOut(in, false);
+        return timedOut.isTerminal() ? timedOut
+                : Step.done(Decision.of(Reason.WAITING_FOR_START, "PostgreSQL is still starting"));
     }
 }

@@ -4,17 +4,17 @@ import io.patronijvm.core.model.Member;
 import io.patronijvm.core.model.Role;
 
 /**
- * pg_rewind and reinitialize for a node that must follow {@code leader} (R36 to R39). Returns
- * null when nothing about divergence needs doing and plain following may go on.
+ * pg_rewind and reinitialize for a node that must follow {@code leader} (R36 to R39). Answers
+ * {@link Step#NEXT} when nothing about divergence needs doing and plain following may go on.
  */
 final class RewindRules {
 
     private RewindRules() {
     }
 
-    static Decision forFollower(HaInput in, Member leader) {
+    static Step forFollower(HaInput in, Member leader) {
         if (leader == null || leader.role() != Role.PRIMARY) {
-            return null;  // R37: only against a leader whose member key says primary
+            return Step.NEXT;  // R37: only against a leader whose member key says primary
         }
         boolean canRewind = in.local().usePgRewind() && in.pg().rewindPossible();                     // R36
         boolean reinitAllowed = in.local().removeDataOnDivergedTimelines();
@@ -22,37 +22,37 @@ final class RewindRules {
         if (state == RewindState.NEED) {
             if (canRewind) {
                 if (Boolean.FALSE.equals(leader.checkpointAfterPromote())) {                          // R38.3
-                    return Decision.of(Reason.REWINDING, "waiting for checkpoint after promote on leader ("
-                            + leader.name() + ") before pg_rewind");
+                    return Step.done(Decision.of(Reason.REWINDING, "waiting for checkpoint after promote on "
+                            + "leader (" + leader.name() + ") before pg_rewind"));
                 }
-                return Decision.of(Reason.REWINDING, "running pg_rewind from " + leader.name(),
-                        new Action.Rewind(leader));
+                return Step.done(Decision.of(Reason.REWINDING, "running pg_rewind from " + leader.name(),
+                        new Action.Rewind(leader)));
             }
             if (reinitAllowed) {                                                                      // R39
-                return Decision.of(Reason.REINITIALIZING_DIVERGED, "reinitializing due to diverged timelines",
-                        new Action.Reinitialize(leader, "diverged timelines"));
+                return Step.done(Decision.of(Reason.REINITIALIZING_DIVERGED,
+                        "reinitializing due to diverged timelines", new Action.Reinitialize(leader, "diverged timelines")));
             }
             if (in.pg().postmasterRunning()) {
-                return Decision.of(Reason.DIVERGED_CANNOT_FIX, "timeline diverged from leader (" + leader.name()
-                        + ") but neither pg_rewind (use_pg_rewind with wal_log_hints or checksums) nor "
-                        + "remove_data_directory_on_diverged_timelines is available");
+                return Step.done(Decision.of(Reason.DIVERGED_CANNOT_FIX, "timeline diverged from leader ("
+                        + leader.name() + ") but neither pg_rewind (use_pg_rewind with wal_log_hints or checksums) nor "
+                        + "remove_data_directory_on_diverged_timelines is available"));
             }
-            return null;
+            return Step.NEXT;
         }
         if (state == RewindState.FAILED) {                                                            // R38
             if (in.local().removeDataOnRewindFailure() || reinitAllowed) {
-                return Decision.of(Reason.REINITIALIZING_AFTER_REWIND_FAILURE,
-                        "reinitializing because pg_rewind failed", new Action.Reinitialize(leader, "pg_rewind failed"));
+                return Step.done(Decision.of(Reason.REINITIALIZING_AFTER_REWIND_FAILURE,
+                        "reinitializing because pg_rewind failed", new Action.Reinitialize(leader, "pg_rewind failed")));
             }
-            return null;
+            return Step.NEXT;
         }
         boolean leaderAhead = in.pg().timeline() > 0 && leader.timeline() != null
                 && leader.timeline() > in.pg().timeline();
         if ((canRewind || reinitAllowed) && in.lastAttempt() != AttemptResult.REWIND_CHECKED
                 && (state == RewindState.CHECK || leaderAhead)) {                                      // R37, R20
-            return Decision.of(Reason.CHECKING_DIVERGENCE, "checking timeline divergence with leader ("
-                    + leader.name() + ")", new Action.CheckRewind(leader));
+            return Step.done(Decision.of(Reason.CHECKING_DIVERGENCE, "checking timeline divergence with leader ("
+                    + leader.name() + ")", new Action.CheckRewind(leader)));
         }
-        return null;
+        return Step.NEXT;
     }
 }

@@ -81,6 +81,9 @@ final class SyncRules {
         record Cand(String name, int priority, boolean sync, long lsn) {
         }
         List<Cand> cands = new ArrayList<>();
+        // Lag is measured at the point a commit waits for (Patroni): with remote_apply a replica whose
+        // replay is stuck holds up every commit even though it still receives and flushes WAL.
+        boolean replayed = "remote_apply".equalsIgnoreCase(String.valueOf(in.config().parameters().get("synchronous_commit")));
         for (WalSender ws : in.pg().walSenders()) {
             if (!"streaming".equals(ws.state()) || ws.applicationName() == null) {
                 continue;
@@ -90,7 +93,7 @@ final class SyncRules {
                 continue;
             }
             cands.add(new Cand(m.get().name(), m.get().tags().syncPriority(), "sync".equals(ws.syncState()),
-                    ws.flushLsn()));
+                    replayed ? ws.replayLsn() : ws.flushLsn()));
         }
         cands.sort(Comparator.comparingInt(Cand::priority).thenComparing(Cand::sync).thenComparingLong(Cand::lsn)
                 .reversed().thenComparing(Cand::name));

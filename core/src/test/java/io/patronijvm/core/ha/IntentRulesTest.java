@@ -84,6 +84,20 @@ class IntentRulesTest {
         assertThat(d.find(Action.RefuseIntent.class).orElseThrow().why()).contains("postgres restarted");
     }
 
+    /** Patroni checks a scheduled restart's conditions when it is due, not when it is scheduled. */
+    @Test
+    void r64_scheduledRestartKeepsWaitingEvenWhenItsConditionsDoNotHoldYet() {
+        OffsetDateTime later = OffsetDateTime.ofInstant(Scenario.WALL.plusSeconds(5), ZoneOffset.UTC);
+        Decision waiting = Scenario.replica().restartRequest(new RestartRequest(later, Role.PRIMARY, 0, null, true)).decide();
+        assertThat(waiting.find(Action.RefuseIntent.class)).isEmpty();
+
+        OffsetDateTime due = OffsetDateTime.ofInstant(Scenario.WALL.minusSeconds(1), ZoneOffset.UTC);
+        Decision refused = Scenario.replica().restartRequest(new RestartRequest(due, Role.PRIMARY, 0, null, false)).decide();
+        assertThat(refused.find(Action.RefuseIntent.class).orElseThrow().why()).contains("role is replica");
+        Decision runs = Scenario.replica().restartRequest(new RestartRequest(due, Role.REPLICA, 0, null, false)).decide();
+        assertThat(Acts.of(runs)).contains("Restart");
+    }
+
     @Test
     void r46_scheduledRestartRefusedInPause() {
         OffsetDateTime due = OffsetDateTime.ofInstant(Scenario.WALL.minusSeconds(1), ZoneOffset.UTC);

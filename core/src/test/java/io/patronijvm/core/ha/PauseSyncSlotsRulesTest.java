@@ -100,6 +100,24 @@ class PauseSyncSlotsRulesTest {
         assertThat(d.actions()).contains(new Action.SetSyncStandbyNames("node3"));
     }
 
+    /** Patroni measures the sync lag at the LSN commits wait for: replay with remote_apply, flush otherwise. */
+    @Test
+    void r49_stuckReplayReplacesTheSyncStandbyOnlyWithRemoteApply() {
+        Scenario flush = Scenario.leader().sync("node1", "node2").with(s -> s.syncMaxLag = 1000)
+                .walSender("node2", "sync", 9000, 10).walSender("node3", "async", 9000, 9000)
+                .with(s -> s.syncNames = "node2");
+        assertThat(flush.decide().find(Action.SetSyncStandbyNames.class)).as("flush is level: keep node2").isEmpty();
+
+        Scenario apply = Scenario.leader().sync("node1", "node2").with(s -> s.syncMaxLag = 1000)
+                .with(s -> s.pgParameters = Map.of("synchronous_commit", "remote_apply"))
+                .walSender("node2", "sync", 9000, 10).walSender("node3", "async", 9000, 9000)
+                .with(s -> s.syncNames = "node2");
+        Decision d = apply.decide();
+        assertThat(d.actions()).contains(new Action.SetSyncStandbyNames("2 (node2,node3)"));
+        assertThat(d.find(Action.WriteSync.class).orElseThrow().state().syncStandbys()).as("node2 leaves /sync first")
+                .isEmpty();
+    }
+
     @Test
     void r49_gucFormatQuotesAndCounts() {
         assertThat(SyncRules.format(Set.of("b", "a"))).isEqualTo("2 (a,b)");

@@ -76,6 +76,8 @@ final class Scenario {
     int ttl = 30;
     int loopWait = 10;
     long maxLag = 1_048_576L;
+    long syncMaxLag = -1L;
+    Map<String, Object> pgParameters = Map.of();
     boolean pause;
     boolean syncMode;
     boolean syncStrict;
@@ -235,6 +237,11 @@ final class Scenario {
         return this;
     }
 
+    Scenario walSender(String app, String syncState, long flush, long replay) {
+        walSenders.add(new WalSender("replicator", app, "127.0.0.9", "streaming", syncState, 1, flush, replay));
+        return this;
+    }
+
     Scenario restartRequest(RestartRequest r) {
         restart = new RestartIntent(r, postmasterStart);
         return this;
@@ -250,8 +257,8 @@ final class Scenario {
         raw.put("ttl", ttl);
         raw.put("loop_wait", loopWait);
         raw.putAll(rawExtra);
-        return new DynamicConfig(ttl, loopWait, 10, maxLag, -1L, 0, primaryStartTimeout, 0, syncMode, syncStrict,
-                syncCount, failsafeMode, checkTimeline, pause, useSlots, local.usePgRewind(), Map.of(), List.of(),
+        return new DynamicConfig(ttl, loopWait, 10, maxLag, syncMaxLag, 0, primaryStartTimeout, 0, syncMode, syncStrict,
+                syncCount, failsafeMode, checkTimeline, pause, useSlots, local.usePgRewind(), pgParameters, List.of(),
                 permanentSlots, List.of(), standbyCluster, raw);
     }
 

@@ -2,6 +2,7 @@ package io.patronijvm.pg.conf;
 
 import io.patronijvm.core.config.DynamicConfig;
 import io.patronijvm.core.config.PostgresqlConfig;
+import io.patronijvm.core.config.Sizes;
 import io.patronijvm.pg.ControlData;
 
 import java.util.ArrayList;
@@ -44,7 +45,10 @@ public record Gucs(SortedMap<String, String> cmdline, SortedMap<String, String> 
     public static final Set<String> CMDLINE = Set.of("listen_addresses", "port", "cluster_name", "hot_standby",
             "wal_level", "max_connections", "max_wal_senders", "max_replication_slots", "max_worker_processes",
             "max_locks_per_transaction", "max_prepared_transactions", "track_commit_timestamp", "wal_log_hints",
-            "wal_keep_size");
+            "wal_keep_size", "wal_keep_segments");
+
+    /** Patroni's estimate of a WAL segment when converting between the two wal_keep parameters. */
+    private static final int SEGMENT_MB = 16;
 
     /** Names that belong to the recovery block and never come from parameters. */
     public static final Set<String> RECOVERY = Set.of("primary_conninfo", "primary_slot_name", "restore_command",
@@ -59,12 +63,19 @@ public record Gucs(SortedMap<String, String> cmdline, SortedMap<String, String> 
         warnings = List.copyOf(warnings);
     }
 
+    /** As {@link #compute(DynamicConfig, PostgresqlConfig, String, String, ControlData, int)} for the newest server. */
+    public static Gucs compute(DynamicConfig dyn, PostgresqlConfig pg, String scope, String syncStandbyNames,
+                               ControlData replicaControl) {
+        return compute(dyn, pg, scope, syncStandbyNames, replicaControl, 0);
+    }
+
     /**
      * @param syncStandbyNames Patroni-owned {@code synchronous_standby_names}, or null to leave parameters alone
      * @param replicaControl   pg_controldata of a replica about to start, or null
+     * @param majorVersion     the server's major version (15), or 0 when unknown (treated as 13 or later)
      */
     public static Gucs compute(DynamicConfig dyn, PostgresqlConfig pg, String scope, String syncStandbyNames,
-                               ControlData replicaControl) {
+                               ControlData replicaControl, int majorVersion) {
         List<String> warnings = new ArrayList<>();
         Map<String, Object> dynamic = dyn.parameters();
         SortedMap<String, String> cmd = new TreeMap<>();
@@ -79,7 +90,7 @@ public record Gucs(SortedMap<String, String> cmdline, SortedMap<String, String> 
         INT_RULES.forEach((name, rule) -> cmd.put(name, Integer.toString(intValue(name, dynamic.get(name), rule, warnings))));
         cmd.put("track_commit_timestamp", bool("track_commit_timestamp", dynamic.get("track_commit_timestamp"), "off", warnings));
         cmd.put("wal_log_hints", bool("wal_log_hints", dynamic.get("wal_log_hints"), "on", warnings));
-        cmd.put("wal_keep_size", dynamic.containsKey("wal_keep_size") ? text(dynamic.get("wal_keep_size")) : "128MB");
+        walKeep(dynamic, majorVersion, cmd, warnings);
         if (replicaControl != null) {
             CONTROLDATA_MINIMUMS.forEach((guc, key) -> {
                 int fromControl = replicaControl.intSetting(key);
@@ -101,6 +112,58 @@ public record Gucs(SortedMap<String, String> cmdline, SortedMap<String, String> 
             file.put("synchronous_standby_names", syncStandbyNames);
         }
         return new Gucs(cmd, file, warnings);
+    }
+
+    /**
+     * PostgreSQL 13 replaced wal_keep_segments with wal_keep_size; a configuration written for either
+     * side keeps working, as in Patroni: the parameter the server does not know is converted (16 MB a
+     * segment) unless the one it knows is set too.
+     */
+    private static void walKeep(Map<String, Object> dynamic, int majorVersion, SortedMap<String, String> cmd,
+                                List<String> warnings) {
+        Integer segments = keepSegments(dynamic.get("wal_keep_segments"), warnings);
+        Long sizeMb = keepSizeMb(dynamic.get("wal_keep_size"), warnings);
+        if (majorVersion == 0 || majorVersion >= 13) {
+            cmd.put("wal_keep_size", sizeMb != null ? text(dynamic.get("wal_keep_size"))
+                    : (segments == null ? 8 : segments) * SEGMENT_MB + "MB");
+        } else {
+            cmd.put("wal_keep_segments", Long.toString(segments != null ? segments
+                    : ((sizeMb == null ? 128 : sizeMb) + SEGMENT_MB / 2) / SEGMENT_MB));
+        }
+    }
+
+    /** wal_keep_segments when it is a whole number >= 1, else null (with a warning when it was set). */
+    private static Integer keepSegments(Object v, List<String> warnings) {
+        if (v == null) {
+            return null;
+        }
+        try {
+            int n = v instanceof Number num ? num.intValue() : Integer.parseInt(text(v).trim());
+            if (n >= 1) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        warnings.add("parameter wal_keep_segments=" + v + " invalid (a whole number >= 1): using the default");
+        return null;
+    }
+
+    /** wal_keep_size in MB when it is a size of at least 16MB, else null (with a warning when it was set). */
+    private static Long keepSizeMb(Object v, List<String> warnings) {
+        if (v == null) {
+            return null;
+        }
+        try {
+            long mb = Sizes.parse(v, 1L << 20) >> 20;
+            if (mb >= SEGMENT_MB) {
+                return mb;
+            }
+        } catch (IllegalArgumentException e) {
+            // reported below
+        }
+        warnings.add("parameter wal_keep_size=" + v + " invalid (a size of at least 16MB): using the default");
+        return null;
     }
 
     private static void merge(Map<String, Object> src, SortedMap<String, String> dst, String where, List<String> warnings) {

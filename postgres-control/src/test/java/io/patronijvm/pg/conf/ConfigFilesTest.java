@@ -5,6 +5,8 @@ import io.patronijvm.core.config.DynamicConfig;
 import io.patronijvm.core.config.PostgresqlConfig;
 import io.patronijvm.pg.PgPaths;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
@@ -56,6 +58,48 @@ class ConfigFilesTest {
                 .doesNotContainKeys("max_wal_senders", "max_connections");
         assertThat(g.warnings()).anyMatch(w -> w.contains("max_connections"))
                 .anyMatch(w -> w.contains("postgresql.parameters.max_wal_senders"));
+    }
+
+    /** A reload before the data directory's parent existed and one after name the same instance. */
+    @Test
+    void pathsOfTheSameConfigNameTheSameInstanceWhetherOrNotTheParentExists() throws Exception {
+        PostgresqlConfig cfg = new PostgresqlConfig("127.0.4.9", 5432, "127.0.4.9:5432", null,
+                tmp.resolve("later/data"), null, null, null, tmp.resolve("pgpass"), null, false, false,
+                new Credentials("postgres", "s", null), new Credentials("replicator", "r", null), null, Map.of(),
+                List.of(), null, null, null, null, Map.of(), null, Duration.ofSeconds(60), null, null, false, false, null);
+        PgPaths before = PgPaths.of(cfg);
+        Files.createDirectories(tmp.resolve("later"));
+        PgPaths after = PgPaths.of(cfg);
+        assertThat(after.postmasterLog()).as("the log moves next to the data directory").isNotEqualTo(before.postmasterLog());
+        assertThat(after.sameInstance(before)).isTrue();
+        assertThat(PgPaths.of(config(Map.of())).sameInstance(before)).isFalse();
+    }
+
+    /** Patroni converts wal_keep_segments and wal_keep_size into each other by major version, 16 MB a segment. */
+    @ParameterizedTest(name = "PG {0}: segments={1} size={2} -> {3}={4}")
+    @CsvSource(nullValues = "-", value = {
+            "15, 100, -,     wal_keep_size, 1600MB",
+            "15, 100, 256MB, wal_keep_size, 256MB",
+            "15, -,   -,     wal_keep_size, 128MB",
+            "15, 0,   -,     wal_keep_size, 128MB",
+            "15, -,   8MB,   wal_keep_size, 128MB",
+            "0,  4,   -,     wal_keep_size, 64MB",
+            "12, -,   1GB,   wal_keep_segments, 64",
+            "12, -,   100MB, wal_keep_segments, 6",
+            "12, 32,  1GB,   wal_keep_segments, 32",
+            "11, -,   -,     wal_keep_segments, 8"})
+    void walKeepFollowsTheServerVersion(int major, String segments, String size, String name, String value) {
+        Map<String, Object> dyn = new LinkedHashMap<>();
+        if (segments != null) {
+            dyn.put("wal_keep_segments", Integer.parseInt(segments));
+        }
+        if (size != null) {
+            dyn.put("wal_keep_size", size);
+        }
+        Gucs g = Gucs.compute(dynamic(dyn), config(Map.of()), "demo", null, null, major);
+        String other = name.equals("wal_keep_size") ? "wal_keep_segments" : "wal_keep_size";
+        assertThat(g.cmdline()).containsEntry(name, value).doesNotContainKey(other);
+        assertThat(g.file()).as("neither reaches postgresql.conf").doesNotContainKeys(name, other);
     }
 
     @Test

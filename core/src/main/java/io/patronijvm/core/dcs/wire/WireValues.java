@@ -107,7 +107,7 @@ public final class WireValues {
             out.put("member", failover.candidate());
         }
         if (failover.scheduledAt() != null) {
-            out.put("scheduled_at", failover.scheduledAt().toString());
+            out.put("scheduled_at", io.patronijvm.core.time.IsoTimes.python(failover.scheduledAt()));
         }
         return out;
     }

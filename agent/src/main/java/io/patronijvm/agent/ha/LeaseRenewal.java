@@ -1,0 +1,70 @@
+package io.patronijvm.agent.ha;
+
+import io.patronijvm.core.config.DynamicConfig;
+import io.patronijvm.core.dcs.DcsOutcome;
+import io.patronijvm.core.ha.LeaseMath;
+import io.patronijvm.core.ha.LockState;
+import io.patronijvm.core.model.ClusterView;
+
+import java.time.Duration;
+
+/**
+ * The leader's renewals (decision 3, R19; docs/lease.md). Every successful write that proves we
+ * hold the leader key (the cycle's renewal, the race's acquire, the bootstrap's first acquire, a
+ * confirmed failsafe check) goes through {@link #renewedFrom}, so the provable lease is computed in
+ * one place: from the moment BEFORE the request left, for the lease the ttl in force allows.
+ */
+final class LeaseRenewal {
+
+    private final HaContext ctx;
+    private final LoopState state;
+    private final LeaseGuard lease;
+
+    LeaseRenewal(HaContext ctx, LoopState state, LeaseGuard lease) {
+        this.ctx = ctx;
+        this.state = state;
+        this.lease = lease;
+    }
+
+    /** A write that proves we hold the key succeeded; it was sent at {@code startNanos}. */
+    void renewedFrom(long startNanos) {
+        lease.renewed(startNanos, Duration.ofNanos(ctx.leaseRule().applyAsLong(state.config().ttl())));
+    }
+
+    /**
+     * The cycle's renewal (the contract of {@link LockState}): renew when the freshly read view
+     * names us, and say what we know about the lease otherwise.
+     */
+    LockState renew(ClusterView view) {
+        if (state.takeLeaseLapsed()) {
+            return LockState.LEASE_EXPIRED;
+        }
+        if (view == null) {
+            return lease.holds(ctx.clock().nanoTime()) ? LockState.RENEW_FAILED_UNAVAILABLE : LockState.NOT_HOLDER;
+        }
+        if (!view.isLeader(ctx.name())) {
+            lease.clear(); // T3: the freshly read key is not ours
+            return LockState.NOT_HOLDER;
+        }
+        long start = ctx.clock().nanoTime();
+        DcsOutcome o = ctx.dcs().updateLeader(view.leader());
+        return switch (o.kind()) {
+            case OK -> {
+                renewedFrom(start);
+                yield LockState.RENEWED;
+            }
+            case SESSION_LOST, CONFLICT -> {
+                lease.clear();
+                yield LockState.RENEW_FAILED_SESSION_LOST;
+            }
+            case UNAVAILABLE -> LockState.RENEW_FAILED_UNAVAILABLE;
+        };
+    }
+
+    /** Time between cycles: loop_wait, shorter for a leader whose provable lease needs renewing sooner. */
+    long intervalNanos() {
+        DynamicConfig c = state.config();
+        return lease.validUntilNanos() != Long.MIN_VALUE ? LeaseMath.renewIntervalNanos(c.ttl(), c.loopWait())
+                : c.loopWaitDuration().toNanos();
+    }
+}
