@@ -10,6 +10,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -90,35 +91,42 @@ final class RoleConf {
         return new ConfigFiles.Recovery(dsn, slot, ctx.pg.recoveryConf());
     }
 
-    /** After an agent restart: standby.signal plus our recovery block tell the role and upstream. */
+    /**
+     * After an agent restart: standby.signal plus our recovery block tell the role and upstream,
+     * and our postgresql.conf the {@code synchronous_standby_names} the previous run set. Kept
+     * until the HA loop sets it again: rewriting the file without it would reload a running
+     * primary with no synchronous standby, releasing commits that waited for one, acknowledged
+     * then without the standby the cluster may fail over to (found by scripts/chaos, kill -9 of
+     * the agent in sync mode: 4 acknowledged writes lost).
+     */
     private void readBack() {
+        if (!Files.isRegularFile(ctx.paths.conf())) {
+            return;
+        }
+        Map<String, String> values = new HashMap<>();
+        try {
+            for (String line : Files.readAllLines(ctx.paths.conf())) {
+                String[] kv = line.split("=", 2);
+                if (kv.length == 2) {
+                    values.put(kv[0].trim(), kv[1].trim().replaceAll("^'|'$", "").replace("''", "'"));
+                }
+            }
+        } catch (IOException e) {
+            log.warn("cannot read the settings back from {}: {}", ctx.paths.conf(), e.toString());
+            return;
+        }
+        syncStandbyNames = values.get("synchronous_standby_names");
         if (!Files.exists(ctx.paths.standbySignal())) {
             return;
         }
         replica = true;
         try {
-            if (!Files.isRegularFile(ctx.paths.conf())) {
-                return;
-            }
-            String conninfo = null;
-            String slot = null;
-            for (String line : Files.readAllLines(ctx.paths.conf())) {
-                String[] kv = line.split("=", 2);
-                if (kv.length == 2) {
-                    String k = kv[0].trim();
-                    String v = kv[1].trim().replaceAll("^'|'$", "").replace("''", "'");
-                    if (k.equals("primary_conninfo")) {
-                        conninfo = v;
-                    } else if (k.equals("primary_slot_name")) {
-                        slot = v;
-                    }
-                }
-            }
-            Map<String, String> ci = ConnInfo.parse(conninfo);
+            Map<String, String> ci = ConnInfo.parse(values.get("primary_conninfo"));
             if (ci.containsKey("host")) {
-                upstream = new Upstream(null, ci.get("host"), Integer.parseInt(ci.getOrDefault("port", "5432")), slot);
+                upstream = new Upstream(null, ci.get("host"), Integer.parseInt(ci.getOrDefault("port", "5432")),
+                        values.get("primary_slot_name"));
             }
-        } catch (IOException | NumberFormatException e) {
+        } catch (NumberFormatException e) {
             log.warn("cannot read the recovery settings back from {}: {}", ctx.paths.conf(), e.toString());
         }
     }
