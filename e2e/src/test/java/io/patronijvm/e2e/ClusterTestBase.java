@@ -33,6 +33,18 @@ abstract class ClusterTestBase {
     /** Folder name under /var/tmp/patroni-jvm-e2e-USER/. */
     protected abstract String clusterName();
 
+    /**
+     * The DCS the cluster runs on: {@code consul} or {@code etcd3}; system property
+     * {@code e2e.dcs} (default consul) moves every scenario class that does not choose itself.
+     */
+    protected String dcs() {
+        String d = System.getProperty("e2e.dcs", "consul").strip();
+        if (!d.equals("consul") && !d.equals("etcd3")) {
+            throw new IllegalArgumentException("system property e2e.dcs must be consul or etcd3, got '" + d + "'");
+        }
+        return d;
+    }
+
     /** Per-node agent commands (node index to command); the rest run {@link E2eEnv#ourAgentCommand()}. */
     protected Map<Integer, String> agentPerNode() {
         return Map.of();
@@ -42,7 +54,7 @@ abstract class ClusterTestBase {
     void startCluster() {
         String why = env.unavailableReason();
         assumeTrue(why == null, why);
-        cluster = new LocalCluster(env, timing, clusterName(), 3, agentPerNode());
+        cluster = new LocalCluster(env, timing, clusterName(), 3, agentPerNode(), dcs());
         view = new ClusterView(cluster);
         cluster.up();
     }
