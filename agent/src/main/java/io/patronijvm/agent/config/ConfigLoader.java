@@ -3,6 +3,7 @@ package io.patronijvm.agent.config;
 import io.patronijvm.core.config.BootstrapConfig;
 import io.patronijvm.core.config.ConfigProblem;
 import io.patronijvm.core.config.ConsulConfig;
+import io.patronijvm.core.config.Etcd3Config;
 import io.patronijvm.core.config.PatroniConfig;
 import io.patronijvm.core.config.PostgresqlConfig;
 import io.patronijvm.core.config.RestApiConfig;
@@ -30,8 +31,8 @@ public final class ConfigLoader {
     public static final String CONFIGURATION_VARIABLE = "PATRONI_CONFIGURATION";
     /** Patroni 3.x reserves this member name for strict synchronous mode. */
     private static final String RESERVED_NAME = "__patroni_strict_sync_replica_placeholder__";
-    private static final Set<String> OTHER_DCS = Set.of("etcd", "etcd3", "zookeeper", "exhibitor", "kubernetes", "raft");
-    private static final Set<String> KNOWN = Set.of("name", "scope", "namespace", "restapi", "ctl", "consul",
+    private static final Set<String> OTHER_DCS = Set.of("etcd", "zookeeper", "exhibitor", "kubernetes", "raft");
+    private static final Set<String> KNOWN = Set.of("name", "scope", "namespace", "restapi", "ctl", "consul", "etcd3",
             "bootstrap", "postgresql", "watchdog", "tags", "log", "thread_pool_size", "thread_stack_size", "citus");
     private static final Map<String, String> LOG_LEVELS = Map.of("DEBUG", "DEBUG", "INFO", "INFO", "WARNING", "WARN",
             "WARN", "WARN", "ERROR", "ERROR", "CRITICAL", "ERROR", "FATAL", "ERROR", "TRACE", "TRACE");
@@ -122,7 +123,9 @@ public final class ConfigLoader {
         Section ctl = root.section("ctl");
         ctl.warnUnknown(Set.of("authentication", "insecure", "cacert", "certfile", "keyfile", "keyfile_password"));
         Section ctlAuth = ctl.section("authentication");
-        ConsulConfig consul = ConsulSection.read(root.section("consul"));
+        boolean etcd3 = effective.containsKey("etcd3");
+        ConsulConfig consul = etcd3 ? null : ConsulSection.read(root.section("consul"));
+        Etcd3Config etcd3Config = etcd3 ? Etcd3Section.read(root.section("etcd3")) : null;
         BootstrapSection.Result bootstrap = BootstrapSection.read(root.section("bootstrap"));
         PostgresqlConfig postgresql = PostgresqlSection.read(root.section("postgresql"), name);
         Tags tags = TagsSection.read(root.section("tags"));
@@ -134,7 +137,7 @@ public final class ConfigLoader {
         PatroniConfig config = new PatroniConfig(scope, name, namespace, restapi, consul,
                 effective.containsKey("bootstrap") ? bootstrap.config() : BootstrapConfig.NONE,
                 effective.containsKey("bootstrap"), postgresql, tags, watchdog, logLevel,
-                ctlAuth.string("username"), ctlAuth.string("password"));
+                ctlAuth.string("username"), ctlAuth.string("password"), etcd3Config);
         List<ConfigProblem> all = problems.all();
         return new LoadResult(new LoadedConfig(config, bootstrap.dcs(), all, source, file, effective), all);
     }
@@ -156,19 +159,24 @@ public final class ConfigLoader {
         return ns.startsWith("/") ? ns : "/" + ns;
     }
 
+    /** Exactly one DCS section; patroni-jvm speaks consul and etcd3 (etcd v3), not the others yet. */
     private static void checkDcsSections(Map<String, Object> tree, Problems problems) {
         List<String> present = new java.util.ArrayList<>();
-        if (tree.containsKey("consul")) {
-            present.add("consul");
-        }
-        for (String dcs : List.of("etcd", "etcd3", "zookeeper", "exhibitor", "kubernetes", "raft")) {
+        for (String dcs : List.of("consul", "etcd3")) {
             if (tree.containsKey(dcs)) {
                 present.add(dcs);
-                problems.error(dcs, "the " + dcs + " DCS is not supported by patroni-jvm yet (use consul)");
+            }
+        }
+        for (String dcs : List.of("etcd", "zookeeper", "exhibitor", "kubernetes", "raft")) {
+            if (tree.containsKey(dcs)) {
+                present.add(dcs);
+                problems.error(dcs, "the " + dcs + " DCS is not supported by patroni-jvm yet (use consul or etcd3"
+                        + (dcs.equals("etcd") ? ": etcd3 talks to the same etcd servers through their v3 API" : "")
+                        + ")");
             }
         }
         if (present.isEmpty()) {
-            problems.error("consul", "is required: no DCS section found (patroni-jvm uses Consul)");
+            problems.error("consul", "is required: no DCS section found (patroni-jvm uses consul or etcd3)");
         } else if (present.size() > 1) {
             problems.error(present.get(1), "more than one DCS section (" + String.join(", ", present)
                     + "); keep exactly one");

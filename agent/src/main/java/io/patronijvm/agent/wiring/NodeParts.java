@@ -43,6 +43,12 @@ final class NodeParts implements AutoCloseable {
     final HaLoop loop;
 
     NodeParts(LoadedConfig cfg, DynamicConfig dynamic, Dcs dcs, MonotonicClock clock, Sleeper sleeper) {
+        this(cfg, dynamic, dcs, null, clock, sleeper);
+    }
+
+    /** @param leaseRule the DCS's ttl-to-provable-lease rule ({@link DcsChoice}); null: Consul's */
+    NodeParts(LoadedConfig cfg, DynamicConfig dynamic, Dcs dcs, java.util.function.IntToLongFunction leaseRule,
+              MonotonicClock clock, Sleeper sleeper) {
         PatroniConfig c = cfg.config();
         this.pg = new LocalPostgres(c.postgresql(), c.bootstrap(), c.scope(), c.name(), dynamic, clock, sleeper);
         this.peers = new HttpPeerClient(PEER_CONNECT_TIMEOUT, clock);
@@ -51,7 +57,7 @@ final class NodeParts implements AutoCloseable {
         this.timers = new ScheduledTimerService("lease-timer");
         this.context = new HaContext(c.name(), c.scope(), c.postgresql().connUrl(), c.restapi().apiUrl(), c.tags(),
                 LocalSettings.from(c, dynamic), c.postgresql().dataDir(), cfg.bootstrapDcs().raw(), null,
-                c.postgresql().pgCtlTimeout(), clock, sleeper, dcs, pg, peers, slot, callbacks, timers, null);
+                c.postgresql().pgCtlTimeout(), clock, sleeper, dcs, pg, peers, slot, callbacks, timers, leaseRule);
         this.loop = new HaLoop(context, HaDecider::decide);
         loop.state().config(dynamic);
     }

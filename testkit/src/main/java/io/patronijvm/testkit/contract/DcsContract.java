@@ -1,4 +1,4 @@
-package io.patronijvm.dcs.consul;
+package io.patronijvm.testkit.contract;
 
 import io.patronijvm.core.dcs.Dcs;
 import io.patronijvm.core.dcs.DcsOutcome.Kind;
@@ -27,9 +27,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * One behaviour contract for every {@link Dcs} implementation (spec 2.1-2.4), run against the
- * in-memory DCS and against real Consul, so the simulation cannot drift from production.
+ * in-memory DCS, real Consul and real etcd, so the simulation cannot drift from production and
+ * the two stores cannot drift from each other. A "session" is a Consul session or an etcd lease.
  */
-abstract class DcsContract {
+public abstract class DcsContract {
 
     private static final AtomicInteger SCOPES = new AtomicInteger();
 
@@ -46,12 +47,12 @@ abstract class DcsContract {
     protected abstract int sessionCount();
 
     @BeforeEach
-    void newScope() {
+    protected void newScope() {
         scope = "contract" + SCOPES.incrementAndGet() + "-" + getClass().getSimpleName().toLowerCase();
     }
 
     @AfterEach
-    void closeAll() {
+    protected void closeAll() {
         opened.forEach(Dcs::close);
     }
 
@@ -61,7 +62,7 @@ abstract class DcsContract {
         return d;
     }
 
-    static Map<String, Object> memberJson(String role, String host) {
+    public static Map<String, Object> memberJson(String role, String host) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("conn_url", "postgres://" + host + ":5432/postgres");
         m.put("api_url", "http://" + host + ":8008/patroni");
@@ -75,7 +76,7 @@ abstract class DcsContract {
     }
 
     @Test
-    void emptyClusterLoadsAsEmptyViewNotAnError() throws Exception {
+    public void emptyClusterLoadsAsEmptyViewNotAnError() throws Exception {
         ClusterView v = client("a").loadCluster();
         assertThat(v.initialize()).isNull();
         assertThat(v.leader()).isNull();
@@ -84,7 +85,7 @@ abstract class DcsContract {
     }
 
     @Test
-    void readersNeverCreateSessions() throws Exception {
+    public void readersNeverCreateSessions() throws Exception {
         int before = sessionCount();
         Dcs reader = client("reader");
         reader.loadCluster();
@@ -93,7 +94,7 @@ abstract class DcsContract {
     }
 
     @Test
-    void bootstrapRaceHasOneWinnerAndSysidIsStored() throws Exception {
+    public void bootstrapRaceHasOneWinnerAndSysidIsStored() throws Exception {
         Dcs a = client("a");
         Dcs b = client("b");
         assertThat(a.raceInitialize().kind()).isEqualTo(Kind.OK);
@@ -106,7 +107,7 @@ abstract class DcsContract {
     }
 
     @Test
-    void leaderLockHasOneHolderWithItsSessionAndVersion() throws Exception {
+    public void leaderLockHasOneHolderWithItsSessionAndVersion() throws Exception {
         Dcs a = client("a");
         Dcs b = client("b");
         assertThat(a.acquireLeader().kind()).isEqualTo(Kind.OK);
@@ -121,7 +122,7 @@ abstract class DcsContract {
     }
 
     @Test
-    void releasedLockCanBeTakenByAnother() throws Exception {
+    public void releasedLockCanBeTakenByAnother() throws Exception {
         Dcs a = client("a");
         Dcs b = client("b");
         assertThat(a.acquireLeader().ok()).isTrue();
@@ -133,7 +134,7 @@ abstract class DcsContract {
     }
 
     @Test
-    void destroyedSessionIsReportedAsSessionLostAndAFreshAcquireRetakesTheLock() throws Exception {
+    public void destroyedSessionIsReportedAsSessionLostAndAFreshAcquireRetakesTheLock() throws Exception {
         Dcs a = client("a");
         assertThat(a.acquireLeader().ok()).isTrue();
         Leader before = a.loadCluster().leader();
@@ -148,7 +149,7 @@ abstract class DcsContract {
     }
 
     @Test
-    void memberKeyIsBoundToTheSessionAndParsedLikePatroni() throws Exception {
+    public void memberKeyIsBoundToTheSessionAndParsedLikePatroni() throws Exception {
         Dcs a = client("a");
         assertThat(a.touchMember(memberJson("master", "127.0.0.11")).ok()).isTrue();
         Member m = client("reader").loadCluster().member("a").orElseThrow();
@@ -169,7 +170,7 @@ abstract class DcsContract {
     }
 
     @Test
-    void configWritesAreCompareAndSet() throws Exception {
+    public void configWritesAreCompareAndSet() throws Exception {
         Dcs a = client("a");
         assertThat(a.writeConfig(Map.of("ttl", 30, "loop_wait", 10), 0).ok()).isTrue();
         assertThat(a.writeConfig(Map.of("ttl", 31), 0).kind()).as("create-only on an existing key")
@@ -182,7 +183,7 @@ abstract class DcsContract {
     }
 
     @Test
-    void failoverIsCompareAndSetAndClearedByWritingEmptyObject() throws Exception {
+    public void failoverIsCompareAndSetAndClearedByWritingEmptyObject() throws Exception {
         Dcs a = client("a");
         OffsetDateTime at = OffsetDateTime.parse("2026-03-01T10:00:00+00:00");
         assertThat(a.writeFailover(new Failover("a", "b", at, 0), 0).ok()).isTrue();
@@ -197,7 +198,7 @@ abstract class DcsContract {
     }
 
     @Test
-    void syncIsCompareAndSetAndConfirmed() throws Exception {
+    public void syncIsCompareAndSetAndConfirmed() throws Exception {
         Dcs a = client("a");
         assertThat(a.writeSync(new SyncState("a", Set.of("c", "b"), 0), 0).ok()).isTrue();
         SyncState s = a.loadCluster().sync();
@@ -211,7 +212,7 @@ abstract class DcsContract {
     }
 
     @Test
-    void statusHistoryAndFailsafeRoundTrip() throws Exception {
+    public void statusHistoryAndFailsafeRoundTrip() throws Exception {
         Dcs a = client("a");
         assertThat(a.writeStatus(new ClusterStatus(50331648L, Map.of("b", 50331000L), List.of("b"))).ok()).isTrue();
         assertThat(a.writeHistory(List.of(new HistoryEntry(1, 25165824L, "no recovery target specified",
@@ -231,7 +232,7 @@ abstract class DcsContract {
     }
 
     @Test
-    void deleteClusterRemovesEveryKey() throws Exception {
+    public void deleteClusterRemovesEveryKey() throws Exception {
         Dcs a = client("a");
         a.raceInitialize();
         a.writeConfig(Map.of("ttl", 30), -1);
@@ -245,7 +246,7 @@ abstract class DcsContract {
     }
 
     @Test
-    void watchReportsALeaderChange() throws Exception {
+    public void watchReportsALeaderChange() throws Exception {
         Dcs a = client("a");
         Dcs b = client("b");
         a.acquireLeader();
@@ -255,7 +256,7 @@ abstract class DcsContract {
     }
 
     @Test
-    void changedTtlMakesTheNextAcquireUseANewSession() throws Exception {
+    public void changedTtlMakesTheNextAcquireUseANewSession() throws Exception {
         Dcs a = client("a");
         a.acquireLeader();
         Leader first = a.loadCluster().leader();
