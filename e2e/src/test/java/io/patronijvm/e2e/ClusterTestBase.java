@@ -129,6 +129,23 @@ abstract class ClusterTestBase {
         });
     }
 
+    /**
+     * Our {@code agent.jar ctl} and the real patronictl print exactly the same for {@code args}
+     * against node1's configuration (issue 15); retried for a few loops while the cluster moves
+     * (lag, a member key being rewritten between the two runs).
+     */
+    protected void sameAsPatronictl(String... args) {
+        await(timing.fewLoops()).untilAsserted(() -> {
+            // Both at once: the same moment of the cluster, and half the wall time.
+            var theirsLater = java.util.concurrent.CompletableFuture.supplyAsync(
+                    () -> Patronictl.run(cluster.patroniYml("node1"), Duration.ofSeconds(30), args));
+            Exec.Result mine = OurCtl.run(env, cluster.patroniYml("node1"), Duration.ofSeconds(30), null, args);
+            Exec.Result theirs = theirsLater.join();
+            assertThat(mine.exitCode()).isEqualTo(theirs.exitCode());
+            assertThat(mine.output()).as("ctl " + String.join(" ", args)).isEqualTo(theirs.output());
+        });
+    }
+
     protected List<String> replicasOf(String primary) {
         return cluster.nodes().stream().filter(n -> !n.equals(primary)).toList();
     }
