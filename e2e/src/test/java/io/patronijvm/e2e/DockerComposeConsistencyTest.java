@@ -302,4 +302,15 @@ class DockerComposeConsistencyTest {
                 .contains("ARG BASE_IMAGE=postgres:15-bookworm\nFROM ${BASE_IMAGE}")
                 .contains("COPY agent/target/jre /opt/patroni-jvm/jre");
     }
+
+    /** Issue 15: {@code docker exec <node> patronictl list} runs our ctl on the node's own configuration. */
+    @Test
+    void imageHasAPatronictlWrapperThatRunsOurCtlOnTheMountedConfiguration() throws IOException {
+        assertThat(Files.readString(docker.resolve("Dockerfile"))).contains("COPY docker/patronictl /usr/local/bin/patronictl");
+        Path wrapper = docker.resolve("patronictl");
+        assertThat(wrapper).isExecutable();
+        String text = Files.readString(wrapper);
+        assertThat(text).startsWith("#!/bin/sh").contains("/agent.jar}\" ctl \"$@\"").contains("PATRONICTL_CONFIG_FILE=/patroni.yml");
+        assertThat(text).as("no Python").doesNotContain("python");
+    }
 }

@@ -26,6 +26,7 @@ public final class LoopState {
     private boolean failsafeActive;
     private boolean steppingDown;
     private FailsafeLeader failsafeLeader;
+    private boolean dcsWriteTimedOut;
     private RoleListener roleListener = (from, to, why) -> { };
 
     /** Told of every published role change (the event log); called under this object's monitor. */
@@ -46,6 +47,18 @@ public final class LoopState {
 
     public synchronized void tags(io.patronijvm.core.model.Tags t) {
         tags = t;
+    }
+
+    /** The last write of the previous cycle got no answer from the DCS within retry_timeout. */
+    public synchronized void dcsWriteTimedOut(boolean b) {
+        dcsWriteTimedOut = b;
+    }
+
+    /** Returns and clears {@link #dcsWriteTimedOut(boolean)}. */
+    public synchronized boolean takeDcsWriteTimedOut() {
+        boolean b = dcsWriteTimedOut;
+        dcsWriteTimedOut = false;
+        return b;
     }
 
     public synchronized Memory memory() {

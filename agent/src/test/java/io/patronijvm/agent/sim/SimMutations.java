@@ -1,5 +1,7 @@
 package io.patronijvm.agent.sim;
 
+import io.patronijvm.core.ha.LeaseMath;
+
 import io.patronijvm.agent.ha.TimerService;
 import io.patronijvm.core.dcs.Dcs;
 import io.patronijvm.core.ha.Action;
@@ -56,6 +58,14 @@ final class SimMutations {
     /** Mutation: the lease timer never fires (no self-fencing, decision 3). Expected: invariant 1b. */
     static final Variant NO_SELF_FENCE = new Variant("no-self-fence", HaDecider::decide, null, t -> NEVER_FIRES);
 
+    /**
+     * Mutation (docs/etcd-lease.md): on etcd, believe the key lives as long as Consul would keep
+     * it (2 x the lease TTL, minus the margin) instead of exactly one TTL. Meant for etcd seeds
+     * ({@code -Dsim.dcs=etcd}); expected: invariant 1 (split brain).
+     */
+    static final Variant ETCD_CONSUL_GRACE = new Variant("etcd-consul-grace", HaDecider::decide,
+            ttl -> 2 * LeaseMath.etcdLeaseTtlNanos(ttl) - LeaseMath.etcdMarginNanos(ttl), t -> t);
+
     /** Mutation: R23.11 asks only the current view's members (the old_cluster is forgotten). */
     static final Variant CURRENT_MEMBERS_ONLY = new Variant("current-members-only",
             in -> HaDecider.decide(in.after(in.lastAttempt(), null, in.memory().withLastLockedMembers(List.of()))),
@@ -74,7 +84,7 @@ final class SimMutations {
     static final Variant NO_FOLLOW = new Variant("no-follow", without(Action.Follow.class), null, t -> t);
 
     static final List<Variant> ALL = List.of(NONE, LEASE_TTL, NO_LAG_CHECK, NO_SELF_FENCE, CURRENT_MEMBERS_ONLY,
-            SYNC_BLIND_RACE, NO_FOLLOW);
+            ETCD_CONSUL_GRACE, SYNC_BLIND_RACE, NO_FOLLOW);
 
     static Variant byName(String name) {
         for (Variant v : ALL) {
