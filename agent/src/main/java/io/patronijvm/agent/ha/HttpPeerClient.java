@@ -36,9 +36,18 @@ public final class HttpPeerClient implements PeerClient {
 
     /** {@code clock} bounds the wait for all answers (style guideline 9: time is injected). */
     public HttpPeerClient(Duration connectTimeout, MonotonicClock clock) {
+        this(connectTimeout, clock, null);
+    }
+
+    /** @param tls for https members ({@link PeerTls}), or null for the JDK's default */
+    public HttpPeerClient(Duration connectTimeout, MonotonicClock clock, javax.net.ssl.SSLContext tls) {
         this.clock = clock;
-        this.http = HttpClient.newBuilder().connectTimeout(connectTimeout).version(HttpClient.Version.HTTP_1_1)
-                .followRedirects(HttpClient.Redirect.NEVER).build();
+        HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(connectTimeout).version(HttpClient.Version.HTTP_1_1)
+                .followRedirects(HttpClient.Redirect.NEVER);
+        if (tls != null) {
+            b.sslContext(tls);
+        }
+        this.http = b.build();
     }
 
     @Override

@@ -133,9 +133,8 @@ public final class AgentDaemon implements Daemon, AutoCloseable {
         } finally {
             if (keepSession) {
                 log.info("paused: leaving the consul session to expire by itself so the leader key stays");
-            } else {
-                dcs.close();
             }
+            dcs.close();
         }
     }
 

@@ -4,6 +4,7 @@ import io.patronijvm.agent.config.LoadedConfig;
 import io.patronijvm.agent.ha.HaContext;
 import io.patronijvm.agent.ha.HaLoop;
 import io.patronijvm.agent.ha.HttpPeerClient;
+import io.patronijvm.agent.ha.PeerTls;
 import io.patronijvm.agent.ha.ProcessCallbacks;
 import io.patronijvm.agent.ha.ScheduledTimerService;
 import io.patronijvm.agent.ha.ThreadAsyncSlot;
@@ -45,7 +46,7 @@ final class NodeParts implements AutoCloseable {
     NodeParts(LoadedConfig cfg, DynamicConfig dynamic, Dcs dcs, MonotonicClock clock, Sleeper sleeper) {
         PatroniConfig c = cfg.config();
         this.pg = new LocalPostgres(c.postgresql(), c.bootstrap(), c.scope(), c.name(), dynamic, clock, sleeper);
-        this.peers = new HttpPeerClient(PEER_CONNECT_TIMEOUT, clock);
+        this.peers = new HttpPeerClient(PEER_CONNECT_TIMEOUT, clock, PeerTls.context(cfg.effective()));
         this.slot = new ThreadAsyncSlot(clock, "ha-async");
         this.callbacks = new ProcessCallbacks(c.postgresql().callbacks(), c.scope(), "callbacks");
         this.timers = new ScheduledTimerService("lease-timer");
