@@ -96,6 +96,22 @@ final class AccessControl {
         }
     }
 
+    /**
+     * The status page: the allowlist and the client-certificate demand apply, basic authentication
+     * does not (it guards changes, and the page changes nothing).
+     */
+    void checkReadOnly(Context ctx) {
+        if ((!allowlist.isEmpty() || includeMembers) && !allowed(ctx.req().getRemoteAddr(), includeMembers)) {
+            throw new HttpError(403, "Access is denied");
+        }
+        if (clientCertRequired) {
+            Object certs = ctx.req().getAttribute(CERT_ATTRIBUTE);
+            if (!(certs instanceof java.security.cert.X509Certificate[] chain) || chain.length == 0) {
+                throw new HttpError(403, "client certificate required");
+            }
+        }
+    }
+
     private static HttpError unauthorized(Context ctx, String reason) {
         ctx.header("WWW-Authenticate", "Basic realm=\"Patroni\"");
         return new HttpError(401, reason);

@@ -49,6 +49,9 @@ final class ReadEndpoints {
             case "history" -> Reply.json(ctx, 200, ClusterJson.history(freshCluster()));
             case "config" -> config(ctx);
             case "failsafe" -> failsafe(ctx);
+            case "events" -> Reply.json(ctx, 200, UiJson.events(node.recentEvents()));
+            case "patroni-jvm" -> Reply.json(ctx, 200,
+                    UiJson.extension(snapshot(), node.recentEvents(), clock.nanoTime(), clock.wallNow()));
             default -> {
                 return false;
             }

@@ -30,6 +30,9 @@ public final class RestApiServer implements AutoCloseable {
     private static final HandlerType[] METHODS = {HandlerType.GET, HandlerType.HEAD, HandlerType.OPTIONS,
         HandlerType.POST, HandlerType.PUT, HandlerType.PATCH, HandlerType.DELETE};
 
+    /** A member that takes longer than this is shown as not answering; the page polls every 1.5 s. */
+    private static final java.time.Duration UI_PROBE_TIMEOUT = java.time.Duration.ofSeconds(1);
+
     private final RestApiConfig config;
     private final RestApiOptions options;
     private final ReadEndpoints reads;
@@ -55,7 +58,9 @@ public final class RestApiServer implements AutoCloseable {
         SwitchoverEndpoint switchover = new SwitchoverEndpoint(node, dcs, reads,
                 new FailoverCandidates(peers, options.peerProbeTimeout()), clock, this.options);
         AccessControl access = new AccessControl(config, node::status);
-        this.router = new Router(reads, writes, switchover, access);
+        UiEndpoints ui = new UiEndpoints(reads, node, clock, access,
+                new MemberProbes(config, UI_PROBE_TIMEOUT), scope, name);
+        this.router = new Router(reads, writes, switchover, access, ui);
     }
 
     /** Binds and starts serving. Throws when the address cannot be bound or TLS files are bad. */

@@ -21,8 +21,11 @@ final class Router {
     private final WriteEndpoints writes;
     private final SwitchoverEndpoint switchover;
     private final AccessControl access;
+    private final UiEndpoints ui;
 
-    Router(ReadEndpoints reads, WriteEndpoints writes, SwitchoverEndpoint switchover, AccessControl access) {
+    Router(ReadEndpoints reads, WriteEndpoints writes, SwitchoverEndpoint switchover, AccessControl access,
+           UiEndpoints ui) {
+        this.ui = ui;
         this.reads = reads;
         this.writes = writes;
         this.switchover = switchover;
@@ -36,7 +39,9 @@ final class Router {
         Map<String, List<String>> query = ctx.queryParamMap();
         switch (method) {
             case "GET" -> {
-                if (!reads.get(ctx, segment)) {
+                if (segment.equals("ui")) {
+                    ui.get(ctx, path);
+                } else if (!reads.get(ctx, segment)) {
                     reads.health(ctx, path, query);
                 }
             }

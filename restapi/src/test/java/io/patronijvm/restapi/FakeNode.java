@@ -26,6 +26,7 @@ final class FakeNode implements NodeControl {
     volatile IntentResult reinitResult = IntentResult.done("reinitialize started");
     final List<String> failsafeLeaders = new CopyOnWriteArrayList<>();
     volatile IntentResult failsafeResult = IntentResult.done("Accepted");
+    volatile List<io.patronijvm.core.status.HaEvent> events = List.of();
 
     FakeNode(MonotonicClock clock) {
         this.clock = clock;
@@ -34,6 +35,11 @@ final class FakeNode implements NodeControl {
     @Override
     public StatusSnapshot status() {
         return snapshot.get();
+    }
+
+    @Override
+    public List<io.patronijvm.core.status.HaEvent> recentEvents() {
+        return events;
     }
 
     @Override

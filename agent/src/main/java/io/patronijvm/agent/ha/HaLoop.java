@@ -16,6 +16,8 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Function;
 
 /**
@@ -48,6 +50,8 @@ public final class HaLoop implements Runnable {
     private final SelfFence fence;
     private final LeaderStatus leaderStatus = new LeaderStatus();
     private final FreshStatus restStatus;
+    private final EventRecorder events;
+    private volatile int timeline;
     private volatile boolean stopped;
     private volatile boolean shuttingDown;
     private long cycle;
@@ -68,8 +72,15 @@ public final class HaLoop implements Runnable {
                 wakeup::signal);
         this.configs = new ConfigApplier(ctx, state);
         this.publisher = new StatusPublisher(ctx, state, lease, renewal::intervalNanos, intents::restart);
-        this.fence = new SelfFence(ctx, state, publisher, this::wakeUp);
+        this.events = new EventRecorder(ctx.name(), new EventLog());
+        state.onRoleChange((from, to, why) -> events.roleChanged(ctx.clock().wallNow(), from, to, why, timeline));
+        this.fence = new SelfFence(ctx, state, publisher, events, this::wakeUp);
         this.restStatus = new FreshStatus(ctx.clock(), ctx.pg(), publisher::snapshot);
+    }
+
+    /** The node's recent HA events (status page, {@code GET /events}). */
+    public EventLog events() {
+        return events.log();
     }
 
     private SelfFence fence() {
@@ -189,7 +200,9 @@ public final class HaLoop implements Runnable {
         if (lock == LockState.RENEWED) {
             leaderStatus.afterRenewal(ctx.dcs(), seen.view(), seen.pg()); // R19: update_lock(update_status=True)
         }
-        Decision d = decideAndExecute(input(seen, lock));
+        List<Decision> rounds = new ArrayList<>();
+        Decision d = decideAndExecute(input(seen, lock), rounds);
+        events.cycle(ctx.clock().wallNow(), seen.view(), rounds, seen.pg().timeline());
         publish(seen, d);
         return d;
     }
@@ -208,6 +221,7 @@ public final class HaLoop implements Runnable {
             view = null;
         }
         LocalPgState pg = ctx.pg().observe();
+        timeline = pg.timeline();
         state.failsafeActive(false); // set again by this cycle's failsafe check (R40)
         if (view != null) {
             configs.applyDynamic(view);
@@ -225,10 +239,14 @@ public final class HaLoop implements Runnable {
                 ctx.slot().current(), intents.restart(), intents.reinit(), shuttingDown);
     }
 
-    /** Decide, act, and while the last action was an attempt, decide again on its outcome (style guideline 1). */
-    private Decision decideAndExecute(HaInput first) throws InterruptedException {
+    /**
+     * Decide, act, and while the last action was an attempt, decide again on its outcome (style
+     * guideline 1). Every round's decision is added to {@code rounds} (the event log reads them).
+     */
+    private Decision decideAndExecute(HaInput first, List<Decision> rounds) throws InterruptedException {
         HaInput in = first;
         Decision d = decider.apply(in);
+        rounds.add(d);
         for (int round = 1; ; round++) {
             ActionExecutor.Result r = executor.execute(d.actions(), in);
             if (!d.redecides() || round >= MAX_ROUNDS) {
@@ -236,6 +254,7 @@ public final class HaLoop implements Runnable {
             }
             in = in.after(r.attempt(), r.peers(), state.memory());
             d = decider.apply(in);
+            rounds.add(d);
         }
     }
 

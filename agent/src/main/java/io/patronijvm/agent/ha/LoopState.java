@@ -25,6 +25,17 @@ public final class LoopState {
     private long lastPromoteLsn = -1;
     private boolean failsafeActive;
     private FailsafeLeader failsafeLeader;
+    private RoleListener roleListener = (from, to, why) -> { };
+
+    /** Told of every published role change (the event log); called under this object's monitor. */
+    public interface RoleListener {
+        void changed(Role from, Role to, String why);
+    }
+
+    public synchronized void onRoleChange(RoleListener listener) {
+        roleListener = listener;
+    }
+
     /** Our tags: patroni.yml's, replaced by a reload (Patroni re-reads them on reload too); null before the loop sets them. */
     private io.patronijvm.core.model.Tags tags;
 
@@ -51,13 +62,17 @@ public final class LoopState {
             return;
         }
         var row = RoleTransitions.find(from, to);
+        String why;
         if (row.isPresent()) {
-            log.info("role {} -> {}: {}", from.wire(), to.wire(), row.get().why());
+            why = row.get().why();
+            log.info("role {} -> {}: {}", from.wire(), to.wire(), why);
         } else {
+            why = "not in RoleTransitions";
             log.error("role transition {} -> {} is not in RoleTransitions; publishing it anyway", from.wire(),
                     to.wire());
         }
         memory = memory.withRole(to);
+        roleListener.changed(from, to, why);
     }
 
     public synchronized ClusterView lastView() {

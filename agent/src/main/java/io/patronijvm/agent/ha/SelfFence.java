@@ -20,12 +20,14 @@ final class SelfFence implements LeaseGuard.Fence {
     private final HaContext ctx;
     private final LoopState state;
     private final StatusPublisher publisher;
+    private final EventRecorder events;
     private final Runnable wakeUp;
 
-    SelfFence(HaContext ctx, LoopState state, StatusPublisher publisher, Runnable wakeUp) {
+    SelfFence(HaContext ctx, LoopState state, StatusPublisher publisher, EventRecorder events, Runnable wakeUp) {
         this.ctx = ctx;
         this.state = state;
         this.publisher = publisher;
+        this.events = events;
         this.wakeUp = wakeUp;
     }
 
@@ -36,6 +38,7 @@ final class SelfFence implements LeaseGuard.Fence {
             state.markLeaseLapsed();
             ctx.slot().cancel("provable leader lease ran out");
             LocalPgState pg = ctx.pg().observe();
+            events.leaseLapsed(ctx.clock().wallNow(), pg.timeline());
             if (pg.isPrimary()) {
                 log.warn("provable leader lease ran out without a renewal: stopping PostgreSQL immediately");
                 ctx.pg().stop(StopMode.IMMEDIATE, ctx.startTimeout());

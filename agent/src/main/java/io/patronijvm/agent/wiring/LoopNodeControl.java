@@ -48,6 +48,11 @@ public final class LoopNodeControl implements NodeControl {
     }
 
     @Override
+    public java.util.List<io.patronijvm.core.status.HaEvent> recentEvents() {
+        return loop.events().recent();
+    }
+
+    @Override
     public MonotonicClock clock() {
         return clock;
     }

@@ -3,6 +3,7 @@ package io.patronijvm.core.status;
 import io.patronijvm.core.time.MonotonicClock;
 
 import java.time.Duration;
+import java.util.List;
 
 /**
  * What the REST API and CLI may ask of the agent. Every method only records intent and wakes
@@ -15,6 +16,14 @@ public interface NodeControl {
     StatusSnapshot status();
 
     MonotonicClock clock();
+
+    /**
+     * This node's recent HA events, oldest first, from a bounded in-memory log (status page,
+     * {@code GET /events}). The default has none (a node without a loop).
+     */
+    default List<HaEvent> recentEvents() {
+        return List.of();
+    }
 
     /** Coalescing wake-up of the HA loop. */
     void wakeUp();

@@ -40,7 +40,8 @@ public final class Observer {
     static final String REPLICATION_SQL = """
             SELECT usename, application_name, client_addr::text, state, sync_state, sync_priority,
               COALESCE(pg_catalog.pg_wal_lsn_diff(flush_lsn, '0/0')::bigint, -1),
-              COALESCE(pg_catalog.pg_wal_lsn_diff(replay_lsn, '0/0')::bigint, -1)
+              COALESCE(pg_catalog.pg_wal_lsn_diff(replay_lsn, '0/0')::bigint, -1),
+              COALESCE((EXTRACT(EPOCH FROM replay_lag) * 1000)::bigint, -1)
             FROM pg_catalog.pg_stat_replication""";
 
     private static final String CMDLINE_IN = io.patronijvm.pg.conf.Gucs.CMDLINE.stream().sorted()
@@ -69,7 +70,7 @@ public final class Observer {
             try (ResultSet rs = st.executeQuery(REPLICATION_SQL)) {
                 while (rs.next()) {
                     senders.add(new WalSender(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                            rs.getString(5), rs.getInt(6), rs.getLong(7), rs.getLong(8)));
+                            rs.getString(5), rs.getInt(6), rs.getLong(7), rs.getLong(8), rs.getLong(9)));
                 }
             }
             // Slots an ignore_slots entry matches are not ours to manage: the decider never sees them.

@@ -1,0 +1,304 @@
+# shellcheck shell=bash
+# Generation of a cluster's files (Consul servers, patroni.yml, PgBouncer, HAProxy) and the
+# process helpers shared by scripts/cluster (loopback addresses) and scripts/chaos (one
+# network namespace per host). Sourced after scripts/lib.sh; the caller owns `set -euo
+# pipefail` and defines:
+#   CLUSTER_DIR SCOPE TTL LOOP_WAIT RETRY_TIMEOUT PASSWORD RUN_USER HAPROXY_ADDR WRITE_PORT READ_PORT
+#   consul_addr I, node_addr I, node_count
+# Optional hooks (defaults give scripts/cluster's files):
+#   HBA_NET           network the nodes' pg_hba lines admit (default 127.0.0.0/8)
+#   DCS_EXTRA         extra YAML lines inside bootstrap.dcs, indented 4 (e.g. synchronous_mode)
+#   NODE_EXTRA        extra top-level YAML for every patroni.yml (e.g. a watchdog section)
+#   node_consul_addr I  the Consul server node I talks to (default server ((I-1) mod 3)+1)
+#   node_data_dir I     node I's data directory (default $CLUSTER_DIR/nodeI/data)
+#   BG_NETNS          network namespace start_bg runs its command in (default: none)
+
+HBA_NET=${HBA_NET:-127.0.0.0/8}
+DCS_EXTRA=${DCS_EXTRA:-}
+NODE_EXTRA=${NODE_EXTRA:-}
+BG_NETNS=${BG_NETNS:-}
+# Small-footprint JVM: one GC thread family, bounded heap and metaspace.
+JVM_FLAGS=${AGENT_JVM_FLAGS:--XX:+UseSerialGC -Xms16m -Xmx128m -XX:MaxMetaspaceSize=96m -XX:ReservedCodeCacheSize=32m -Xss512k -XX:TieredStopAtLevel=1}
+
+declare -F node_consul_addr >/dev/null || node_consul_addr() { consul_addr $(( ($1 - 1) % 3 + 1 )); }
+declare -F node_data_dir >/dev/null || node_data_dir() { echo "$CLUSTER_DIR/node$1/data"; }
+
+# Everything runs unprivileged: PostgreSQL refuses root, and nothing here needs it.
+as_user() {
+    if [[ $EUID -eq 0 ]]; then
+        runuser -u "$RUN_USER" -- "$@"
+    else
+        "$@"
+    fi
+}
+
+# pg_bin: PG_BIN_DIR from PATRONI_JVM_PG_BIN when set (the test suite sets it), else the
+# newest installed PostgreSQL.
+pg_bin() {
+    if [[ -n "${PATRONI_JVM_PG_BIN:-}" ]]; then
+        export PG_BIN_DIR=$PATRONI_JVM_PG_BIN
+    else
+        find_pg_bin
+    fi
+}
+
+# Whether every node of an N-node cluster runs our agent (then Patroni's Python is not needed).
+needs_all_ours() {
+    local n=$1 i var
+    for ((i = 1; i <= n; i++)); do
+        var="AGENT_CMD_NODE$i"
+        [[ -z "${!var:-}" && -z "${AGENT_CMD:-}" ]] || return 1
+    done
+    return 0
+}
+
+pid_alive() { [[ -n "${1:-}" ]] && kill -0 "$1" 2>/dev/null; }
+
+# start_bg NAME LOGFILE CMD...: start detached in its own session and record its pid.
+# The inner shell writes its own pid and then execs the command, so the recorded pid is
+# the command's, whatever setsid or runuser fork on the way.
+start_bg() {
+    local name=$1 logfile=$2 pidfile=$CLUSTER_DIR/pids/$1.pid
+    shift 2
+    rm -f "$pidfile"
+    # The log is opened by the inner shell, so it belongs to the user that runs the process
+    # (opened by root it would be root's, and unreadable to a later non-root `status`).
+    local pre=()
+    [[ -z $BG_NETNS ]] || pre=(ip netns exec "$BG_NETNS")
+    [[ $EUID -ne 0 ]] || pre+=(runuser -u "$RUN_USER" --)
+    "${pre[@]}" setsid bash -c 'echo $$ >"$1"; exec >>"$2" 2>&1; shift 2; exec "$@"' start_bg "$pidfile" "$logfile" "$@" </dev/null >/dev/null 2>&1 &
+    # Not a job of this shell: no "Killed" notice when a fault or `down` kills it.
+    disown $!
+    local i
+    for ((i = 0; i < 50; i++)); do
+        [[ -s $pidfile ]] && return 0
+        sleep 0.1
+    done
+    die "$name did not start; see $logfile"
+}
+
+stop_pidfile() {
+    local f=$1 sig=${2:-TERM} pid
+    [[ -f $f ]] || return 0
+    pid=$(cat "$f")
+    if pid_alive "$pid"; then
+        kill "-$sig" "$pid" 2>/dev/null || true
+    fi
+}
+
+wait_gone() {
+    local f=$1 secs=${2:-20} pid i
+    [[ -f $f ]] || return 0
+    pid=$(cat "$f")
+    for ((i = 0; i < secs * 10; i++)); do
+        pid_alive "$pid" || { rm -f "$f"; return 0; }
+        sleep 0.1
+    done
+    kill -KILL "$pid" 2>/dev/null || true
+    rm -f "$f"
+}
+
+java_bin() {
+    find_jdk || die "no JDK >= 21: run scripts/setup"
+    echo "$JAVA_HOME/bin/java"
+}
+
+write_consul_config() {
+    local i=$1 dir=$CLUSTER_DIR/consul$1 addr
+    addr=$(consul_addr "$i")
+    mkdir -p "$dir/data"
+    cat >"$dir/consul.hcl" <<EOF
+node_name = "consul$i"
+server = true
+bootstrap_expect = 3
+data_dir = "$dir/data"
+bind_addr = "$addr"
+client_addr = "$addr"
+advertise_addr = "$addr"
+retry_join = ["$(consul_addr 1)", "$(consul_addr 2)", "$(consul_addr 3)"]
+disable_update_check = true
+# Short test ttls need sessions below Consul's default 10 s minimum.
+session_ttl_min = "1s"
+ports { dns = -1 }
+log_level = "WARN"
+EOF
+}
+
+write_node_config() {
+    local i=$1 dir=$CLUSTER_DIR/node$1 addr consul
+    addr=$(node_addr "$i")
+    # By default node i talks to Consul server ((i-1) mod 3)+1, as a host talks to its local
+    # Consul agent.
+    consul=$(node_consul_addr "$i")
+    mkdir -p "$dir/sock" "$dir/log"
+    cat >"$dir/patroni.yml" <<EOF
+# Generated by scripts/cluster for node$i; a plain Patroni configuration file.
+scope: $SCOPE
+namespace: /service/
+name: node$i
+
+restapi:
+  listen: $addr:8008
+  connect_address: $addr:8008
+
+consul:
+  host: $consul:8500
+
+log:
+  level: INFO
+
+bootstrap:
+  dcs:
+    ttl: $TTL
+    loop_wait: $LOOP_WAIT
+    retry_timeout: $RETRY_TIMEOUT
+    maximum_lag_on_failover: 1048576
+${DCS_EXTRA:+$DCS_EXTRA
+}    postgresql:
+      use_pg_rewind: true
+      use_slots: true
+      parameters:
+        wal_keep_size: 128MB
+        max_connections: 100
+  initdb:
+  - encoding: UTF8
+  - data-checksums
+  pg_hba:
+  - local all all trust
+  - host replication replicator $HBA_NET scram-sha-256
+  - host all all $HBA_NET scram-sha-256
+
+postgresql:
+  listen: $addr:5432
+  connect_address: $addr:5432
+  data_dir: $(node_data_dir "$i")
+  bin_dir: $PG_BIN_DIR
+  pgpass: $dir/pgpass
+  authentication:
+    superuser:
+      username: postgres
+      password: $PASSWORD
+    replication:
+      username: replicator
+      password: $PASSWORD
+    rewind:
+      username: rewind_user
+      password: $PASSWORD
+  parameters:
+    unix_socket_directories: '$dir/sock'
+  pg_hba:
+  - local all all trust
+  - host replication replicator $HBA_NET scram-sha-256
+  - host all all $HBA_NET scram-sha-256
+
+tags:
+  nofailover: false
+  noloadbalance: false
+  clonefrom: false
+  nosync: false${NODE_EXTRA:+
+
+$NODE_EXTRA}
+EOF
+    # PgBouncer in front of this node's PostgreSQL, transaction pooling as in the seed.
+    cat >"$dir/pgbouncer.ini" <<EOF
+[databases]
+* = host=$addr port=5432
+
+[pgbouncer]
+listen_addr = $addr
+listen_port = 6432
+unix_socket_dir = $dir/sock
+auth_type = scram-sha-256
+auth_file = $dir/userlist.txt
+pool_mode = transaction
+max_client_conn = 200
+default_pool_size = 20
+server_connect_timeout = 3
+server_login_retry = 1
+ignore_startup_parameters = extra_float_digits,options
+pidfile = $dir/pgbouncer.pid
+admin_users = postgres
+EOF
+    printf '"postgres" "%s"\n"replicator" "%s"\n' "$PASSWORD" "$PASSWORD" >"$dir/userlist.txt"
+    chmod 600 "$dir/userlist.txt"
+}
+
+write_haproxy_config() {
+    local n=$1 i servers_w="" servers_r=""
+    for ((i = 1; i <= n; i++)); do
+        servers_w+="    server node$i $(node_addr "$i"):6432 maxconn 100 check port 8008 addr $(node_addr "$i")"$'\n'
+        servers_r+="    server node$i $(node_addr "$i"):6432 maxconn 100 check port 8008 addr $(node_addr "$i")"$'\n'
+    done
+    cat >"$CLUSTER_DIR/haproxy.cfg" <<EOF
+# Generated by scripts/cluster. Writes go to the node whose REST API says 200 on /primary,
+# reads to the replicas. Checks every second, and sessions to a node marked down are cut,
+# so clients of a demoted primary reconnect to the new one at once.
+global
+    maxconn 1000
+    pidfile $CLUSTER_DIR/haproxy.pid
+
+defaults
+    mode tcp
+    log global
+    retries 2
+    timeout client 30m
+    timeout connect 4s
+    timeout server 30m
+    timeout check 2s
+
+listen stats
+    mode http
+    bind $HAPROXY_ADDR:7000
+    stats enable
+    stats uri /
+
+listen primary
+    bind $HAPROXY_ADDR:$WRITE_PORT
+    option httpchk OPTIONS /primary
+    http-check expect status 200
+    default-server inter 1s fall 2 rise 1 on-marked-down shutdown-sessions
+$servers_w
+listen replicas
+    bind $HAPROXY_ADDR:$READ_PORT
+    balance leastconn
+    option httpchk OPTIONS /replica
+    http-check expect status 200
+    default-server inter 1s fall 2 rise 1 on-marked-down shutdown-sessions
+$servers_r
+EOF
+}
+
+start_consul() {
+    local i=$1
+    start_bg "consul$i" "$CLUSTER_DIR/consul$i/consul.log" "$CLUSTER_DIR/consul" agent "-config-file=$CLUSTER_DIR/consul$i/consul.hcl"
+}
+
+start_pgbouncer() {
+    local i=$1 dir=$CLUSTER_DIR/node$1
+    start_bg "pgbouncer$i" "$dir/log/pgbouncer.log" pgbouncer "$dir/pgbouncer.ini"
+}
+
+
+# Reads each node's REST API (GET /patroni) and prints one line per node:
+#   name role state timeline replication
+# replication is "streaming" for a replica that reports replication_state=streaming (Patroni
+# >= 3.0.4, ours) or that a running primary lists as a streaming walsender under its member
+# name (Patroni 3.0.2 reports no replication_state at all), "-" otherwise.
+member_lines() {
+    local i n body docs=""
+    n=$(node_count)
+    for ((i = 1; i <= n; i++)); do
+        body=$(curl -s -m 2 "http://$(node_addr "$i"):8008/patroni" 2>/dev/null || true)
+        [[ -n $body ]] && jq -e 'type == "object"' >/dev/null 2>&1 <<<"$body" || body='{"role":"unreachable"}'
+        docs+=$(jq -c --arg n "node$i" '{name: $n, s: .}' <<<"$body")$'\n'
+    done
+    jq -r -s '
+        ([.[] | select((.s.role == "master" or .s.role == "primary") and .s.state == "running")
+              | .s.replication // [] | .[] | select(.state == "streaming") | .application_name]) as $walsenders
+        | .[]
+        | (if .s.role == "replica" and .s.state == "running"
+               and (.s.replication_state == "streaming" or (.name as $n | $walsenders | index($n) != null))
+           then "streaming" else "-" end) as $repl
+        | "\(.name) \(.s.role // "-") \(.s.state // "-") \(.s.timeline // "-") \($repl)"' <<<"$docs"
+}
+
