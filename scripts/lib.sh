@@ -82,3 +82,40 @@ find_pg_bin() {
 consul_bin() {
     printf '%s\n' "$PATRONI_JVM_ROOT/.tools/consul/usr/bin/consul"
 }
+
+# The system's main Debian archive URI (not -security, not third-party):
+# deb822 *.sources first (Debian 12/13 default), then one-line lists.
+debian_mirror() {
+    local f
+    for f in /etc/apt/sources.list.d/*.sources; do
+        [[ -f $f ]] || continue
+        # Stanzas are blank-line separated; print URIs of enabled deb stanzas
+        # whose suites are not -security.
+        awk 'BEGIN { RS = ""; FS = "\n" }
+             {
+               types = ""; uris = ""; suites = ""; enabled = "yes"
+               for (i = 1; i <= NF; i++) {
+                 line = $i
+                 if (line ~ /^[ \t]*#/) continue
+                 if (line ~ /^Types:/)   { sub(/^Types:[ \t]*/, "", line); types = line }
+                 if (line ~ /^URIs:/)    { sub(/^URIs:[ \t]*/, "", line); uris = line }
+                 if (line ~ /^Suites:/)  { sub(/^Suites:[ \t]*/, "", line); suites = line }
+                 if (line ~ /^Enabled:/) { sub(/^Enabled:[ \t]*/, "", line); enabled = line }
+               }
+               if (enabled == "no" || types !~ /(^|[ \t])deb([ \t]|$)/) next
+               if (suites ~ /-security/) next
+               n = split(uris, u, /[ \t]+/)
+               for (j = 1; j <= n; j++) print u[j]
+             }' "$f"
+    done
+    cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null \
+        | sed -e 's/#.*//' -e 's/\[[^]]*\]//' \
+        | awk '$1 == "deb" && $3 !~ /-security/ { print $2 }'
+}
+
+pick_mirror() {
+    # Main Debian archive: path contains /debian (deb.debian.org/debian,
+    # ftp.XX.debian.org/debian, snapshot .../archive/debian/DATE) but not
+    # debian-security; this skips third-party repos such as pgdg.
+    debian_mirror | grep -E '/debian(/|$)' | grep -v -- '-security' | head -n1
+}

@@ -33,6 +33,18 @@ abstract class ClusterTestBase {
     /** Folder name under /var/tmp/patroni-jvm-e2e-USER/. */
     protected abstract String clusterName();
 
+    /**
+     * The DCS the cluster runs on: {@code consul} or {@code etcd3}; system property
+     * {@code e2e.dcs} (default consul) moves every scenario class that does not choose itself.
+     */
+    protected String dcs() {
+        String d = System.getProperty("e2e.dcs", "consul").strip();
+        if (!d.equals("consul") && !d.equals("etcd3")) {
+            throw new IllegalArgumentException("system property e2e.dcs must be consul or etcd3, got '" + d + "'");
+        }
+        return d;
+    }
+
     /** Per-node agent commands (node index to command); the rest run {@link E2eEnv#ourAgentCommand()}. */
     protected Map<Integer, String> agentPerNode() {
         return Map.of();
@@ -42,7 +54,7 @@ abstract class ClusterTestBase {
     void startCluster() {
         String why = env.unavailableReason();
         assumeTrue(why == null, why);
-        cluster = new LocalCluster(env, timing, clusterName(), 3, agentPerNode());
+        cluster = new LocalCluster(env, timing, clusterName(), 3, agentPerNode(), dcs());
         view = new ClusterView(cluster);
         cluster.up();
     }
@@ -114,6 +126,23 @@ abstract class ClusterTestBase {
             List<Long> present = Pg.column(LocalCluster.HAPROXY, LocalCluster.WRITE_PORT, "SELECT id FROM " + table)
                     .stream().map(Long::parseLong).toList();
             assertThat(new java.util.HashSet<>(present)).as("acknowledged rows of " + table).containsAll(acked);
+        });
+    }
+
+    /**
+     * Our {@code agent.jar ctl} and the real patronictl print exactly the same for {@code args}
+     * against node1's configuration (issue 15); retried for a few loops while the cluster moves
+     * (lag, a member key being rewritten between the two runs).
+     */
+    protected void sameAsPatronictl(String... args) {
+        await(timing.fewLoops()).untilAsserted(() -> {
+            // Both at once: the same moment of the cluster, and half the wall time.
+            var theirsLater = java.util.concurrent.CompletableFuture.supplyAsync(
+                    () -> Patronictl.run(cluster.patroniYml("node1"), Duration.ofSeconds(30), args));
+            Exec.Result mine = OurCtl.run(env, cluster.patroniYml("node1"), Duration.ofSeconds(30), null, args);
+            Exec.Result theirs = theirsLater.join();
+            assertThat(mine.exitCode()).isEqualTo(theirs.exitCode());
+            assertThat(mine.output()).as("ctl " + String.join(" ", args)).isEqualTo(theirs.output());
         });
     }
 

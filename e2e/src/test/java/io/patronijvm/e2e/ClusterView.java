@@ -63,15 +63,52 @@ final class ClusterView {
         return statuses().toString() + " leader key=" + leaderKey(1).orElse("<none>");
     }
 
-    /** The value of the leader key as Consul server {@code server} sees it (consistent read). */
+    /** The value of the leader key as Consul server / etcd member {@code server} sees it (consistent read). */
     Optional<String> leaderKey(int server) {
-        return http.get(kvUrl(server) + "leader?consistent")
-                .filter(r -> r.status() == 200)
-                .map(r -> decode(r.json().get(0).path("Value").asText("")));
+        return readLeader(server).flatMap(o -> o);
+    }
+
+    /**
+     * The leader key through one server: empty when the read failed, else its value (empty when
+     * the key does not exist). Consistent on Consul, linearizable on etcd.
+     */
+    Optional<Optional<String>> readLeader(int server) {
+        if (cluster.onEtcd()) {
+            return etcdRange(server, "/service/" + LocalCluster.SCOPE + "/leader", false)
+                    .map(m -> Optional.ofNullable(m.get("leader")));
+        }
+        Optional<Http.Response> r = http.get(kvUrl(server) + "leader?consistent");
+        if (r.isEmpty() || r.get().status() != 200 && r.get().status() != 404) {
+            return Optional.empty();
+        }
+        return Optional.of(r.get().status() == 404 ? Optional.empty()
+                : Optional.of(decode(r.get().json().get(0).path("Value").asText(""))));
+    }
+
+    /** Keys under {@code prefix} (or the one key) through etcd member {@code member}, names relative to the scope. */
+    private Optional<Map<String, String>> etcdRange(int member, String key, boolean prefix) {
+        String b64 = Base64.getEncoder().encodeToString(key.getBytes(StandardCharsets.UTF_8));
+        String body = prefix ? "{\"key\":\"" + b64 + "\",\"range_end\":\"" + Base64.getEncoder().encodeToString(
+                (key.substring(0, key.length() - 1) + (char) (key.charAt(key.length() - 1) + 1))
+                        .getBytes(StandardCharsets.UTF_8)) + "\"}" : "{\"key\":\"" + b64 + "\"}";
+        return http.post(LocalCluster.etcdUrl(member) + "/v3/kv/range", body, java.time.Duration.ofSeconds(3))
+                .filter(r -> r.status() == 200).map(r -> {
+                    Map<String, String> out = new LinkedHashMap<>();
+                    String scopePrefix = "/service/" + LocalCluster.SCOPE + "/";
+                    for (JsonNode kv : r.json().path("kvs")) {
+                        out.put(decode(kv.path("key").asText("")).substring(scopePrefix.length()),
+                                decode(kv.path("value").asText("")));
+                    }
+                    return out;
+                });
     }
 
     /** Every key under service/demo/, relative names (e.g. "members/node1") to decoded values. */
     Map<String, String> keys(int server) {
+        if (cluster.onEtcd()) {
+            return etcdRange(server, "/service/" + LocalCluster.SCOPE + "/", true)
+                    .orElseThrow(() -> new IllegalStateException("etcd member " + server + " gave no keys"));
+        }
         JsonNode arr = http.get(kvUrl(server) + "?recurse&consistent")
                 .filter(r -> r.status() == 200)
                 .orElseThrow(() -> new IllegalStateException("Consul server " + server + " gave no keys"))

@@ -30,11 +30,23 @@ final class Exec {
     }
 
     static Result run(List<String> command, Map<String, String> env, Duration timeout) {
+        return run(command, env, timeout, null);
+    }
+
+    /** {@code input}, when not null, is the command's standard input (answers to its questions). */
+    static Result run(List<String> command, Map<String, String> env, Duration timeout, String input) {
         Path out = null;
+        Path in = null;
         try {
             out = Files.createTempFile("e2e-exec", ".log");
+            java.io.File stdin = new java.io.File("/dev/null");
+            if (input != null) {
+                in = Files.createTempFile("e2e-exec", ".in");
+                Files.writeString(in, input);
+                stdin = in.toFile();
+            }
             ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(out.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+                    .redirectOutput(out.toFile()).redirectInput(ProcessBuilder.Redirect.from(stdin));
             pb.environment().putAll(env);
             Process p = pb.start();
             if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -52,6 +64,9 @@ final class Exec {
         } finally {
             if (out != null) {
                 try {
+                    if (in != null) {
+                        Files.deleteIfExists(in);
+                    }
                     Files.deleteIfExists(out);
                 } catch (IOException ignored) {
                     // A leftover temp file is harmless.

@@ -9,7 +9,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Polls the leader key every 50 ms through one Consul server and records every change
+ * Polls the leader key every 50 ms through one Consul server (or etcd member) and records every change
  * (value, or empty when the key is gone) with its monotonic time. Read failures are not
  * changes. Stops by itself after {@code maxPolls}.
  */
@@ -23,7 +23,6 @@ final class LeaderWatch implements AutoCloseable {
     private final ScheduledExecutorService timer =
             Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "e2e-leader-watch"));
     private final List<Change> changes = new ArrayList<>();
-    private final Http http = new Http();
     private int pollsLeft;
 
     LeaderWatch(ClusterView view, int consulServer, int maxPolls) {
@@ -37,12 +36,11 @@ final class LeaderWatch implements AutoCloseable {
         if (pollsLeft-- <= 0) {
             return;
         }
-        String url = "http://" + LocalCluster.consulHost(server) + ":8500/v1/kv/service/" + LocalCluster.SCOPE + "/leader?raw";
-        Optional<Http.Response> r = http.get(url);
-        if (r.isEmpty() || (r.get().status() != 200 && r.get().status() != 404)) {
+        Optional<Optional<String>> read = view.readLeader(server);
+        if (read.isEmpty()) {
             return;
         }
-        Optional<String> leader = r.get().status() == 200 ? Optional.of(r.get().body()) : Optional.empty();
+        Optional<String> leader = read.get();
         long now = System.nanoTime();
         synchronized (this) {
             if (changes.isEmpty() || !Objects.equals(changes.get(changes.size() - 1).leader(), leader)) {

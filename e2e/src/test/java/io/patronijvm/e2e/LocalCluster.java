@@ -38,8 +38,15 @@ final class LocalCluster implements AutoCloseable {
     private final Path dir;
     private final int nodes;
     private final Map<Integer, String> agentPerNode;
+    private final String dcs;
 
     LocalCluster(E2eEnv env, Timing timing, String name, int nodes, Map<Integer, String> agentPerNode) {
+        this(env, timing, name, nodes, agentPerNode, "consul");
+    }
+
+    /** @param dcs {@code consul} or {@code etcd3} (scripts/cluster's CLUSTER_DCS) */
+    LocalCluster(E2eEnv env, Timing timing, String name, int nodes, Map<Integer, String> agentPerNode, String dcs) {
+        this.dcs = dcs;
         this.env = env;
         this.timing = timing;
         this.dir = Path.of("/var/tmp", "patroni-jvm-e2e-" + System.getProperty("user.name")
@@ -54,6 +61,15 @@ final class LocalCluster implements AutoCloseable {
 
     Path dir() {
         return dir;
+    }
+
+    /** {@code consul} or {@code etcd3}. */
+    String dcs() {
+        return dcs;
+    }
+
+    boolean onEtcd() {
+        return dcs.equals("etcd3");
     }
 
     Timing timing() {
@@ -91,6 +107,11 @@ final class LocalCluster implements AutoCloseable {
 
     static String consulHost(int server) {
         return "127.0." + NET + "." + server;
+    }
+
+    /** etcd member {@code member} (1..3): the same addresses as the Consul servers. */
+    static String etcdUrl(int member) {
+        return "http://127.0." + NET + "." + member + ":2379";
     }
 
     /** The Consul server node i talks to, as scripts/cluster writes it into patroni.yml. */
@@ -144,7 +165,7 @@ final class LocalCluster implements AutoCloseable {
         down();
     }
 
-    /** SIGKILL of the node's agent and its PostgreSQL (a machine that dies), or of a Consul server. */
+    /** SIGKILL of the node's agent and its PostgreSQL (a machine that dies), or of a Consul server / etcd member. */
     void kill(String name) {
         script(Duration.ofSeconds(30), "kill", name).orThrow();
     }
@@ -224,6 +245,7 @@ final class LocalCluster implements AutoCloseable {
         e.put("CLUSTER_SKIP_SETUP", "1");
         // The addresses this harness talks to: 127.0.NET.x Consul, 127.0.NET+1.x nodes, 127.0.NET+2.1 HAProxy.
         e.put("CLUSTER_NET", Integer.toString(NET));
+        e.put("CLUSTER_DCS", dcs);
         e.put("CLUSTER_TTL", "" + timing.ttl());
         e.put("CLUSTER_LOOP_WAIT", "" + timing.loopWait());
         e.put("CLUSTER_RETRY_TIMEOUT", "" + timing.retryTimeout());

@@ -61,15 +61,26 @@ class MixedClusterE2eTest extends ClusterTestBase {
                 assertThat(Pg.scalar(LocalCluster.host(OURS), 5432, "SELECT count(*) FROM e2e_mixed")).isEqualTo("1"));
     }
 
+    /** Issue 15: our ctl reads a cluster whose keys real Patroni wrote exactly as patronictl does. */
     @Test
     @Order(2)
+    void ourCtlPrintsWhatPatronictlPrintsForKeysPatroniWrote() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isRegularFile(env.agentJar()), "no agent.jar built");
+        sameAsPatronictl("list");
+        sameAsPatronictl("list", "-e", "-f", "json");
+        sameAsPatronictl("topology");
+        sameAsPatronictl("history", "-f", "yaml");
+    }
+
+    @Test
+    @Order(3)
     void switchoverMakesOursThePrimaryAndPatroniNodesFollow() {
         switchover(view.singlePrimary().orElseThrow(), OURS);
         assertThat(view.leaderKey(1)).contains(OURS);
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void killingOurPrimaryMakesPatroniTakeOverAndOursRejoins() {
         String primary = view.singlePrimary().orElseThrow();
         assertThat(primary).isEqualTo(OURS);
@@ -82,7 +93,7 @@ class MixedClusterE2eTest extends ClusterTestBase {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void patroniNodesAreReplacedOneAtATimeWithoutAnOutageLongerThanASwitchover() throws Exception {
         try (WriteStream stream = WriteStream.start(LocalCluster.HAPROXY, LocalCluster.WRITE_PORT, "e2e_replace",
                 Duration.ofMillis(50), Duration.ofMinutes(8))) {

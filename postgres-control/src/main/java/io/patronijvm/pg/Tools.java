@@ -8,9 +8,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** The short PostgreSQL tools: pg_controldata, pg_ctl reload/promote, kill. */
+/** The short PostgreSQL tools: pg_controldata, pg_ctl reload/promote/kill. */
 final class Tools {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Tools.class);
 
     private final PgContext ctx;
 
@@ -33,12 +37,23 @@ final class Tools {
         ctx.runner.runChecked(new Command("pg_ctl " + action, cmd, ctx.toolEnv(), null, false), timeout);
     }
 
-    /** Sends a signal by name ({@code TERM}, {@code INT}, {@code QUIT}) with kill(1); true when delivered. */
+    /**
+     * Sends a signal by name ({@code TERM}, {@code INT}, {@code QUIT}) with {@code pg_ctl kill}, which is
+     * always beside postgres: kill(1) is not in minimal images (Debian's slim/minbase, the official
+     * postgres image), where a stop signal then never left the agent. True when delivered; a failure
+     * is logged with pg_ctl's answer.
+     */
     boolean signal(long pid, String sig) throws InterruptedException {
         try {
-            return ctx.runner.run(new Command("kill -" + sig, List.of("kill", "-" + sig, Long.toString(pid)),
-                    Map.of(), null, true), Duration.ofSeconds(5)).ok();
+            List<String> cmd = List.of(ctx.bin().get("pg_ctl"), "kill", sig, Long.toString(pid));
+            ProcessResult r = ctx.runner.run(new Command("pg_ctl kill " + sig, cmd, ctx.toolEnv(), null, true),
+                    Duration.ofSeconds(5));
+            if (!r.ok()) {
+                LOG.warn("pg_ctl kill {} {} failed: {}", sig, pid, String.join(" ", r.output()).strip());
+            }
+            return r.ok();
         } catch (PgException e) {
+            LOG.warn("pg_ctl kill {} {} could not run: {}", sig, pid, e.getMessage());
             return false;
         }
     }

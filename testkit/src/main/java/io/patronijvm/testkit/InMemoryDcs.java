@@ -39,6 +39,8 @@ public final class InMemoryDcs implements Dcs {
 
     /** One DCS shared by all simulated nodes. Thread-safe: every operation holds its monitor. */
     public static final class Store {
+        /** Consul: session TTL = ttl / 2; etcd: lease TTL = ttl. */
+        private volatile int sessionTtlDivisor = 2;
         private final MonotonicClock clock;
         private final InMemoryKv kv;
         private volatile boolean available = true;
@@ -71,6 +73,16 @@ public final class InMemoryDcs implements Dcs {
         /** Sessions expire when not renewed for factor x session TTL (default 2, as measured on Consul). */
         public synchronized void setExpiryFactor(double factor) {
             kv.expiryFactor(factor);
+        }
+
+        /**
+         * etcd v3's lease semantics instead of Consul's session: the lease TTL is the whole ttl
+         * (Patroni grants {@code ttl}, not {@code ttl/2}) and it expires exactly at 1 x TTL after
+         * the last renewal, with no grace (docs/etcd-lease.md).
+         */
+        public synchronized void etcdSemantics() {
+            sessionTtlDivisor = 1;
+            kv.expiryFactor(1.0);
         }
 
         /** When set and the clock is a {@link FakeClock}, a quiet watch advances it by the wait. */
@@ -382,7 +394,7 @@ public final class InMemoryDcs implements Dcs {
 
     private String newSession() {
         sessionLost = false;
-        long ttlNanos = Duration.ofSeconds(Math.max(1, ttlSeconds / 2)).toNanos();
+        long ttlNanos = Duration.ofSeconds(Math.max(1, ttlSeconds / store.sessionTtlDivisor)).toNanos();
         return store.kv.createSession(scope + "-" + member, member, ttlNanos);
     }
 

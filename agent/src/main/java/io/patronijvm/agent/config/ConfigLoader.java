@@ -3,7 +3,9 @@ package io.patronijvm.agent.config;
 import io.patronijvm.core.config.BootstrapConfig;
 import io.patronijvm.core.config.ConfigProblem;
 import io.patronijvm.core.config.ConsulConfig;
+import io.patronijvm.core.config.Etcd3Config;
 import io.patronijvm.core.config.PatroniConfig;
+import io.patronijvm.core.config.WatchdogConfig;
 import io.patronijvm.core.config.PostgresqlConfig;
 import io.patronijvm.core.config.RestApiConfig;
 import io.patronijvm.core.model.Tags;
@@ -30,8 +32,8 @@ public final class ConfigLoader {
     public static final String CONFIGURATION_VARIABLE = "PATRONI_CONFIGURATION";
     /** Patroni 3.x reserves this member name for strict synchronous mode. */
     private static final String RESERVED_NAME = "__patroni_strict_sync_replica_placeholder__";
-    private static final Set<String> OTHER_DCS = Set.of("etcd", "etcd3", "zookeeper", "exhibitor", "kubernetes", "raft");
-    private static final Set<String> KNOWN = Set.of("name", "scope", "namespace", "restapi", "ctl", "consul",
+    private static final Set<String> OTHER_DCS = Set.of("etcd", "zookeeper", "exhibitor", "kubernetes", "raft");
+    private static final Set<String> KNOWN = Set.of("name", "scope", "namespace", "restapi", "ctl", "consul", "etcd3",
             "bootstrap", "postgresql", "watchdog", "tags", "log", "thread_pool_size", "thread_stack_size", "citus");
     private static final Map<String, String> LOG_LEVELS = Map.of("DEBUG", "DEBUG", "INFO", "INFO", "WARNING", "WARN",
             "WARN", "WARN", "ERROR", "ERROR", "CRITICAL", "ERROR", "FATAL", "ERROR", "TRACE", "TRACE");
@@ -122,11 +124,13 @@ public final class ConfigLoader {
         Section ctl = root.section("ctl");
         ctl.warnUnknown(Set.of("authentication", "insecure", "cacert", "certfile", "keyfile", "keyfile_password"));
         Section ctlAuth = ctl.section("authentication");
-        ConsulConfig consul = ConsulSection.read(root.section("consul"));
+        boolean etcd3 = effective.containsKey("etcd3");
+        ConsulConfig consul = etcd3 ? null : ConsulSection.read(root.section("consul"));
+        Etcd3Config etcd3Config = etcd3 ? Etcd3Section.read(root.section("etcd3")) : null;
         BootstrapSection.Result bootstrap = BootstrapSection.read(root.section("bootstrap"));
         PostgresqlConfig postgresql = PostgresqlSection.read(root.section("postgresql"), name);
         Tags tags = TagsSection.read(root.section("tags"));
-        String watchdog = watchdogMode(root.section("watchdog"));
+        WatchdogConfig watchdog = watchdog(root.section("watchdog"));
         String logLevel = logLevel(root.section("log"));
         if (problems.hasErrors()) {
             return new LoadResult(null, problems.all());
@@ -134,7 +138,7 @@ public final class ConfigLoader {
         PatroniConfig config = new PatroniConfig(scope, name, namespace, restapi, consul,
                 effective.containsKey("bootstrap") ? bootstrap.config() : BootstrapConfig.NONE,
                 effective.containsKey("bootstrap"), postgresql, tags, watchdog, logLevel,
-                ctlAuth.string("username"), ctlAuth.string("password"));
+                ctlAuth.string("username"), ctlAuth.string("password"), etcd3Config);
         List<ConfigProblem> all = problems.all();
         return new LoadResult(new LoadedConfig(config, bootstrap.dcs(), all, source, file, effective), all);
     }
@@ -156,52 +160,51 @@ public final class ConfigLoader {
         return ns.startsWith("/") ? ns : "/" + ns;
     }
 
+    /** Exactly one DCS section; patroni-jvm speaks consul and etcd3 (etcd v3), not the others yet. */
     private static void checkDcsSections(Map<String, Object> tree, Problems problems) {
         List<String> present = new java.util.ArrayList<>();
-        if (tree.containsKey("consul")) {
-            present.add("consul");
-        }
-        for (String dcs : List.of("etcd", "etcd3", "zookeeper", "exhibitor", "kubernetes", "raft")) {
+        for (String dcs : List.of("consul", "etcd3")) {
             if (tree.containsKey(dcs)) {
                 present.add(dcs);
-                problems.error(dcs, "the " + dcs + " DCS is not supported by patroni-jvm yet (use consul)");
+            }
+        }
+        for (String dcs : List.of("etcd", "zookeeper", "exhibitor", "kubernetes", "raft")) {
+            if (tree.containsKey(dcs)) {
+                present.add(dcs);
+                problems.error(dcs, "the " + dcs + " DCS is not supported by patroni-jvm yet (use consul or etcd3"
+                        + (dcs.equals("etcd") ? ": etcd3 talks to the same etcd servers through their v3 API" : "")
+                        + ")");
             }
         }
         if (present.isEmpty()) {
-            problems.error("consul", "is required: no DCS section found (patroni-jvm uses Consul)");
+            problems.error("consul", "is required: no DCS section found (patroni-jvm uses consul or etcd3)");
         } else if (present.size() > 1) {
             problems.error(present.get(1), "more than one DCS section (" + String.join(", ", present)
                     + "); keep exactly one");
         }
     }
 
-    /** Spec 3.16; decision 7 puts the hardware watchdog out of scope. */
-    private static String watchdogMode(Section w) {
+    /**
+     * Spec 3.16: Patroni's {@code watchdog} section. Absent means {@code automatic} (Patroni's
+     * default): a node uses {@code /dev/watchdog} when it can and runs without one otherwise.
+     */
+    private static WatchdogConfig watchdog(Section w) {
+        if (w.wrongType()) {
+            return WatchdogConfig.DEFAULTS;
+        }
+        w.warnUnknown(Set.of("mode", "device", "safety_margin", "driver"));
         Object raw = w.raw("mode");
-        if (raw == null && w.isEmpty()) {
-            return "off";
+        WatchdogConfig.Mode mode = WatchdogConfig.Mode.parse(raw);
+        if (mode == null) {
+            w.problems().error(w.pathOf("mode"), "'" + raw + "' is not one of off, automatic, required");
+            mode = WatchdogConfig.Mode.OFF;
         }
-        String mode = raw == null || Boolean.FALSE.equals(raw) ? (raw == null ? "automatic" : "off")
-                : raw.toString().toLowerCase(Locale.ROOT);
-        switch (mode) {
-            case "off", "disable", "disabled" -> {
-                return "off";
-            }
-            case "automatic", "auto" -> {
-                w.problems().warning(w.pathOf("mode"), "the watchdog is not supported by patroni-jvm yet; "
-                        + "running without it");
-                return "off";
-            }
-            case "required", "require" -> {
-                w.problems().error(w.pathOf("mode"), "watchdog is not supported yet (patroni-jvm cannot "
-                        + "guarantee a watchdog; use mode: off)");
-                return "required";
-            }
-            default -> {
-                w.problems().error(w.pathOf("mode"), "'" + raw + "' is not one of off, automatic, required");
-                return "off";
-            }
+        String driver = w.string("driver");
+        if (driver != null && !driver.equals("default") && !driver.equals("testing")) {
+            w.problems().error(w.pathOf("driver"), "'" + driver + "' is not one of default, testing");
         }
+        int margin = w.integer("safety_margin", 5, -1, Integer.MAX_VALUE);
+        return new WatchdogConfig(mode, driver, w.string("device"), margin);
     }
 
     private static String logLevel(Section log) {

@@ -101,6 +101,7 @@ final class EnvironmentConfig {
     }
 
     private void dcsAndUsers() {
+        etcdCredentials();
         Map<String, Object> users = new LinkedHashMap<>();
         for (String var : List.copyOf(env.keySet())) {
             if (!var.startsWith(PREFIX) || !env.containsKey(var)) {
@@ -134,6 +135,25 @@ final class EnvironmentConfig {
         }
         if (!users.isEmpty()) {
             section("bootstrap").put("users", users);
+        }
+    }
+
+    /**
+     * Patroni reads {@code PATRONI_ETCD[3]_USERNAME}/{@code _PASSWORD} into the etcd section only when
+     * another {@code PATRONI_ETCD[3]_*} variable created that section; otherwise the password
+     * variable names a bootstrap user, as any {@code PATRONI_<NAME>_PASSWORD} does.
+     */
+    private void etcdCredentials() {
+        for (String dcs : List.of("etcd", "etcd3")) {
+            String p = PREFIX + dcs.toUpperCase(Locale.ROOT) + "_";
+            boolean fromEnv = env.entrySet().stream().anyMatch(e -> e.getKey().startsWith(p)
+                    && DCS_SUFFIXES.contains(e.getKey().substring(p.length())) && !e.getValue().isEmpty());
+            if (fromEnv) {
+                Map<String, Object> auth = credentials(dcs, List.of("username", "password"));
+                if (!auth.isEmpty()) {
+                    section(dcs).putAll(auth);
+                }
+            }
         }
     }
 

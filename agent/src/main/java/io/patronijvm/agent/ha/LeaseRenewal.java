@@ -64,7 +64,9 @@ final class LeaseRenewal {
     /** Time between cycles: loop_wait, shorter for a leader whose provable lease needs renewing sooner. */
     long intervalNanos() {
         DynamicConfig c = state.config();
-        return lease.validUntilNanos() != Long.MIN_VALUE ? LeaseMath.renewIntervalNanos(c.ttl(), c.loopWait())
+        // The DCS's own lease rule (Consul ttl/2, etcd ttl; DcsChoice) sets how often to renew.
+        return lease.validUntilNanos() != Long.MIN_VALUE
+                ? LeaseMath.renewIntervalForLease(ctx.leaseRule().applyAsLong(c.ttl()), c.loopWait())
                 : c.loopWaitDuration().toNanos();
     }
 }

@@ -10,7 +10,7 @@ import io.patronijvm.core.model.ClusterView;
 import io.patronijvm.core.status.StatusSnapshot;
 import io.patronijvm.core.time.MonotonicClock;
 import io.patronijvm.core.time.Sleeper;
-import io.patronijvm.dcs.consul.ConsulDcs;
+import io.patronijvm.core.dcs.Dcs;
 import io.patronijvm.restapi.RestApiServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,7 +26,7 @@ import java.util.concurrent.TimeUnit;
  * The running agent: builds the ports from the configuration, checks it may start, serves the
  * REST API and runs the HA loop on the thread {@code ha-loop} until shutdown.
  *
- * <p>Start order: refuse root; wait for Consul (T6, bounded by {@code PATRONI_JVM_DCS_STARTUP_TIMEOUT}); refuse a name a running node already uses
+ * <p>Start order: refuse root; wait for the DCS (T6, bounded by {@code PATRONI_JVM_DCS_STARTUP_TIMEOUT}); refuse a name a running node already uses
  * (issue #1804); REST API; HA loop. Shutdown (SIGTERM, SIGINT, {@link #close()}): the loop's
  * R63 cycle (leader: fast stop, release after a replica has the shutdown checkpoint; paused:
  * PostgreSQL and the lock stay), then the REST API, then the DCS session. Exit codes: 0 after a
@@ -93,28 +93,35 @@ public final class AgentDaemon implements Daemon, AutoCloseable {
             return 1;
         }
         DynamicConfig dynamic = InitialConfig.of(cfg);
-        ConsulDcs dcs = ConsulDcs.forNode(c, dynamic.ttl(), dynamic.retryTimeout(), clock, sleeper);
+        DcsChoice choice;
+        try {
+            choice = DcsChoice.forNode(c, dynamic.ttl(), dynamic.retryTimeout(), clock, sleeper);
+        } catch (IllegalArgumentException e) {
+            log.error("cannot set up the {} client: {}", c.dcsName(), e.getMessage());
+            return 1;
+        }
+        Dcs dcs = choice.dcs();
         boolean keepSession = false;
         try {
             Optional<ClusterView> view;
             try {
-                view = StartupChecks.awaitDcs(dcs, c.consul().baseUrl(), stopRequested, dcsBound, clock);
+                view = StartupChecks.awaitDcs(dcs, choice.name(), choice.address(), stopRequested, dcsBound, clock);
             } catch (DcsUnavailableException e) {
-                log.error("cannot reach consul at {} within {} s ({}): {}; check consul.host / consul.url in the "
-                        + "configuration; exiting", c.consul().baseUrl(), dcsBound.toSeconds(),
-                        StartupChecks.DCS_STARTUP_TIMEOUT_ENV, e.getMessage());
+                log.error("cannot reach {} at {} within {} s ({}): {}; check {} in the configuration; exiting",
+                        choice.name(), choice.address(), dcsBound.toSeconds(), StartupChecks.DCS_STARTUP_TIMEOUT_ENV,
+                        e.getMessage(), choice.addressKeys());
                 return 1;
             }
             if (view.isEmpty()) {
-                log.info("shutdown requested before consul answered");
+                log.info("shutdown requested before {} answered", choice.name());
                 return 0;
             }
             if (StartupChecks.nameTakenByRunningNode(view.get(), c.name())) {
-                log.error("there is already a node named {} running (members/{} in consul, and its REST API "
-                        + "answers); refusing to start", c.name(), c.name());
+                log.error("there is already a node named {} running (members/{} in {}, and its REST API "
+                        + "answers); refusing to start", c.name(), c.name(), choice.name());
                 return 1;
             }
-            NodeParts p = new NodeParts(cfg, dynamic, dcs, clock, sleeper);
+            NodeParts p = new NodeParts(cfg, dynamic, dcs, choice.leaseRule(), clock, sleeper);
             parts = p;
             reloader.onReload(next -> {
                 p.loop.offerLocalPostgresql(next.config().postgresql());
@@ -132,13 +139,14 @@ public final class AgentDaemon implements Daemon, AutoCloseable {
             }
         } finally {
             if (keepSession) {
-                log.info("paused: leaving the consul session to expire by itself so the leader key stays");
+                log.info("paused: leaving the {} session to expire by itself so the leader key stays", choice.name());
+            } else {
+                dcs.close();
             }
-            dcs.close();
         }
     }
 
-    private int serve(LoadedConfig cfg, NodeParts p, ConsulDcs dcs, DynamicConfig dynamic, ConfigReloader reloader)
+    private int serve(LoadedConfig cfg, NodeParts p, Dcs dcs, DynamicConfig dynamic, ConfigReloader reloader)
             throws InterruptedException {
         PatroniConfig c = cfg.config();
         LoopNodeControl control = new LoopNodeControl(p.loop, clock, p.initialSnapshot(dynamic), reloader::reload);

@@ -77,6 +77,7 @@ final class ConfigReloader {
                 List.of(b.name(), b.scope(), b.namespace()));
         check(out, "restapi", a.restapi(), b.restapi());
         check(out, "consul", a.consul(), b.consul());
+        check(out, "etcd3", a.etcd3(), b.etcd3());
         // R65: the rest of the postgresql section is applied at once by the loop.
         if (!PgPaths.of(a.postgresql()).sameInstance(PgPaths.of(b.postgresql()))) {
             out.add("postgresql data_dir/config_dir");

@@ -76,6 +76,12 @@ final class StartupChecks {
      */
     static Optional<ClusterView> awaitDcs(Dcs dcs, String where, CountDownLatch stop, Duration bound,
             MonotonicClock clock) throws InterruptedException, DcsUnavailableException {
+        return awaitDcs(dcs, "consul", where, stop, bound, clock);
+    }
+
+    /** As above for the named DCS ({@code consul}, {@code etcd3}): Patroni's "waiting on etcd" for etcd. */
+    static Optional<ClusterView> awaitDcs(Dcs dcs, String dcsName, String where, CountDownLatch stop, Duration bound,
+            MonotonicClock clock) throws InterruptedException, DcsUnavailableException {
         long giveUpAt = clock.nanoTime() + bound.toNanos();
         while (true) {
             String error;
@@ -90,7 +96,8 @@ final class StartupChecks {
             }
             long waitMillis = bound.isZero() ? DCS_RETRY.toMillis()
                     : Math.max(1, Math.min(DCS_RETRY.toMillis(), left / 1_000_000));
-            log.warn("waiting on consul at {}: {} (retrying every {} s{})", where, error, DCS_RETRY.toSeconds(),
+            log.warn("waiting on {} at {}: {} (retrying every {} s{})", dcsName.startsWith("etcd") ? "etcd" : dcsName,
+                    where, error, DCS_RETRY.toSeconds(),
                     bound.isZero() ? "" : ", giving up " + Math.max(1, (left + 999_999_999L) / 1_000_000_000L)
                             + " s from now");
             if (stop.await(waitMillis, TimeUnit.MILLISECONDS)) {

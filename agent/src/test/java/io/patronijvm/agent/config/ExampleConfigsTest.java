@@ -36,20 +36,25 @@ class ExampleConfigsTest {
         assertThat(c.tags().noFailover()).isFalse();
     }
 
-    /** docker/patroni.yml is completed by the per-container environment of docker-compose.yml. */
+    /** docker/patroni.yml is completed by docker-compose.yml's environment and docker/secrets/patroni.env. */
     @Test
     void dockerConfigIsValidWithTheComposeEnvironment() {
-        Map<String, String> env = Map.of("PATRONI_NAME", "member_1", "PATRONI_CONSUL_URL", "http://consul1:8500",
-                "PATRONI_RESTAPI_CONNECT_ADDRESS", "member_1:8008",
-                "PATRONI_POSTGRESQL_CONNECT_ADDRESS", "member_1:5432",
+        Map<String, String> env = Map.of("PATRONI_NAME", "member1", "PATRONI_CONSUL_URL", "http://consul1:8500",
+                "PATRONI_RESTAPI_CONNECT_ADDRESS", "member1:8008",
+                "PATRONI_POSTGRESQL_CONNECT_ADDRESS", "member1:5432",
                 "PATRONI_SUPERUSER_PASSWORD", "postgres-password",
                 "PATRONI_REPLICATION_PASSWORD", "replicator-password",
-                "PATRONI_REWIND_PASSWORD", "rewind-password");
+                "PATRONI_REWIND_PASSWORD", "rewind-password",
+                "PATRONI_RESTAPI_USERNAME", "patroni", "PATRONI_RESTAPI_PASSWORD", "rest-password",
+                "PATRONI_CONSUL_TOKEN", "0b5c2f9e-0000-4000-a000-000000000001");
         LoadResult r = new ConfigLoader(env).loadFile(TestConfigs.repoRoot().resolve("docker/patroni.yml"));
         assertThat(r.errors()).isEmpty();
         PatroniConfig c = r.loaded().config();
         assertThat(c.consul().host()).isEqualTo("consul1");
+        assertThat(c.consul().token()).isEqualTo("0b5c2f9e-0000-4000-a000-000000000001");
         assertThat(c.postgresql().superuser().password()).isEqualTo("postgres-password");
         assertThat(c.postgresql().rewind().password()).isEqualTo("rewind-password");
+        assertThat(c.restapi().username()).isEqualTo("patroni");
+        assertThat(c.restapi().password()).isEqualTo("rest-password");
     }
 }

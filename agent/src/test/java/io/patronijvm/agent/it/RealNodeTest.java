@@ -63,9 +63,16 @@ class RealNodeTest {
                             .as("GET /primary on node1 (exit code %s)", a.exitCode.get()).isEqualTo(200));
             long bootstrapped = System.nanoTime();
             assertThat(kv("leader")).as("consul leader key").isEqualTo("node1");
-            JsonNode member = JSON.readTree(kv("members/node1"));
-            assertThat(member.path("role").asText()).as("members/node1 %s", member).isEqualTo("master");
-            assertThat(member.path("state").asText()).isEqualTo("running");
+            // The member key is written by the cycle's publish step, which may run just after the REST
+            // snapshot already says primary (Patroni too answers /primary before touch_member runs).
+            await("members/node1 says master and running").atMost(ItNodes.timeout(10))
+                    .pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
+                        String raw = kv("members/node1");
+                        assertThat(raw).as("members/node1").isNotNull();
+                        JsonNode member = JSON.readTree(raw);
+                        assertThat(member.path("role").asText()).as("members/node1 %s", member).isEqualTo("master");
+                        assertThat(member.path("state").asText()).as("members/node1 %s", member).isEqualTo("running");
+                    });
             assertThat(kv("initialize")).as("initialize holds the sysid").matches("\\d{10,}");
 
             ItNodes.Node b = nodes.start(2);
@@ -77,7 +84,13 @@ class RealNodeTest {
                                 .contains("node2");
                     });
             long streaming = System.nanoTime();
-            assertThat(JSON.readTree(kv("members/node2")).path("role").asText()).isEqualTo("replica");
+            await("members/node2 says replica").atMost(ItNodes.timeout(10)).pollInterval(Duration.ofMillis(100))
+                    .untilAsserted(() -> {
+                        String raw = kv("members/node2");
+                        assertThat(raw).as("members/node2").isNotNull();
+                        assertThat(JSON.readTree(raw).path("role").asText()).as("members/node2 %s", raw)
+                                .isEqualTo("replica");
+                    });
 
             long stopAt = System.nanoTime();
             a.daemon.close(); // the SIGTERM path

@@ -1,5 +1,7 @@
 package io.patronijvm.agent.sim;
 
+import io.patronijvm.core.ha.LeaseMath;
+
 import io.patronijvm.agent.ha.TimerService;
 import io.patronijvm.core.ha.Decision;
 import io.patronijvm.core.ha.HaDecider;
@@ -50,19 +52,28 @@ final class SimMutations {
     /** Mutation: the lease timer never fires (no self-fencing, decision 3). Expected: invariant 1b. */
     static final Variant NO_SELF_FENCE = new Variant("no-self-fence", HaDecider::decide, null, t -> NEVER_FIRES);
 
+    /**
+     * Mutation (docs/etcd-lease.md): on etcd, believe the key lives as long as Consul would keep
+     * it (2 x the lease TTL, minus the margin) instead of exactly one TTL. Meant for etcd seeds
+     * ({@code -Dsim.dcs=etcd}); expected: invariant 1 (split brain).
+     */
+    static final Variant ETCD_CONSUL_GRACE = new Variant("etcd-consul-grace", HaDecider::decide,
+            ttl -> 2 * LeaseMath.etcdLeaseTtlNanos(ttl) - LeaseMath.etcdMarginNanos(ttl), t -> t);
+
     /** Mutation: R23.11 asks only the current view's members (the old_cluster is forgotten). */
     static final Variant CURRENT_MEMBERS_ONLY = new Variant("current-members-only",
             in -> HaDecider.decide(in.after(in.lastAttempt(), null, in.memory().withLastLockedMembers(List.of()))),
             null, t -> t);
 
     static Variant byName(String name) {
-        for (Variant v : new Variant[] {NONE, LEASE_TTL, NO_LAG_CHECK, NO_SELF_FENCE, CURRENT_MEMBERS_ONLY}) {
+        for (Variant v : new Variant[] {NONE, LEASE_TTL, NO_LAG_CHECK, NO_SELF_FENCE, CURRENT_MEMBERS_ONLY,
+                ETCD_CONSUL_GRACE}) {
             if (v.name().equals(name)) {
                 return v;
             }
         }
         throw new IllegalArgumentException("--mutation: unknown '" + name
-                + "' (none, lease-ttl, no-lag-check, no-self-fence, current-members-only)");
+                + "' (none, lease-ttl, no-lag-check, no-self-fence, current-members-only, etcd-consul-grace)");
     }
 
 

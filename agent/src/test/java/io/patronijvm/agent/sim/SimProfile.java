@@ -10,17 +10,34 @@ import java.util.Map;
  * the seed alone so the other seeds' worlds stay as they were.
  */
 record SimProfile(int nodes, int ttl, int loopWait, int retryTimeout, boolean syncMode, double expiryFactor,
-                  long maxLag, boolean failsafe) {
+                  long maxLag, boolean failsafe, boolean etcd) {
 
     static final boolean CHECK_TIMELINE = Boolean.parseBoolean(System.getProperty("sim.checkTimeline", "true"));
+    /**
+     * Which DCS semantics the seeds run on: {@code mixed} (default: etcd v3 for seed % 7 == 4,
+     * Consul for the rest), {@code etcd} (every seed) or {@code consul} (none).
+     */
+    static final String DCS = System.getProperty("sim.dcs", "mixed");
+
+    static boolean etcdFor(long seed) {
+        return switch (DCS) {
+            case "etcd" -> true;
+            case "consul" -> false;
+            case "mixed" -> seed % 7 == 4;
+            default -> throw new IllegalArgumentException("sim.dcs must be mixed, etcd or consul, got '" + DCS + "'");
+        };
+    }
 
     static SimProfile forSeed(long seed, java.util.SplittableRandom r) {
         boolean slow = (seed & 1) == 0;
         int nodes = 3 + r.nextInt(3);
         // Consul expires an unrenewed session between 1 x and 2 x its TTL (the contract allows 1 x).
         double factor = 1.0 + r.nextInt(11) / 10.0;
-        return new SimProfile(nodes, slow ? 30 : 10, slow ? 10 : 2, slow ? 10 : 3, seed % 3 == 0, factor, 1_048_576L,
-                seed % 5 == 2);
+        // etcd expires a lease exactly at its TTL (= ttl): no random factor. The draw above stays, so
+        // every seed's random stream is the same whichever DCS it runs on.
+        boolean etcd = etcdFor(seed);
+        return new SimProfile(nodes, slow ? 30 : 10, slow ? 10 : 2, slow ? 10 : 3, seed % 3 == 0, etcd ? 1.0 : factor,
+                1_048_576L, seed % 5 == 2, etcd);
     }
 
     Map<String, Object> bootstrapDcs() {
@@ -56,6 +73,6 @@ record SimProfile(int nodes, int ttl, int loopWait, int retryTimeout, boolean sy
 
     String label() {
         return (CHECK_TIMELINE ? "" : "check_timeline=false/") + "ttl=" + ttl + "/loop_wait=" + loopWait + "/retry_timeout=" + retryTimeout + (syncMode ? "/sync" : "") + (failsafe ? "/failsafe" : "")
-                + " nodes=" + nodes + " expiry=" + expiryFactor + "xTTL";
+                + " nodes=" + nodes + (etcd ? " etcd (lease ttl, expiry 1xTTL)" : " expiry=" + expiryFactor + "xTTL");
     }
 }

@@ -1,5 +1,7 @@
 package io.patronijvm.agent.sim;
 
+import io.patronijvm.core.ha.LeaseMath;
+
 import io.patronijvm.agent.ha.TimerService;
 import io.patronijvm.core.ha.Decision;
 import io.patronijvm.core.ha.HaDecider;
@@ -79,8 +81,14 @@ final class SimWorld {
         this.seed = seed;
         this.random = new SplittableRandom(seed);
         this.profile = SimProfile.forSeed(seed, random);
-        this.leaseRule = leaseRule;
-        store.setExpiryFactor(profile.expiryFactor());
+        if (profile.etcd()) {
+            store.etcdSemantics();
+            // Production picks the etcd rule for an etcd3 section (DcsChoice); a mutation's rule wins.
+            this.leaseRule = leaseRule != null ? leaseRule : LeaseMath::etcdProvableLeaseNanos;
+        } else {
+            this.leaseRule = leaseRule;
+            store.setExpiryFactor(profile.expiryFactor());
+        }
         this.ctl = store.client("patronictl", SCOPE, profile.ttl());
         for (int i = 0; i < profile.nodes(); i++) {
             String name = "node" + (i + 1);

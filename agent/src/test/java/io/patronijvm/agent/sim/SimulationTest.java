@@ -60,6 +60,36 @@ class SimulationTest {
     }
 
     /**
+     * docs/etcd-lease.md: etcd expires a lease exactly at its TTL (= ttl). On etcd seeds (every
+     * seventh, {@code seed % 7 == 4}, run on {@code InMemoryDcs.Store.etcdSemantics()}) the etcd
+     * rule (ttl minus the margin) holds; the main run above already checks those seeds. Believing
+     * Consul's grace (the key lives 2 x TTL) on etcd is caught as two writable primaries: only
+     * etcd seeds are run here, so the catch is etcd's and not Consul's.
+     */
+    @Test
+    void consulsGraceBelievedOnEtcdIsCaughtAsSplitBrain() {
+        if (ONE != null) {
+            return;
+        }
+        SimRunner.quietLogs();
+        String caught = null;
+        long seen = 0;
+        for (long seed = 4; seed <= SEEDS && caught == null; seed += 7) {
+            if (!SimProfile.etcdFor(seed)) {
+                continue;
+            }
+            seen++;
+            SimWorld.Result r = SimRunner.runOne(seed, SimMutations.ETCD_CONSUL_GRACE).result();
+            if (r.violation() != null) {
+                caught = "seed " + seed + " (" + r.profile().label() + "): " + r.violation();
+            }
+        }
+        System.out.println("MUTATION etcd-consul-grace after " + seen + " etcd seeds: " + caught);
+        assertThat(caught).as("an etcd seed where believing a 2 x TTL lease violates an invariant").isNotNull()
+                .contains("split brain");
+    }
+
+    /**
      * Mutation 2 (decision 3, self-fencing): the lease timer never fires. A leader whose HA thread
      * hangs (LOOP_STALL) keeps PostgreSQL writable after its lease ran out; once its key expired
      * and another node promoted, invariant 1b fails within the default seed count.

@@ -56,8 +56,40 @@ public final class LeaseMath {
      * lease so one slow or lost renewal does not end the lease (Consul's api renews every TTL/2).
      */
     public static long renewIntervalNanos(int ttlSeconds, int loopWaitSeconds) {
+        return renewIntervalForLease(provableLeaseNanos(ttlSeconds), loopWaitSeconds);
+    }
+
+    /** {@link #renewIntervalNanos} for any store's provable lease (nanoseconds). */
+    public static long renewIntervalForLease(long provableLeaseNanos, int loopWaitSeconds) {
         long loop = loopWaitSeconds * 1_000_000_000L;
-        return Math.max(1, Math.min(loop, provableLeaseNanos(ttlSeconds) / 3));
+        return Math.max(1, Math.min(loop, provableLeaseNanos / 3));
+    }
+
+    // ---- etcd v3 (docs/etcd-lease.md) ----
+
+    /** etcd lease TTL: ttl, as Patroni grants it ({@code /lease/grant {"TTL": ttl}}). */
+    public static long etcdLeaseTtlNanos(int ttlSeconds) {
+        return ttlSeconds * 1_000_000_000L;
+    }
+
+    /** The same margin rule as for Consul, on etcd's TTL: {@code max(1 s, 10% of the lease TTL)}. */
+    public static long etcdMarginNanos(int ttlSeconds) {
+        return Math.max(MIN_MARGIN_NANOS, etcdLeaseTtlNanos(ttlSeconds) * MARGIN_PERCENT / 100);
+    }
+
+    /**
+     * etcd expires a lease exactly at its TTL after the last keepalive its leader processed (no
+     * grace, unlike Consul's 2 x TTL), and that keepalive was processed after we sent it; a leader
+     * change only extends leases. So the key is ours until the start of the last successful
+     * keepalive + ttl, and provably so until that minus the margin: 27 s for ttl=30.
+     */
+    public static long etcdProvableLeaseNanos(int ttlSeconds) {
+        return Math.max(0, etcdLeaseTtlNanos(ttlSeconds) - etcdMarginNanos(ttlSeconds));
+    }
+
+    /** Latest time etcd drops the key of a lease not kept alive since {@code lastRenewNanos}: its TTL (plus revocation lag). */
+    public static long etcdKeyExpiry(long lastRenewNanos, int ttlSeconds) {
+        return lastRenewNanos + etcdLeaseTtlNanos(ttlSeconds);
     }
 
     /** Latest time Consul typically drops the key of a session not renewed since {@code lastRenewNanos}: 2 x session TTL. */

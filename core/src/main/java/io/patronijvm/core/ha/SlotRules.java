@@ -55,7 +55,8 @@ final class SlotRules {
         if (!in.config().useSlots() || !in.pg().acceptsConnections()) {
             return null;
         }
-        boolean primary = in.pg().isPrimary() && in.holdsLock();
+        // R59: a standby leader keeps its members' slots as a primary would; they stream from it.
+        boolean primary = in.holdsLock() && (in.pg().isPrimary() || (Facts.standby(in) != null && in.pg().isReplica()));
         Set<String> wanted = wanted(in, primary);
         if (in.paused()) {
             wanted.addAll(in.pg().replicationSlots());  // R47: in pause unknown slots are not dropped

@@ -29,9 +29,10 @@ import java.util.regex.Pattern;
 /**
  * TLS for the Consul client from Patroni's settings: {@code cacert} (PEM CA bundle),
  * {@code cert} + {@code key} (PEM client certificate; the key may sit inside {@code cert}),
- * {@code verify: false} (trust anything, as Python's {@code verify=False}).
+ * {@code verify: false} (trust anything, as Python's {@code verify=False}). Public for one more
+ * client with the same PEM rules: {@code ctl}'s calls to the members' REST API.
  */
-final class ConsulTls {
+public final class ConsulTls {
 
     private static final Pattern PEM = Pattern.compile(
             "-----BEGIN ([A-Z ]+)-----\\s*([A-Za-z0-9+/=\\s]+?)-----END \\1-----");
@@ -41,6 +42,15 @@ final class ConsulTls {
     }
 
     private ConsulTls() {
+    }
+
+    /**
+     * An SSL context from PEM files: {@code verify=false} trusts any server; {@code cert} may hold
+     * the key too. Throws {@link IllegalArgumentException} naming the unusable file.
+     */
+    public static SSLContext sslContext(boolean verify, String cacert, String cert, String key) {
+        return build(new ConsulConfig("https", "localhost", 443, null, verify, cacert, cert, key, null, "default",
+                List.of(), false, List.of(), java.time.Duration.ofSeconds(5), null)).context();
     }
 
     static Setup build(ConsulConfig cfg) {
@@ -54,7 +64,7 @@ final class ConsulTls {
             ctx.init(kmf == null ? null : kmf.getKeyManagers(), new TrustManager[] {trust}, null);
             return new Setup(ctx, trust, cfg.verify());
         } catch (GeneralSecurityException | IOException e) {
-            throw new IllegalArgumentException("consul TLS settings (cacert=" + cfg.cacert() + ", cert=" + cfg.cert()
+            throw new IllegalArgumentException("TLS settings (cacert=" + cfg.cacert() + ", cert=" + cfg.cert()
                     + ", key=" + cfg.key() + ") are unusable: " + e.getMessage(), e);
         }
     }

@@ -55,6 +55,10 @@ final class ConsulTransport implements AutoCloseable {
             if (!tls.verifyHostname()) {
                 b.hostnameVerifier((host, session) -> true);
             }
+        } else {
+            // Plain HTTP never needs TLS: without this OkHttp loads the platform trust store
+            // (every CA certificate) when the client is built, which a short-lived ctl pays on each run.
+            b.connectionSpecs(java.util.List.of(okhttp3.ConnectionSpec.CLEARTEXT));
         }
         this.root = b.build();
         applyTimeout(retryTimeout);

@@ -2,6 +2,7 @@ package io.patronijvm.dcs.consul;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.patronijvm.core.dcs.Dcs;
+import io.patronijvm.testkit.contract.DcsContract;
 import io.patronijvm.core.model.ClusterView;
 import io.patronijvm.testkit.consul.LocalConsul;
 import org.junit.jupiter.api.AfterAll;

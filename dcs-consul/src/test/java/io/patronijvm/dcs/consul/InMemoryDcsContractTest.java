@@ -1,6 +1,7 @@
 package io.patronijvm.dcs.consul;
 
 import io.patronijvm.core.dcs.Dcs;
+import io.patronijvm.testkit.contract.DcsContract;
 import io.patronijvm.core.dcs.DcsOutcome.Kind;
 import io.patronijvm.core.model.Leader;
 import io.patronijvm.testkit.FakeClock;

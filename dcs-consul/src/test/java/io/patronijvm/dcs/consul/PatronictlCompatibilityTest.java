@@ -2,6 +2,7 @@ package io.patronijvm.dcs.consul;
 
 import io.patronijvm.core.model.ClusterView;
 import io.patronijvm.testkit.consul.LocalConsul;
+import io.patronijvm.testkit.contract.DcsContract;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;

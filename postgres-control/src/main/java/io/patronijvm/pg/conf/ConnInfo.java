@@ -59,7 +59,9 @@ public final class ConnInfo {
         java.net.URI uri = java.net.URI.create(connUrl);
         String host = uri.getHost();
         if (host == null) {
-            throw new IllegalArgumentException("conn_url '" + connUrl + "' has no host");
+            throw new IllegalArgumentException("conn_url '" + connUrl + "' has no host"
+                    + (uri.getRawAuthority() != null && uri.getRawAuthority().contains("_")
+                            ? " (a host name with '_' is not a valid RFC 1123 name, which Java refuses)" : ""));
         }
         if (host.startsWith("[") && host.endsWith("]")) {
             host = host.substring(1, host.length() - 1);

@@ -1,0 +1,130 @@
+package io.patronijvm.dcs.etcd;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.patronijvm.core.time.Deadline;
+import io.patronijvm.core.time.MonotonicClock;
+import io.patronijvm.core.time.Sleeper;
+import okhttp3.Response;
+import okio.BufferedSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.time.Duration;
+
+/**
+ * Blocks on the leader key with etcd's streaming {@code /watch} from the revision after the one we
+ * know ({@code start_revision = mod_revision + 1}), so a change that happened between our read and
+ * the watch is delivered at once, never missed. Returns true on any event, or when etcd cancels
+ * the watch (the revision was compacted: the key may have changed); false when {@code wait} passes
+ * quietly. Errors are retried after a pause until {@code wait} is used up, then it answers false,
+ * and an outage is logged once at WARN, then at DEBUG, and once at INFO when it ends.
+ */
+final class EtcdLeaderWatch {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EtcdLeaderWatch.class);
+    /** Below this a watch is not worth its round trip: the rest of the wait is slept. */
+    static final Duration MIN_BLOCK = Duration.ofMillis(50);
+
+    private final EtcdTransport http;
+    private final String leaderKey;
+    private final Sleeper sleeper;
+    private final MonotonicClock clock;
+    private boolean failing;
+
+    EtcdLeaderWatch(EtcdTransport http, String leaderKeyB64, Sleeper sleeper, MonotonicClock clock) {
+        this.http = http;
+        this.leaderKey = leaderKeyB64;
+        this.sleeper = sleeper;
+        this.clock = clock;
+    }
+
+    boolean await(long knownIndex, Duration wait, boolean skip) throws InterruptedException {
+        if (skip) {
+            return true;
+        }
+        Deadline end = Deadline.after(clock, wait);
+        if (knownIndex <= 0) {
+            sleeper.sleep(end.remaining());
+            return false;
+        }
+        while (end.remaining().compareTo(MIN_BLOCK) >= 0) {
+            ObjectNode create = EtcdJson.object();
+            create.putObject("create_request").put("key", leaderKey).put("start_revision",
+                    Long.toString(knownIndex + 1));
+            try (Response r = http.openWatch(create, end)) {
+                Boolean changed = read(r.body().source());
+                if (changed != null) {
+                    succeeded();
+                    return changed;
+                }
+                failed("leader watch stream ended without an answer");
+            } catch (InterruptedIOException e) {
+                if (Thread.currentThread().isInterrupted()) {
+                    throw new InterruptedException("leader watch interrupted");
+                }
+                if (end.remaining().compareTo(MIN_BLOCK) < 0) {
+                    succeeded();
+                    return false; // the wait passed quietly
+                }
+                failed("leader watch timed out: " + e.getMessage());
+            } catch (IOException | EtcdErrorException e) {
+                failed("leader watch failed: " + e.getMessage());
+            }
+            sleeper.sleep(end.remainingCappedAt(Duration.ofSeconds(1)));
+        }
+        sleeper.sleep(end.remaining());
+        return false;
+    }
+
+    /** True on an event or a cancel, null when the stream ended first; blocks until then or the call timeout. */
+    private static Boolean read(BufferedSource src) throws IOException, EtcdErrorException {
+        String line;
+        while ((line = src.readUtf8Line()) != null) {
+            if (line.isBlank()) {
+                continue;
+            }
+            JsonNode n;
+            try {
+                n = EtcdJson.tree(line);
+            } catch (JsonProcessingException e) {
+                throw new IOException("watch answered non-JSON: " + line);
+            }
+            if (n.has("error")) {
+                JsonNode err = n.path("error");
+                if (err.path("grpc_code").asInt(-1) == 1) {
+                    // Canceled by the gateway (its stream to etcd was reset): the key may have
+                    // changed meanwhile, so let the loop read it rather than report an outage.
+                    return true;
+                }
+                throw new EtcdErrorException(err.path("grpc_code").asInt(2), err.path("message").asText(line),
+                        "/watch");
+            }
+            JsonNode res = n.path("result");
+            if (res.path("canceled").asBoolean(false) || EtcdJson.int64(res, "compact_revision") > 0
+                    || res.path("events").size() > 0) {
+                return true;
+            }
+        }
+        return null;
+    }
+
+    private void failed(String message) {
+        if (!failing) {
+            failing = true;
+            LOG.warn("{}", message);
+        } else {
+            LOG.debug("{}", message);
+        }
+    }
+
+    private void succeeded() {
+        if (failing) {
+            failing = false;
+            LOG.info("leader watch works again");
+        }
+    }
+}
