@@ -78,13 +78,105 @@ final class Bootstrapper {
         appendBootstrapHba();
     }
 
+    /** Whether {@code bootstrap.method} names a custom method section (R15); anything else runs initdb. */
+    boolean custom() {
+        String m = ctx.bootstrap.method();
+        return !"initdb".equals(m) && ctx.bootstrap.methods().get(m) != null
+                && ctx.bootstrap.methods().get(m).get("command") != null;
+    }
+
+    /**
+     * The recovery settings of the custom bootstrap: the method's {@code recovery_conf} with
+     * {@code recovery.signal}, else the backup's own with {@code keep_existing_recovery_conf},
+     * else none (Patroni removes the recovery configuration).
+     */
+    io.patronijvm.pg.conf.ConfigFiles.Recovery customRecovery() {
+        Map<String, Object> rc = customRecoveryConf();
+        if (rc != null) {
+            return io.patronijvm.pg.conf.ConfigFiles.Recovery.archive(rc);
+        }
+        return keepExistingRecoveryConf() ? io.patronijvm.pg.conf.ConfigFiles.Recovery.keepExisting() : null;
+    }
+
+    /**
+     * Patroni's pg_hba.conf while a custom bootstrap runs: trust for the replication user and the
+     * superuser over the local socket and from the addresses we connect from, because the restored
+     * cluster's passwords are not ours until post_bootstrap sets them.
+     */
+    List<String> trustHba() {
+        String repl = ctx.pg.replication() != null && ctx.pg.replication().username() != null
+                ? ctx.pg.replication().username() : "all";
+        String su = ctx.pg.superuser() != null && ctx.pg.superuser().username() != null
+                ? ctx.pg.superuser().username() : "all";
+        List<String> out = new ArrayList<>(List.of("local\treplication\t" + repl + "\t\ttrust",
+                "local\tall\t" + su + "\t\ttrust"));
+        try {
+            java.util.Set<String> nets = new java.util.LinkedHashSet<>();
+            for (java.net.InetAddress a : java.net.InetAddress.getAllByName(ctx.localHost())) {
+                nets.add(a.getHostAddress() + (a instanceof java.net.Inet6Address ? "/128" : "/32"));
+                if (a.isLoopbackAddress() && a instanceof java.net.Inet4Address) {
+                    nets.add("127.0.0.1/32"); // the kernel's source address for any 127.x destination
+                }
+            }
+            for (String net : nets) {
+                out.add("host\treplication\t" + repl + "\t" + net + "\ttrust");
+                out.add("host\tall\t" + su + "\t" + net + "\ttrust");
+            }
+        } catch (java.net.UnknownHostException e) {
+            log.warn("cannot resolve {} for the bootstrap pg_hba.conf: {}; local socket only", ctx.localHost(),
+                    e.getMessage());
+        }
+        return out;
+    }
+
+    /**
+     * Patroni turns hot_standby off while a restore runs that ends in a promotion (or one whose
+     * recovery settings the backup tool wrote): such a recovery would otherwise stop on settings
+     * that are higher on the source than here.
+     */
+    boolean disableHotStandby() {
+        if (keepExistingRecoveryConf()) {
+            return true;
+        }
+        Map<String, Object> rc = customRecoveryConf();
+        if (rc == null) {
+            return false;
+        }
+        Object pause = rc.get("pause_at_recovery_target");
+        boolean pauseFalse = pause != null && List.of("false", "off", "no", "0").contains(pause.toString().toLowerCase());
+        Object action = rc.getOrDefault("recovery_target_action", pauseFalse ? "promote" : "pause");
+        return "promote".equals(String.valueOf(action));
+    }
+
+    /** The custom method's {@code recovery_conf}, or null. */
+    Map<String, Object> customRecoveryConf() {
+        Object rc = ctx.bootstrap.methods().get(ctx.bootstrap.method()).get("recovery_conf");
+        if (rc instanceof Map<?, ?> m) {
+            Map<String, Object> out = new java.util.LinkedHashMap<>();
+            m.forEach((k, v) -> out.put(String.valueOf(k), v));
+            return out;
+        }
+        return null;
+    }
+
+    /** {@code keep_existing_recovery_conf}: the restored backup's own recovery settings stay. */
+    boolean keepExistingRecoveryConf() {
+        return io.patronijvm.core.config.ConfigValues.truthy(
+                ctx.bootstrap.methods().get(ctx.bootstrap.method()).get("keep_existing_recovery_conf"));
+    }
+
+    /**
+     * Patroni's {@code _custom_bootstrap}: the command (split as a shell would) with
+     * {@code --scope} and {@code --datadir} unless {@code no_params}, then Patroni's post-restore
+     * step: a leftover promote trigger file is removed, or the restored server would promote.
+     */
     private void runCustomMethod(String method) throws PgException, InterruptedException {
         Map<String, Object> section = ctx.bootstrap.methods().get(method);
         if (section == null || section.get("command") == null) {
             throw new PgException("bootstrap.method " + method + " has no section with a command");
         }
         List<String> cmd = new ArrayList<>(splitCommand("bootstrap." + method + ".command", String.valueOf(section.get("command"))));
-        if (!Boolean.TRUE.equals(section.get("no_params"))) {
+        if (!io.patronijvm.core.config.ConfigValues.truthy(section.get("no_params"))) {
             cmd.add("--scope=" + ctx.scope);
             cmd.add("--datadir=" + ctx.paths.dataDir());
             section.forEach((k, v) -> {
@@ -93,9 +185,16 @@ final class Bootstrapper {
                 }
             });
         }
+        log.info("Running custom bootstrap script: {}", section.get("command"));
         ctx.runner.runChecked(new Command("bootstrap " + method, cmd, ctx.toolEnv(), null, false), PgContext.LONG_TOOL_TIMEOUT);
         if (ctx.dataDirState() != DataDirState.VALID) {
             throw new PgException("bootstrap method " + method + " left no PostgreSQL data directory in " + ctx.paths.dataDir());
+        }
+        try {
+            Files.deleteIfExists(ctx.paths.dataDir().resolve("promote"));
+        } catch (IOException e) {
+            throw new PgException("cannot remove the promote trigger file from " + ctx.paths.dataDir() + ": "
+                    + e.getMessage(), e);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.patronijvm.pg;
 
+import io.patronijvm.core.config.ConfigValues;
 import io.patronijvm.core.model.Member;
 import io.patronijvm.core.pg.DataDirState;
 import io.patronijvm.core.pg.PgException;
@@ -39,26 +40,38 @@ final class Cloner {
     }
 
     void cloneFrom(Member source) throws PgException, InterruptedException {
+        cloneFrom(source, List.of());
+    }
+
+    void cloneFrom(Member source, List<String> methodsOverride) throws PgException, InterruptedException {
         OsUser.refuseRoot();
         Path data = ctx.paths.dataDir();
         if (ctx.dataDirState() != DataDirState.EMPTY) {
             throw new PgException("data directory " + data + " is not empty (" + PgContext.sample(data)
                     + "); refusing to clone into it");
         }
-        ConnInfo.HostPort hp;
-        try {
-            hp = ConnInfo.fromConnUrl(source.connUrl());
-        } catch (IllegalArgumentException e) {
-            throw new PgException("cannot clone from member " + source.name() + ": " + e.getMessage(), e);
-        }
         try {
             conf.files().writePgpass();
         } catch (IOException e) {
             throw new PgException("cannot write pgpass file " + ctx.paths.pgpass() + ": " + e.getMessage(), e);
         }
-        String dsn = conf.files().dsn(ctx.pg.replication(), hp.host(), hp.port(), ctx.name);
+        ConnInfo.HostPort hp = null;
+        String dsn = "";
+        if (source != null) {
+            try {
+                hp = ConnInfo.fromConnUrl(source.connUrl());
+            } catch (IllegalArgumentException e) {
+                throw new PgException("cannot clone from member " + source.name() + ": " + e.getMessage(), e);
+            }
+            dsn = conf.files().dsn(ctx.pg.replication(), hp.host(), hp.port(), ctx.name);
+        }
         List<String> failures = new ArrayList<>();
-        for (String method : ctx.pg.createReplicaMethods()) {
+        List<String> methods = methodsOverride.isEmpty() ? ctx.pg.createReplicaMethods() : methodsOverride;
+        if (source == null) {
+            // R18: without a leader only the methods that need no replication connection can run.
+            methods = methods.stream().filter(this::worksWithoutLeader).toList();
+        }
+        for (String method : methods) {
             try {
                 if ("basebackup".equals(method)) {
                     basebackup(dsn);
@@ -68,8 +81,9 @@ final class Cloner {
                 if (ctx.dataDirState() != DataDirState.VALID) {
                     throw new PgException(method + " finished but " + data + " is no PostgreSQL data directory");
                 }
-                log.info("replica created from member {} with {}", source.name(), method);
-                conf.asReplicaOf(new Upstream(source.name(), hp.host(), hp.port(), null));
+                log.info("replica created from {} with {}", source == null ? "a backup (no leader)"
+                        : "member " + source.name(), method);
+                conf.asReplicaOf(hp == null ? Upstream.NOBODY : new Upstream(source.name(), hp.host(), hp.port(), null));
                 conf.write(null);
                 return;
             } catch (PgException e) {
@@ -77,7 +91,9 @@ final class Cloner {
                 failures.add(method + ": " + e.getMessage());
             }
         }
-        throw new PgException("could not clone from member " + source.name() + " into " + data + ": " + failures);
+        throw new PgException("could not clone from " + (source == null ? "a backup (no leader)"
+                : "member " + source.name()) + " into " + data + ": " + (methods.isEmpty()
+                ? "no create_replica_method works without a leader (no_leader)" : failures));
     }
 
     private void basebackup(String dsn) throws PgException, InterruptedException {
@@ -101,6 +117,12 @@ final class Cloner {
         }
     }
 
+    /** Patroni's {@code replica_method_can_work_without_replication_connection}. */
+    private boolean worksWithoutLeader(String method) {
+        return !"basebackup".equals(method) && ctx.pg.replicaMethodOptions().get(method) instanceof Map<?, ?> m
+                && (ConfigValues.truthy(m.get("no_leader")) || ConfigValues.truthy(m.get("no_master")));
+    }
+
     private void custom(String method, String dsn) throws PgException, InterruptedException {
         if (!(ctx.pg.replicaMethodOptions().get(method) instanceof Map<?, ?> section) || section.get("command") == null) {
             throw new PgException("create_replica_methods names " + method + " but postgresql." + method
@@ -108,7 +130,7 @@ final class Cloner {
         }
         List<String> cmd = new ArrayList<>(Bootstrapper.splitCommand("postgresql." + method + ".command",
                 String.valueOf(section.get("command"))));
-        if (!Boolean.TRUE.equals(section.get("no_params"))) {
+        if (!ConfigValues.truthy(section.get("no_params"))) {
             cmd.addAll(List.of("--scope=" + ctx.scope, "--role=replica", "--datadir=" + ctx.paths.dataDir(),
                     "--connstring=" + dsn));
             section.forEach((k, v) -> {

@@ -98,20 +98,64 @@ public final class LocalPostgres implements PostgresControl {
 
     @Override
     public void bootstrap(Duration timeout) throws PgException, InterruptedException {
-        Deadline deadline = Deadline.after(ctx.clock, timeout);
-        ctx.activity = PgRunState.INITIALIZING;
+        boolean custom = bootstrapper.custom();
+        ctx.activity = custom ? PgRunState.RUNNING_CUSTOM_BOOTSTRAP : PgRunState.INITIALIZING;
         try {
             bootstrapper.initdb();
         } catch (PgException | RuntimeException e) {
-            ctx.activity = PgRunState.INITDB_FAILED;
+            ctx.activity = custom ? PgRunState.CUSTOM_BOOTSTRAP_FAILED : PgRunState.INITDB_FAILED;
             throw e;
         }
-        start(Upstream.NOBODY, false, deadline.remaining());
+        if (!custom) {
+            start(Upstream.NOBODY, false, timeout);
+            return;
+        }
+        // R15: the restored server may not know our passwords yet; post_bootstrap sets them.
+        conf.customBootstrap(new RoleConf.CustomBootstrap(bootstrapper.customRecovery(), bootstrapper.trustHba(),
+                bootstrapper.disableHotStandby()));
+        start(Upstream.NOBODY, false, timeout);
+        awaitEndOfRecovery();
+    }
+
+    /** Patroni's "waiting for end of recovery after bootstrap": a restore runs until it promotes. */
+    private void awaitEndOfRecovery() throws PgException, InterruptedException {
+        Deadline d = Deadline.after(ctx.clock, PgContext.LONG_TOOL_TIMEOUT);
+        long nextLog = 0;
+        while (true) {
+            Observation o = observer.tryObserve();
+            if (o != null && !o.inRecovery()) {
+                return;
+            }
+            if (lifecycle.running().isEmpty()) {
+                throw new PgException("postgres stopped during the recovery of the custom bootstrap in "
+                        + ctx.paths.dataDir() + ":\n" + lifecycle.logTail(0));
+            }
+            if (d.expired()) {
+                throw new PgException("custom bootstrap: " + ctx.paths.dataDir() + " still in recovery after "
+                        + PgContext.LONG_TOOL_TIMEOUT.toHours() + " h");
+            }
+            if (ctx.clock.nanoTime() - nextLog >= 0) {
+                log.info("waiting for end of recovery after bootstrap");
+                nextLog = ctx.clock.nanoTime() + Duration.ofSeconds(10).toNanos();
+            }
+            ctx.sleeper.sleep(Duration.ofSeconds(1));
+        }
     }
 
     @Override
     public void postBootstrap() throws PgException, InterruptedException {
         bootstrapper.postBootstrap();
+        if (bootstrapper.custom()) {
+            // R16: the passwords are ours now: the configured pg_hba.conf, no recovery settings.
+            io.patronijvm.pg.conf.Gucs during = conf.lastGucs();
+            conf.endCustomBootstrap();
+            reload();
+            if (during != null && !during.cmdline().equals(conf.lastGucs().cmdline())) {
+                log.info("restarting after the custom bootstrap: it ran with {} instead of {}", during.cmdline(),
+                        conf.lastGucs().cmdline());
+                restart(ctx.pg.pgCtlTimeout());
+            }
+        }
     }
 
     @Override
@@ -123,9 +167,14 @@ public final class LocalPostgres implements PostgresControl {
 
     @Override
     public void cloneFrom(Member source) throws PgException, InterruptedException {
+        cloneFrom(source, List.of());
+    }
+
+    @Override
+    public void cloneFrom(Member source, List<String> methods) throws PgException, InterruptedException {
         ctx.activity = PgRunState.CREATING_REPLICA;
         try {
-            cloner.cloneFrom(source);
+            cloner.cloneFrom(source, methods);
         } finally {
             ctx.activity = null;
         }
@@ -152,7 +201,7 @@ public final class LocalPostgres implements PostgresControl {
         }
         ctx.activity = PgRunState.STARTING;
         try {
-            conf.write(asReplica ? tools.controlData() : null);
+            conf.write(asReplica || conf.restoring() ? tools.controlData() : null);
             lifecycle.launch(conf.lastGucs(), timeout);
             ctx.activity = null;
         } catch (PgException | RuntimeException e) {
@@ -260,7 +309,8 @@ public final class LocalPostgres implements PostgresControl {
     @Override
     public void syncReplicationSlots(Set<String> wanted) throws PgException {
         try (Connection c = connect(SQL_TIMEOUT)) {
-            Slots.sync(c, wanted, ctx.dyn().ignoreSlots());
+            Slots.sync(c, db -> PgConnector.connect(ctx.localHost(), ctx.pg.port(), db, ctx.pg.superuser(), SQL_TIMEOUT),
+                    wanted, Slots.logicalSpecs(ctx.dyn().slots()), ctx.dyn().ignoreSlots());
         } catch (SQLException e) {
             throw new PgException("syncing replication slots on port " + ctx.pg.port() + " failed: " + e.getMessage(), e);
         }

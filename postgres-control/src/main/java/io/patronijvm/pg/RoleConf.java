@@ -11,6 +11,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -28,6 +29,12 @@ final class RoleConf {
     private volatile Upstream upstream = Upstream.NOBODY;
     private volatile String syncStandbyNames;
     private volatile Gucs last;
+    /** Set while a custom bootstrap runs (R15, R16): its recovery settings and the trust pg_hba.conf. */
+    private volatile CustomBootstrap customBootstrap;
+
+    /** What the files say during a custom bootstrap, until post_bootstrap has set the passwords. */
+    record CustomBootstrap(ConfigFiles.Recovery recovery, List<String> trustHba, boolean hotStandbyOff) {
+    }
 
     RoleConf(PgContext ctx) {
         this.ctx = ctx;
@@ -61,19 +68,47 @@ final class RoleConf {
         syncStandbyNames = value;
     }
 
+    /** A custom bootstrap starts: the next writes use its recovery settings and trust access. */
+    void customBootstrap(CustomBootstrap cb) {
+        customBootstrap = cb;
+    }
+
+    /** post_bootstrap finished: back to the configured pg_hba.conf and no recovery settings. */
+    void endCustomBootstrap() {
+        customBootstrap = null;
+    }
+
+    /**
+     * A custom bootstrap's server is still recovering the restored backup: like a replica it must
+     * start with at least the settings in its pg_controldata, or recovery aborts (R65).
+     */
+    boolean restoring() {
+        return customBootstrap != null && !replica;
+    }
+
     Gucs lastGucs() {
         return last;
     }
 
     /** Renders and writes all files for the current role; returns true when something PostgreSQL reads changed. */
     boolean write(ControlData replicaControl) throws PgException {
-        Gucs gucs = Gucs.compute(ctx.dyn(), ctx.pg, ctx.scope, syncStandbyNames, replica ? replicaControl : null,
-                ctx.majorVersion());
+        CustomBootstrap cb = customBootstrap;
+        boolean restoring = cb != null && !replica;
+        Gucs gucs = Gucs.compute(ctx.dyn(), ctx.pg, ctx.scope, syncStandbyNames,
+                replica || restoring ? replicaControl : null, ctx.majorVersion());
+        if (restoring && cb.hotStandbyOff()) {
+            // Patroni: a point-in-time restore that promotes must not fail on hot-standby checks of
+            // settings raised on the source; post_bootstrap restarts with the real values.
+            gucs = gucs.withCmdline("hot_standby", "off");
+        }
         if (last == null || !last.warnings().equals(gucs.warnings())) {
             gucs.warnings().forEach(w -> log.warn("{}", w));
         }
         last = gucs;
         try {
+            if (restoring) {
+                return files.write(gucs, cb.recovery(), ctx.dyn().pgHba(), cb.trustHba());
+            }
             return files.write(gucs, replica ? recovery() : null, ctx.dyn().pgHba());
         } catch (IOException e) {
             throw new PgException("cannot write config files in " + ctx.paths.configDir() + ": " + e.getMessage(), e);
@@ -82,13 +117,32 @@ final class RoleConf {
 
     private ConfigFiles.Recovery recovery() {
         Upstream up = upstream;
+        Map<String, Object> extra = recoveryParams(up);
         if (up.isNobody()) {
-            return new ConfigFiles.Recovery(null, null, ctx.pg.recoveryConf());
+            return new ConfigFiles.Recovery(null, null, extra);
         }
-        String slot = up.slotName() != null ? up.slotName()
+        String slot = up.remote() ? up.slotName() : up.slotName() != null ? up.slotName()
                 : ctx.dyn().useSlots() ? SlotNames.forMember(ctx.name) : null;
         String dsn = files.dsn(ctx.pg.replication(), up.host(), up.port(), ctx.name);
-        return new ConfigFiles.Recovery(dsn, slot, ctx.pg.recoveryConf());
+        return new ConfigFiles.Recovery(dsn, slot, extra);
+    }
+
+    /**
+     * {@code recovery_conf}, plus in a standby cluster (R59) its restore_command and
+     * archive_cleanup_command for every member, and recovery_min_apply_delay when following the
+     * remote primary itself.
+     */
+    private Map<String, Object> recoveryParams(Upstream up) {
+        io.patronijvm.core.config.StandbyCluster sc = ctx.dyn().standby();
+        if (sc == null) {
+            return ctx.pg.recoveryConf();
+        }
+        Map<String, Object> out = new java.util.LinkedHashMap<>(ctx.pg.recoveryConf());
+        out.putAll(sc.archiveParams());
+        if (up.remote() && sc.recoveryMinApplyDelay() != null) {
+            out.put("recovery_min_apply_delay", sc.recoveryMinApplyDelay());
+        }
+        return out;
     }
 
     /**

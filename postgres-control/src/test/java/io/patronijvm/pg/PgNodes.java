@@ -62,10 +62,15 @@ final class PgNodes {
     }
 
     static DynamicConfig dynamic() {
+        return dynamic(30);
+    }
+
+    static DynamicConfig dynamic(int maxConnections) {
         Map<String, Object> params = new LinkedHashMap<>();
-        params.put("max_connections", 30);
+        params.put("max_connections", maxConnections);
         params.put("max_wal_senders", 6);
         params.put("wal_keep_segments", 4); // a pre-13 name: PostgreSQL 13+ gets wal_keep_size = 4 x 16MB
+        params.put("wal_level", "logical"); // permanent logical slots (R57)
         return new DynamicConfig(30, 10, 10, 1_048_576L, -1L, 0, 300, 0, false, false, 1, false, false, false,
                 true, true, params, List.of(), Map.of(), List.of(), null, Map.of());
     }
@@ -79,6 +84,12 @@ final class PgNodes {
     }
 
     PostgresqlConfig config(int i, Path binDir, Map<String, Object> replicaMethodOptions) {
+        return config(i, binDir, replicaMethodOptions, SUPERUSER, Map.of());
+    }
+
+    /** A node with its own superuser credentials and extra local GUCs (archiving, for restores). */
+    PostgresqlConfig config(int i, Path binDir, Map<String, Object> replicaMethodOptions, Credentials superuser,
+                            Map<String, Object> extraParams) {
         Path sock = dir(i).resolve("sock");
         try {
             Files.createDirectories(sock);
@@ -91,8 +102,9 @@ final class PgNodes {
         params.put("shared_buffers", "16MB");
         params.put("fsync", "off");
         params.put("max_connections", 500); // cmdline GUC: ignored locally with a warning
+        params.putAll(extraParams);
         return new PostgresqlConfig(address(i), 5432, address(i) + ":5432", null, dir(i).resolve("data"), null, binDir,
-                null, null, sock.toString(), false, false, SUPERUSER, REPLICATION, REWIND, params, HBA, null, null,
+                null, null, sock.toString(), false, false, superuser, REPLICATION, REWIND, params, HBA, null, null,
                 null, replicaMethodOptions, null, null, Duration.ofSeconds(60), true, null, false, false, null);
     }
 
@@ -101,8 +113,17 @@ final class PgNodes {
     }
 
     LocalPostgres node(PostgresqlConfig cfg, BootstrapConfig bootstrap, MonotonicClock clock, Sleeper sleeper) {
+        return node(cfg, bootstrap, dynamic(), clock, sleeper);
+    }
+
+    LocalPostgres node(PostgresqlConfig cfg, BootstrapConfig bootstrap, DynamicConfig dynamic) {
+        return node(cfg, bootstrap, dynamic, MonotonicClock.SYSTEM, Sleeper.SYSTEM);
+    }
+
+    private LocalPostgres node(PostgresqlConfig cfg, BootstrapConfig bootstrap, DynamicConfig dynamic,
+                               MonotonicClock clock, Sleeper sleeper) {
         String name = "node" + cfg.listenAddresses().substring(cfg.listenAddresses().lastIndexOf('.') + 1);
-        LocalPostgres pg = new LocalPostgres(cfg, bootstrap, SCOPE, name, dynamic(), clock, sleeper);
+        LocalPostgres pg = new LocalPostgres(cfg, bootstrap, SCOPE, name, dynamic, clock, sleeper);
         synchronized (made) {
             made.add(pg);
         }

@@ -5,6 +5,7 @@ import io.patronijvm.core.config.ConfigProblem;
 import io.patronijvm.core.config.ConsulConfig;
 import io.patronijvm.core.config.Etcd3Config;
 import io.patronijvm.core.config.PatroniConfig;
+import io.patronijvm.core.config.WatchdogConfig;
 import io.patronijvm.core.config.PostgresqlConfig;
 import io.patronijvm.core.config.RestApiConfig;
 import io.patronijvm.core.model.Tags;
@@ -129,7 +130,7 @@ public final class ConfigLoader {
         BootstrapSection.Result bootstrap = BootstrapSection.read(root.section("bootstrap"));
         PostgresqlConfig postgresql = PostgresqlSection.read(root.section("postgresql"), name);
         Tags tags = TagsSection.read(root.section("tags"));
-        String watchdog = watchdogMode(root.section("watchdog"));
+        WatchdogConfig watchdog = watchdog(root.section("watchdog"));
         String logLevel = logLevel(root.section("log"));
         if (problems.hasErrors()) {
             return new LoadResult(null, problems.all());
@@ -183,33 +184,27 @@ public final class ConfigLoader {
         }
     }
 
-    /** Spec 3.16; decision 7 puts the hardware watchdog out of scope. */
-    private static String watchdogMode(Section w) {
+    /**
+     * Spec 3.16: Patroni's {@code watchdog} section. Absent means {@code automatic} (Patroni's
+     * default): a node uses {@code /dev/watchdog} when it can and runs without one otherwise.
+     */
+    private static WatchdogConfig watchdog(Section w) {
+        if (w.wrongType()) {
+            return WatchdogConfig.DEFAULTS;
+        }
+        w.warnUnknown(Set.of("mode", "device", "safety_margin", "driver"));
         Object raw = w.raw("mode");
-        if (raw == null && w.isEmpty()) {
-            return "off";
+        WatchdogConfig.Mode mode = WatchdogConfig.Mode.parse(raw);
+        if (mode == null) {
+            w.problems().error(w.pathOf("mode"), "'" + raw + "' is not one of off, automatic, required");
+            mode = WatchdogConfig.Mode.OFF;
         }
-        String mode = raw == null || Boolean.FALSE.equals(raw) ? (raw == null ? "automatic" : "off")
-                : raw.toString().toLowerCase(Locale.ROOT);
-        switch (mode) {
-            case "off", "disable", "disabled" -> {
-                return "off";
-            }
-            case "automatic", "auto" -> {
-                w.problems().warning(w.pathOf("mode"), "the watchdog is not supported by patroni-jvm yet; "
-                        + "running without it");
-                return "off";
-            }
-            case "required", "require" -> {
-                w.problems().error(w.pathOf("mode"), "watchdog is not supported yet (patroni-jvm cannot "
-                        + "guarantee a watchdog; use mode: off)");
-                return "required";
-            }
-            default -> {
-                w.problems().error(w.pathOf("mode"), "'" + raw + "' is not one of off, automatic, required");
-                return "off";
-            }
+        String driver = w.string("driver");
+        if (driver != null && !driver.equals("default") && !driver.equals("testing")) {
+            w.problems().error(w.pathOf("driver"), "'" + driver + "' is not one of default, testing");
         }
+        int margin = w.integer("safety_margin", 5, -1, Integer.MAX_VALUE);
+        return new WatchdogConfig(mode, driver, w.string("device"), margin);
     }
 
     private static String logLevel(Section log) {

@@ -44,6 +44,7 @@ public final class ActionExecutor {
     private final Runnable stopLoop;
     private final Runnable actionDone;
     private final FailsafeCheck failsafe;
+    private final WatchdogDuty watchdog;
 
     /**
      * {@code actionDone} runs when a long action ends (in the slot's thread): the loop passes its
@@ -61,6 +62,7 @@ public final class ActionExecutor {
         this.stopLoop = stopLoop;
         this.longActions = new LongActions(ctx, state, renewal, lease, stopLoop);
         this.failsafe = new FailsafeCheck(ctx, state, renewal);
+        this.watchdog = new WatchdogDuty(ctx, state);
     }
 
     /** Runs the actions in order; returns the outcome of a final re-deciding action, or NONE. */
@@ -122,7 +124,13 @@ public final class ActionExecutor {
             case Action.RaceInitialize r -> new Result(ctx.dcs().raceInitialize().ok()
                     ? AttemptResult.INITIALIZE_WON : AttemptResult.INITIALIZE_LOST, null);
             case Action.AcquireLock l -> acquire(in);
-            case Action.CheckFailsafe c -> new Result(failsafe.check(in), null);
+            case Action.CheckFailsafe c -> {
+                AttemptResult r = failsafe.check(in);
+                if (r == AttemptResult.FAILSAFE_OK) {
+                    watchdog.keepalive(); // R40: the confirmed topology stands in for the key update
+                }
+                yield new Result(r, null);
+            }
             case Action.CheckRewind c -> {
                 RewindVerdict v = ctx.pg().checkDivergence(c.leader());
                 if (v != RewindVerdict.UNKNOWN) {
@@ -139,6 +147,7 @@ public final class ActionExecutor {
         DcsOutcome o = ctx.dcs().acquireLeader();
         if (o.ok()) {
             renewal.renewedFrom(start);
+            watchdog.afterAcquire(in.view(), in.pg()); // R21: armed before the decider may promote
             return new Result(AttemptResult.ACQUIRED, null);
         }
         return new Result(o.kind() == DcsOutcome.Kind.CONFLICT ? AttemptResult.LOCK_TAKEN_BY_OTHER
@@ -154,6 +163,7 @@ public final class ActionExecutor {
                 case Action.WriteConfig w -> ok(ctx.dcs().writeConfig(w.config(), 0));
                 case Action.StopPostgres s -> {
                     ctx.pg().stop(s.mode(), ctx.startTimeout());
+                    watchdog.disable(); // R9: the data directory went away, maybe while we were primary
                     yield true;
                 }
                 case Action.Follow f -> {
@@ -265,10 +275,17 @@ public final class ActionExecutor {
      */
     private void shutdownStop(Action.ShutdownStop s, ClusterView view) throws InterruptedException {
         if (!s.stopPostgres()) {
+            watchdog.disable();
             stopLoop.run();
             return;
         }
         boolean stopped = ctx.pg().stop(io.patronijvm.core.pg.StopMode.FAST, ctx.startTimeout());
+        if (stopped) {
+            watchdog.disable(); // a failed stop leaves the watchdog running, as the lock stays (R63)
+        } else {
+            log.error("PostgreSQL shutdown failed, leader key not removed.{}",
+                    ctx.watchdog().isRunning() ? " Leaving watchdog running." : "");
+        }
         if (stopped && s.asLeader()) {
             SwitchoverRelease.waitAndRelease(ctx, lease, view, state.config().synchronousMode());
         }

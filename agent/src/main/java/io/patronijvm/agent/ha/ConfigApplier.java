@@ -53,6 +53,9 @@ final class ConfigApplier {
             if (next.ttl() != prev.ttl() || next.retryTimeout() != prev.retryTimeout()) {
                 ctx.dcs().applyTiming(next.ttl(), next.retryTimeout());
             }
+            if (next.ttl() != prev.ttl() || next.loopWait() != prev.loopWait()) {
+                ctx.watchdog().reloadTiming(next.ttl(), next.loopWait()); // applied at the next keepalive
+            }
             state.config(next);
             try {
                 cache.store(view.config().data());

@@ -1,5 +1,6 @@
 package io.patronijvm.agent.ha;
 
+import io.patronijvm.agent.watchdog.Watchdog;
 import io.patronijvm.core.dcs.Dcs;
 import io.patronijvm.core.peer.PeerClient;
 import io.patronijvm.core.pg.PostgresControl;
@@ -31,6 +32,7 @@ import java.util.function.IntToLongFunction;
  * @param startTimeout  how long a start, stop or promote may take (pg_ctl_timeout)
  * @param leaseRule     ttl seconds to the provable lease in nanoseconds; null: {@link LeaseMath#provableLeaseNanos}
  *                      (the simulator injects Patroni's rule to show why ours is needed)
+ * @param watchdog      the node's watchdog (R62); null: mode off
  */
 public record HaContext(
         String name,
@@ -51,7 +53,8 @@ public record HaContext(
         AsyncSlot slot,
         Callbacks callbacks,
         TimerService timers,
-        IntToLongFunction leaseRule) {
+        IntToLongFunction leaseRule,
+        Watchdog watchdog) {
 
     public HaContext {
         tags = tags == null ? Tags.NONE : tags;
@@ -60,5 +63,15 @@ public record HaContext(
         leaseRule = leaseRule == null ? LeaseMath::provableLeaseNanos : leaseRule;
         probeTimeout = probeTimeout == null ? Duration.ofSeconds(2) : probeTimeout;
         startTimeout = startTimeout == null ? Duration.ofSeconds(60) : startTimeout;
+        watchdog = watchdog == null ? Watchdog.off() : watchdog;
+    }
+
+    /** A context without a watchdog (tests and the simulator). */
+    public HaContext(String name, String scope, String connUrl, String apiUrl, Tags tags, LocalSettings local,
+                     Path dataDir, Map<String, Object> bootstrapDcs, Duration probeTimeout, Duration startTimeout,
+                     MonotonicClock clock, Sleeper sleeper, Dcs dcs, PostgresControl pg, PeerClient peers,
+                     AsyncSlot slot, Callbacks callbacks, TimerService timers, IntToLongFunction leaseRule) {
+        this(name, scope, connUrl, apiUrl, tags, local, dataDir, bootstrapDcs, probeTimeout, startTimeout, clock,
+                sleeper, dcs, pg, peers, slot, callbacks, timers, leaseRule, null);
     }
 }

@@ -50,6 +50,7 @@ public final class HaLoop implements Runnable {
     private final SelfFence fence;
     private final LeaderStatus leaderStatus = new LeaderStatus();
     private final FreshStatus restStatus;
+    private final WatchdogDuty watchdog;
     private final EventRecorder events;
     private volatile int timeline;
     private volatile boolean stopped;
@@ -76,6 +77,7 @@ public final class HaLoop implements Runnable {
         state.onRoleChange((from, to, why) -> events.roleChanged(ctx.clock().wallNow(), from, to, why, timeline));
         this.fence = new SelfFence(ctx, state, publisher, events, this::wakeUp);
         this.restStatus = new FreshStatus(ctx.clock(), ctx.pg(), publisher::snapshot);
+        this.watchdog = new WatchdogDuty(ctx, state);
     }
 
     /** The node's recent HA events (status page, {@code GET /events}). */
@@ -200,6 +202,7 @@ public final class HaLoop implements Runnable {
         if (lock == LockState.RENEWED) {
             leaderStatus.afterRenewal(ctx.dcs(), seen.view(), seen.pg()); // R19: update_lock(update_status=True)
         }
+        watchdog.afterRenewal(seen.view(), seen.pg(), lock == LockState.RENEWED);
         List<Decision> rounds = new ArrayList<>();
         Decision d = decideAndExecute(input(seen, lock), rounds);
         events.cycle(ctx.clock().wallNow(), seen.view(), rounds, seen.pg().timeline());
@@ -214,6 +217,13 @@ public final class HaLoop implements Runnable {
     private Observation observe() {
         ClusterView view;
         try {
+            if (state.takeDcsWriteTimedOut() && state.config().failsafeMode()
+                    && lease.holds(ctx.clock().nanoTime())) {
+                // R40/R41: a leader whose last write hung must reach its failsafe check within the provable
+                // lease; a second blocking call (this read) would spend another retry_timeout first.
+                throw new DcsUnavailableException("the member key update of the last cycle got no answer: "
+                        + "checking the failsafe topology without reading the DCS first");
+            }
             view = ctx.dcs().loadCluster();
             publisher.dcsRead(ctx.clock().nanoTime(), ctx.clock().wallNow());
         } catch (DcsUnavailableException e) {
@@ -227,6 +237,7 @@ public final class HaLoop implements Runnable {
             configs.applyDynamic(view);
             state.lastView(view);
             view = withFailsafeLeader(view);
+            watchdog.afterRead(view);
         }
         configs.applyToPostgres(pg);
         configs.applyLocalReload();

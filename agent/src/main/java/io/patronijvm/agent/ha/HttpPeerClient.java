@@ -33,12 +33,35 @@ public final class HttpPeerClient implements PeerClient {
 
     private final HttpClient http;
     private final MonotonicClock clock;
+    /** Basic auth for the unsafe endpoints of the peers ({@code POST /failsafe}), or null. */
+    private final String authorization;
 
     /** {@code clock} bounds the wait for all answers (style guideline 9: time is injected). */
     public HttpPeerClient(Duration connectTimeout, MonotonicClock clock) {
+        this(connectTimeout, clock, null, null, null);
+    }
+
+    public HttpPeerClient(Duration connectTimeout, MonotonicClock clock, String username, String password) {
+        this(connectTimeout, clock, username, password, null);
+    }
+
+    /**
+     * With the credentials Patroni sends to its peers ({@code ctl.authentication}, else
+     * {@code restapi.authentication}): every node's unsafe endpoints demand them.
+     *
+     * @param tls for https members ({@link PeerTls}), or null for the JDK's default
+     */
+    public HttpPeerClient(Duration connectTimeout, MonotonicClock clock, String username, String password,
+                          javax.net.ssl.SSLContext tls) {
         this.clock = clock;
-        this.http = HttpClient.newBuilder().connectTimeout(connectTimeout).version(HttpClient.Version.HTTP_1_1)
-                .followRedirects(HttpClient.Redirect.NEVER).build();
+        this.authorization = username == null || password == null ? null : "Basic " + java.util.Base64.getEncoder()
+                .encodeToString((username + ":" + password).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(connectTimeout).version(HttpClient.Version.HTTP_1_1)
+                .followRedirects(HttpClient.Redirect.NEVER);
+        if (tls != null) {
+            b.sslContext(tls);
+        }
+        this.http = b.build();
     }
 
     @Override
@@ -97,9 +120,13 @@ public final class HttpPeerClient implements PeerClient {
     private CompletableFuture<Boolean> post(String apiUrl, String json, Duration timeout) {
         HttpRequest req;
         try {
-            req = HttpRequest.newBuilder(failsafeUri(apiUrl)).timeout(timeout)
+            HttpRequest.Builder b = HttpRequest.newBuilder(failsafeUri(apiUrl)).timeout(timeout)
                     .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(json)).build();
+                    .POST(HttpRequest.BodyPublishers.ofString(json));
+            if (authorization != null) {
+                b.header("Authorization", authorization);
+            }
+            req = b.build();
         } catch (IllegalArgumentException | NullPointerException e) {
             return CompletableFuture.completedFuture(false);
         }

@@ -6,6 +6,7 @@ import io.patronijvm.core.ha.CallbackEvent;
 import io.patronijvm.core.ha.DemoteMode;
 import io.patronijvm.core.ha.RewindState;
 import io.patronijvm.core.model.ClusterView;
+import io.patronijvm.core.model.Member;
 import io.patronijvm.core.model.Role;
 import io.patronijvm.core.model.SyncState;
 import io.patronijvm.core.pg.LocalPgState;
@@ -31,6 +32,7 @@ final class LongActions {
     private final LeaseGuard lease;
     private final LeaseRenewal renewal;
     private final Runnable fatal;
+    private final WatchdogDuty watchdog;
 
     LongActions(HaContext ctx, LoopState state, LeaseRenewal renewal, LeaseGuard lease, Runnable fatal) {
         this.ctx = ctx;
@@ -38,6 +40,7 @@ final class LongActions {
         this.state = state;
         this.lease = lease;
         this.fatal = fatal;
+        this.watchdog = new WatchdogDuty(ctx, state);
     }
 
     AsyncSlot.Job job(Action.LongRunning a, ClusterView view) {
@@ -69,8 +72,16 @@ final class LongActions {
     private void bootstrap() throws Exception {
         state.updateMemory(m -> m.withBootstrapping(true));
         try {
+            io.patronijvm.core.config.StandbyCluster standby = state.config().standby();
+            if (standby != null) {
+                bootstrapStandbyLeader(standby);
+                return;
+            }
             ctx.pg().bootstrap(ctx.startTimeout());
             ctx.pg().postBootstrap();
+            if (!watchdog.armForBootstrap()) {
+                throw new PgException("Cancelling bootstrap because watchdog activation failed");
+            }
             LocalPgState pg = ctx.pg().observe();
             ctx.dcs().writeInitialize(pg.sysid());
             if (!ctx.bootstrapDcs().isEmpty()) {
@@ -92,12 +103,40 @@ final class LongActions {
         }
     }
 
+    /**
+     * R15 in a standby cluster (Patroni's {@code bootstrap_standby_leader}): no initdb and no
+     * post_bootstrap; the winner clones the remote primary with standby_cluster's
+     * create_replica_methods, follows it and takes the lock as standby leader.
+     */
+    private void bootstrapStandbyLeader(io.patronijvm.core.config.StandbyCluster sc) throws Exception {
+        if (sc.host() == null) {
+            throw new PgException("standby_cluster has no host to clone the standby leader from");
+        }
+        String host = sc.host().contains(":") ? "[" + sc.host() + "]" : sc.host();
+        Member remote = new Member("remote member", null, 0, "postgres://" + host + ":" + sc.port() + "/postgres",
+                null, "running", Role.PRIMARY, null, null, null, null, null, false, false, null, null);
+        log.info("clone from remote member {}", remote.connUrl());
+        ctx.pg().cloneFrom(remote, sc.createReplicaMethods());
+        Upstream up = Upstream.remote(sc.host(), sc.port(), sc.primarySlotName());
+        ctx.pg().start(up, true, ctx.startTimeout());
+        ctx.dcs().writeInitialize(ctx.pg().observe().sysid());
+        if (!ctx.bootstrapDcs().isEmpty()) {
+            ctx.dcs().writeConfig(ctx.bootstrapDcs(), 0);
+        }
+        long start = ctx.clock().nanoTime();
+        if (ctx.dcs().acquireLeader().ok()) {
+            renewal.renewedFrom(start);
+        }
+        state.setRole(Role.STANDBY_LEADER);
+    }
+
     private void startReplica(Upstream up) throws PgException, InterruptedException {
         ctx.pg().start(up, true, ctx.startTimeout());
         state.setRole(Role.REPLICA);
     }
 
     private void start(Action.StartPostgres s, ClusterView view) throws Exception {
+        watchdog.disable(); // R34: not needed until the next promotion
         try {
             ctx.pg().start(s.upstream(), s.asReplica(), ctx.startTimeout());
             state.setRole(s.asReplica() ? Role.REPLICA : Role.PRIMARY);
@@ -159,6 +198,7 @@ final class LongActions {
             }
         }
         ctx.pg().stop(mode.stopMode(), ctx.startTimeout());
+        watchdog.disable(); // 3.7: no client backend is left to write
         if (mode == DemoteMode.GRACEFUL) {
             SwitchoverRelease.waitAndRelease(ctx, lease, view, state.config().synchronousMode());
         } else if (mode.releaseLock() && view != null && view.isLeader(ctx.name())) {

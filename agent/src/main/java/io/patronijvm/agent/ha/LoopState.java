@@ -25,6 +25,7 @@ public final class LoopState {
     private long lastPromoteLsn = -1;
     private boolean failsafeActive;
     private FailsafeLeader failsafeLeader;
+    private boolean dcsWriteTimedOut;
     private RoleListener roleListener = (from, to, why) -> { };
 
     /** Told of every published role change (the event log); called under this object's monitor. */
@@ -45,6 +46,18 @@ public final class LoopState {
 
     public synchronized void tags(io.patronijvm.core.model.Tags t) {
         tags = t;
+    }
+
+    /** The last write of the previous cycle got no answer from the DCS within retry_timeout. */
+    public synchronized void dcsWriteTimedOut(boolean b) {
+        dcsWriteTimedOut = b;
+    }
+
+    /** Returns and clears {@link #dcsWriteTimedOut(boolean)}. */
+    public synchronized boolean takeDcsWriteTimedOut() {
+        boolean b = dcsWriteTimedOut;
+        dcsWriteTimedOut = false;
+        return b;
     }
 
     public synchronized Memory memory() {

@@ -68,6 +68,9 @@ final class StatusPublisher {
                 scheduledRestart(true)));
         if (!o.ok()) {
             log.warn("could not update the member key: {} {}", o.kind(), o.detail());
+            if (o.kind() == DcsOutcome.Kind.UNAVAILABLE) {
+                state.dcsWriteTimedOut(true);
+            }
             return;
         }
         // Spec 2.6: the service follows the member key (a no-op unless consul.register_service).
@@ -85,14 +88,27 @@ final class StatusPublisher {
         }
     }
 
+    /**
+     * Patroni's {@code failsafe_is_active}: on the primary, its own failsafe check of this cycle; on a
+     * replica, a {@code POST /failsafe} from the primary within the last ttl (R42), so every member
+     * shows that the cluster is running on failsafe.
+     */
+    private boolean failsafeActive(long now) {
+        if (state.failsafeActive()) {
+            return true;
+        }
+        FailsafeLeader f = state.config().failsafeMode() ? state.failsafeLeader(now) : null;
+        return f != null && !f.name().equals(ctx.name());
+    }
+
     /** A new snapshot for the REST API; {@code view} null: the DCS did not answer, show the last view. */
     void publish(LocalPgState pg, ClusterView view, String message) {
         long now = ctx.clock().nanoTime();
         ClusterView shown = view != null ? view : state.lastView();
         snapshot.set(new StatusSnapshot(ctx.scope(), ctx.name(), MemberData.PROTOCOL_VERSION,
                 "patroni-jvm " + Version.VALUE, state.memory().role(), pg, lease.validUntilNanos(), shown,
-                lastReadAt, dcsLastSeen, state.config(), state.tags(), state.config().pause(), state.failsafeActive(),
-                false, message, cycle, now + intervalNanos.getAsLong(), scheduledRestart(false), now));
+                lastReadAt, dcsLastSeen, state.config(), state.tags(), state.config().pause(), failsafeActive(now),
+                !ctx.watchdog().isHealthy(), message, cycle, now + intervalNanos.getAsLong(), scheduledRestart(false), now));
     }
 
     /** R64: a scheduled restart is visible (member key, /patroni, patronictl list) until it runs or is cancelled. */

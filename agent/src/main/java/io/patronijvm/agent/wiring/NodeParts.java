@@ -4,9 +4,11 @@ import io.patronijvm.agent.config.LoadedConfig;
 import io.patronijvm.agent.ha.HaContext;
 import io.patronijvm.agent.ha.HaLoop;
 import io.patronijvm.agent.ha.HttpPeerClient;
+import io.patronijvm.agent.ha.PeerTls;
 import io.patronijvm.agent.ha.ProcessCallbacks;
 import io.patronijvm.agent.ha.ScheduledTimerService;
 import io.patronijvm.agent.ha.ThreadAsyncSlot;
+import io.patronijvm.agent.watchdog.Watchdog;
 import io.patronijvm.core.config.DynamicConfig;
 import io.patronijvm.core.config.PatroniConfig;
 import io.patronijvm.core.dcs.Dcs;
@@ -51,13 +53,16 @@ final class NodeParts implements AutoCloseable {
               MonotonicClock clock, Sleeper sleeper) {
         PatroniConfig c = cfg.config();
         this.pg = new LocalPostgres(c.postgresql(), c.bootstrap(), c.scope(), c.name(), dynamic, clock, sleeper);
-        this.peers = new HttpPeerClient(PEER_CONNECT_TIMEOUT, clock);
+        boolean ctlAuth = c.ctlUsername() != null && c.ctlPassword() != null;
+        this.peers = new HttpPeerClient(PEER_CONNECT_TIMEOUT, clock, ctlAuth ? c.ctlUsername() : c.restapi().username(),
+                ctlAuth ? c.ctlPassword() : c.restapi().password(), PeerTls.context(cfg.effective()));
         this.slot = new ThreadAsyncSlot(clock, "ha-async");
         this.callbacks = new ProcessCallbacks(c.postgresql().callbacks(), c.scope(), "callbacks");
         this.timers = new ScheduledTimerService("lease-timer");
         this.context = new HaContext(c.name(), c.scope(), c.postgresql().connUrl(), c.restapi().apiUrl(), c.tags(),
                 LocalSettings.from(c, dynamic), c.postgresql().dataDir(), cfg.bootstrapDcs().raw(), null,
-                c.postgresql().pgCtlTimeout(), clock, sleeper, dcs, pg, peers, slot, callbacks, timers, leaseRule);
+                c.postgresql().pgCtlTimeout(), clock, sleeper, dcs, pg, peers, slot, callbacks, timers, leaseRule,
+                Watchdog.create(new Watchdog.Settings(c.watchdog(), dynamic.ttl(), dynamic.loopWait())));
         this.loop = new HaLoop(context, HaDecider::decide);
         loop.state().config(dynamic);
     }

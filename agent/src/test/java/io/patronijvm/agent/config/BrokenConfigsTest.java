@@ -27,7 +27,7 @@ class BrokenConfigsTest {
             "consul-port-out-of-range.yml | consul.port | out of range 1..65535",
             "bad-consistency.yml | consul.consistency | not one of default, consistent, stale",
             "missing-replication-user.yml | postgresql.authentication.replication.username | is required",
-            "watchdog-required.yml | watchdog.mode | watchdog is not supported yet",
+            "watchdog-bad-mode.yml | watchdog.mode | is not one of off, automatic, required",
             "bad-pg-ctl-timeout.yml | postgresql.pg_ctl_timeout | is not a duration",
             "wildcard-connect-address.yml | postgresql.connect_address | binds all addresses",
             "listen-not-a-port.yml | postgresql.listen | no valid port",

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.patronijvm.core.config.BootstrapConfig;
 import io.patronijvm.core.config.ConfigProblem;
 import io.patronijvm.core.config.PatroniConfig;
+import io.patronijvm.core.config.WatchdogConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -23,7 +24,7 @@ class ConfigDefaultsTest {
         PatroniConfig c = minimal();
         assertThat(c.namespace()).isEqualTo("/service");
         assertThat(c.keyPrefix()).isEqualTo("service/demo/");
-        assertThat(c.watchdogMode()).isEqualTo("off");
+        assertThat(c.watchdog()).isEqualTo(WatchdogConfig.DEFAULTS); // Patroni: automatic, /dev/watchdog
         assertThat(c.logLevel()).isEqualTo("INFO");
         assertThat(c.hasBootstrapSection()).isFalse();
         assertThat(c.bootstrap()).isEqualTo(BootstrapConfig.NONE);
@@ -138,11 +139,42 @@ class ConfigDefaultsTest {
     }
 
     @Test
-    void automaticWatchdogRunsWithoutOneAndSaysSo() {
-        LoadResult r = TestConfigs.load(TestConfigs.MINIMAL + "watchdog: {mode: automatic}\n");
+    void watchdogSectionTakesPatronisSpellingsDriverDeviceAndMargin() {
+        LoadResult r = TestConfigs.load(TestConfigs.MINIMAL
+                + "watchdog: {mode: require, driver: testing, device: /tmp/wd.fifo, safety_margin: -1}\n");
         assertThat(r.valid()).isTrue();
-        assertThat(r.loaded().config().watchdogMode()).isEqualTo("off");
-        assertThat(r.warnings()).singleElement().asString().startsWith("watchdog.mode:");
+        assertThat(r.warnings()).isEmpty();
+        assertThat(r.loaded().config().watchdog()).isEqualTo(
+                new WatchdogConfig(WatchdogConfig.Mode.REQUIRED, "testing", "/tmp/wd.fifo", -1));
+        assertThat(r.loaded().config().watchdog().timeout(20)).isEqualTo(10); // -1: ttl/2
+    }
+
+    @Test
+    void noLeaderFlagCountsAsPythonTruthinessAsInPatroni() {
+        // Patroni's own acceptance suite writes no_leader: '1'; basebackup never works without a leader
+        String yaml = TestConfigs.MINIMAL + """
+                  create_replica_methods: [restore, basebackup]
+                  restore: {command: /bin/true, no_leader: '1'}
+                """;
+        LoadResult r = TestConfigs.load(yaml);
+        assertThat(r.valid()).as("%s", r.errors()).isTrue();
+        assertThat(io.patronijvm.core.ha.LocalSettings.from(r.loaded().config(),
+                io.patronijvm.core.config.DynamicConfig.defaults()).cloneWithoutLeader()).isTrue();
+        LoadResult off = TestConfigs.load(TestConfigs.MINIMAL + """
+                  create_replica_methods: [restore]
+                  restore: {command: /bin/true, no_leader: ''}
+                """);
+        assertThat(io.patronijvm.core.ha.LocalSettings.from(off.loaded().config(),
+                io.patronijvm.core.config.DynamicConfig.defaults()).cloneWithoutLeader()).isFalse();
+    }
+
+    @Test
+    void watchdogOffAsYamlFalseAndAnUnknownDriverIsAnError() {
+        assertThat(TestConfigs.load(TestConfigs.MINIMAL + "watchdog: {mode: off}\n").loaded().config().watchdogMode())
+                .isEqualTo("off");
+        LoadResult r = TestConfigs.load(TestConfigs.MINIMAL + "watchdog: {driver: ioctl}\n");
+        assertThat(r.valid()).isFalse();
+        assertThat(r.errors()).singleElement().satisfies(p -> assertThat(p.path()).isEqualTo("watchdog.driver"));
     }
 
     @Test

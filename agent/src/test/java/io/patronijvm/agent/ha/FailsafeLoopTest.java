@@ -132,6 +132,8 @@ class FailsafeLoopTest {
         }
         assertThat(store.peek(SCOPE).leader()).as("R42: node2 did not take the key").isNull();
         assertThat(pg2.acceptsWrites()).as("R42: node2 was not promoted " + pg2).isFalse();
+        assertThat(node2.restSnapshot().failsafeActive()).as("a replica shows failsafe_mode_is_active while the "
+                + "primary's announcement is fresh, as Patroni's Failsafe.is_active").isTrue();
 
         clock.advance(Duration.ofSeconds(10)); // the cache (ttl 10) runs out: the race is open again
         for (int i = 0; i < 20 && store.peek(SCOPE).leader() == null; i++) {
@@ -139,6 +141,7 @@ class FailsafeLoopTest {
             clock.advance(Duration.ofMillis(500));
         }
         assertThat(store.peek(SCOPE).isLeader("node2")).as("after ttl node2 races and wins").isTrue();
+        assertThat(node2.restSnapshot().failsafeActive()).as("the announcement is older than ttl").isFalse();
     }
 
     @Test

@@ -60,6 +60,28 @@ class HttpPeerClientFailsafeTest {
         assertThat(calls.get()).isEqualTo(2);
     }
 
+    @Test
+    void r41_sendsTheRestApiCredentialsBecausePeersProtectPostFailsafe() throws Exception {
+        List<String> auth = new CopyOnWriteArrayList<>();
+        HttpServer s = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        s.createContext("/failsafe", ex -> {
+            String a = ex.getRequestHeaders().getFirst("Authorization");
+            auth.add(String.valueOf(a));
+            ex.sendResponseHeaders("Basic dXNlcm5hbWU6cGFzc3dvcmQ=".equals(a) ? 200 : 401, -1);
+            ex.close();
+        });
+        s.start();
+        servers.add(s);
+        String api = "http://127.0.0.1:" + s.getAddress().getPort() + "/patroni";
+        HttpPeerClient withAuth = new HttpPeerClient(Duration.ofSeconds(1), MonotonicClock.SYSTEM, "username",
+                "password");
+        assertThat(withAuth.confirmFailsafe(Map.of("node2", api), Map.of("name", "node1"), Duration.ofSeconds(2)))
+                .isTrue();
+        assertThat(client.confirmFailsafe(Map.of("node2", api), Map.of("name", "node1"), Duration.ofSeconds(2)))
+                .as("without credentials the peer answers 401").isFalse();
+        assertThat(auth).first().isEqualTo("Basic dXNlcm5hbWU6cGFzc3dvcmQ=");
+    }
+
     /** A /failsafe endpoint answering {@code status}; -1 answers 503 first, then 200. */
     private String server(int status, List<String> bodies, AtomicInteger calls) throws IOException {
         HttpServer s = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);

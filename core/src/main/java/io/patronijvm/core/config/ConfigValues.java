@@ -32,6 +32,30 @@ public final class ConfigValues {
         return Optional.empty();
     }
 
+    /**
+     * Python's truthiness, which Patroni applies to flags such as {@code no_leader},
+     * {@code no_params} and {@code keep_data}: any non-empty string (even "false"), any non-zero
+     * number, true, a non-empty list or map.
+     */
+    public static boolean truthy(Object v) {
+        if (v == null) {
+            return false;
+        }
+        if (v instanceof Boolean b) {
+            return b;
+        }
+        if (v instanceof Number n) {
+            return n.doubleValue() != 0;
+        }
+        if (v instanceof java.util.Collection<?> c) {
+            return !c.isEmpty();
+        }
+        if (v instanceof java.util.Map<?, ?> m) {
+            return !m.isEmpty();
+        }
+        return !v.toString().isEmpty();
+    }
+
     /** An integral number or a numeric string ({@code "30"}, {@code "30.0"}); empty otherwise. */
     public static Optional<Long> integer(Object v) {
         if (v instanceof Boolean || v == null) {

@@ -31,7 +31,7 @@ import java.util.Map;
  * @param pgHba                  dynamic pg_hba lines
  * @param slots                  permanent slots: name → {type, database, plugin}
  * @param ignoreSlots            slot matchers not to drop
- * @param standbyCluster         standby cluster section, or null (not supported yet)
+ * @param standbyCluster         standby cluster section as written, or null (see {@link #standby()})
  * @param raw                    the whole JSON object as read
  */
 public record DynamicConfig(
@@ -68,6 +68,11 @@ public record DynamicConfig(
         slots = slots == null ? Map.of() : Map.copyOf(slots);
         ignoreSlots = ignoreSlots == null ? List.of() : List.copyOf(ignoreSlots);
         raw = unmodifiable(raw);
+    }
+
+    /** The standby cluster this configuration makes (R59), or null for a normal cluster. */
+    public StandbyCluster standby() {
+        return StandbyCluster.of(standbyCluster);
     }
 
     public static DynamicConfig defaults() {

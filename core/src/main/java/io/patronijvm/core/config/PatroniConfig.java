@@ -15,7 +15,7 @@ import io.patronijvm.core.model.Tags;
  * @param hasBootstrapSection whether the file had a {@code bootstrap} section (R15 requires one)
  * @param postgresql local PostgreSQL settings
  * @param tags       this node's tags
- * @param watchdogMode {@code off}, {@code automatic} or {@code required}
+ * @param watchdog   the {@code watchdog} section (R62)
  * @param logLevel   root log level
  * @param ctlUsername REST credentials for node-to-node calls and patronictl, or null
  * @param ctlPassword see above
@@ -31,7 +31,7 @@ public record PatroniConfig(
         boolean hasBootstrapSection,
         PostgresqlConfig postgresql,
         Tags tags,
-        String watchdogMode,
+        WatchdogConfig watchdog,
         String logLevel,
         String ctlUsername,
         String ctlPassword,
@@ -40,8 +40,8 @@ public record PatroniConfig(
     /** A Consul configuration (the constructor before etcd3 existed). */
     public PatroniConfig(String scope, String name, String namespace, RestApiConfig restapi, ConsulConfig consul,
                          BootstrapConfig bootstrap, boolean hasBootstrapSection, PostgresqlConfig postgresql, Tags tags,
-                         String watchdogMode, String logLevel, String ctlUsername, String ctlPassword) {
-        this(scope, name, namespace, restapi, consul, bootstrap, hasBootstrapSection, postgresql, tags, watchdogMode,
+                         WatchdogConfig watchdog, String logLevel, String ctlUsername, String ctlPassword) {
+        this(scope, name, namespace, restapi, consul, bootstrap, hasBootstrapSection, postgresql, tags, watchdog,
                 logLevel, ctlUsername, ctlPassword, null);
     }
 
@@ -53,6 +53,15 @@ public record PatroniConfig(
     /** Where the DCS is, for log lines and error messages. */
     public String dcsAddress() {
         return etcd3 != null ? etcd3.describe() : consul == null ? "(none)" : consul.baseUrl();
+    }
+
+    public PatroniConfig {
+        watchdog = watchdog == null ? WatchdogConfig.DEFAULTS : watchdog;
+    }
+
+    /** {@code off}, {@code automatic} or {@code required}. */
+    public String watchdogMode() {
+        return watchdog.mode().wire();
     }
 
     /** Consul key prefix without the leading slash: {@code service/<scope>/}. */

@@ -96,10 +96,6 @@ final class CycleRules {
 
     /** Decision 7: what patroni-jvm refuses to run with, or null. */
     static String unsupportedReason(HaInput in) {
-        Map<String, Object> sc = in.config().standbyCluster();
-        if (sc != null && !sc.isEmpty()) {
-            return "standby_cluster is not supported by patroni-jvm yet";
-        }
         Object sm = in.config().raw().get("synchronous_mode");
         if (sm != null && "quorum".equalsIgnoreCase(sm.toString())) {
             return "synchronous_mode: quorum is not supported by patroni-jvm yet";

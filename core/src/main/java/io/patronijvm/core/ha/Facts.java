@@ -92,6 +92,9 @@ final class Facts {
         if (in.selfTags().noStream()) {
             return Upstream.NOBODY;
         }
+        if (followsRemote(in)) {
+            return remoteUpstream(in);                                                               // R59
+        }
         Optional<String> from = in.selfTags().replicateFrom();
         if (from.isPresent() && !from.get().equals(in.self()) && in.view() != null) {
             Optional<Member> m = in.view().member(from.get()).filter(Member::isRunning);
@@ -100,6 +103,26 @@ final class Facts {
             }
         }
         return upstreamOf(in, leader);
+    }
+
+    /** The standby cluster we are part of (R59), or null. */
+    static io.patronijvm.core.config.StandbyCluster standby(HaInput in) {
+        return in.config().standby();
+    }
+
+    /**
+     * R59, Patroni's {@code _get_node_to_follow}: in a standby cluster the lock holder, and every
+     * member while nobody holds the lock, follows the remote primary; the others follow the holder.
+     */
+    static boolean followsRemote(HaInput in) {
+        return standby(in) != null && (in.view() == null || !in.view().isLocked() || in.holdsLock()
+                || in.viewSaysLeader());
+    }
+
+    /** The remote primary of our standby cluster. */
+    static Upstream remoteUpstream(HaInput in) {
+        io.patronijvm.core.config.StandbyCluster sc = standby(in);
+        return Upstream.remote(sc.host(), sc.port(), sc.primarySlotName());
     }
 
     /** Whether PostgreSQL already streams from (or is configured for) {@code wanted}. */

@@ -53,8 +53,8 @@ final class Healthiest {
             }
             return orNo(FailoverRules.noLeaderFailover(in, f));
         }
-        if ("required".equalsIgnoreCase(in.local().watchdogMode())) {
-            return Verdict.no("watchdog is required but patroni-jvm has no watchdog support");       // R23.8
+        if (!in.memory().watchdog().healthy()) {
+            return Verdict.no("Watchdog device is not usable");                                      // R23.8
         }
         if (in.config().failsafeMode() && v.failsafe() != null && !v.failsafe().isEmpty()
                 && !v.failsafe().containsKey(in.self())) {

@@ -22,7 +22,7 @@ final class LeaderRules {
             if (f != null) {
                 prefix.add(new Action.ClearFailover(f.version()));                                   // R22
             }
-        } else if (in.paused() && !in.pg().isPrimary()) {                                            // R19 paused
+        } else if (in.paused() && !in.pg().isPrimary() && Facts.standby(in) == null) {               // R19 paused
             if (f != null && in.self().equals(f.candidate())) {
                 return Decision.of(Reason.WAITING_TO_BECOME_PRIMARY, "waiting to become primary after promote...");
             }
@@ -34,7 +34,7 @@ final class LeaderRules {
             return failover.terminal();
         }
         prefix.addAll(failover.prefix());
-        Decision d = enforcePrimaryRole(in, acquired);
+        Decision d = Facts.standby(in) != null ? StandbyRules.leader(in, acquired) : enforcePrimaryRole(in, acquired);
         if (failover.report() != null && d.reason() == Reason.LEADER_RENEWED) {
             // The plain "no action" line gives way to what the failover key made us do or wait for.
             d = new Decision(d.actions(), failover.report().reason(), failover.report().message());
@@ -45,14 +45,14 @@ final class LeaderRules {
     /** R21 {@code enforce_primary_role}. */
     private static Decision enforcePrimaryRole(HaInput in, boolean acquired) {
         boolean primary = in.pg().isPrimary();
-        if ("required".equalsIgnoreCase(in.local().watchdogMode())) {
+        if (!in.paused() && in.memory().watchdog().activationFailed()) {
+            // The loop armed the watchdog after renewing or acquiring the lock, and mode required failed.
             return primary
-                    ? Decision.of(Reason.UNSUPPORTED_CONFIGURATION,
-                            "demoting self because watchdog could not be activated (patroni-jvm has no watchdog support)",
+                    ? Decision.of(Reason.WATCHDOG_ACTIVATION_FAILED,
+                            "Demoting self because watchdog could not be activated",
                             new Action.Demote(DemoteMode.IMMEDIATE, null))
-                    : Decision.of(Reason.UNSUPPORTED_CONFIGURATION,
-                            "Not promoting self because watchdog could not be activated (patroni-jvm has no watchdog support)",
-                            new Action.ReleaseLock());
+                    : Decision.of(Reason.WATCHDOG_ACTIVATION_FAILED,
+                            "Not promoting self because watchdog could not be activated", new Action.ReleaseLock());
         }
         if (!primary && Healthiest.prePromoteFailedRecently(in)) {
             return Decision.of(Reason.PRE_PROMOTE_FAILED,

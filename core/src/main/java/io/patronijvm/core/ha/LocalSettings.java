@@ -37,7 +37,8 @@ public record LocalSettings(
         if (pg != null) {
             for (String method : pg.createReplicaMethods()) {
                 Object opts = pg.replicaMethodOptions().get(method);
-                if (opts instanceof java.util.Map<?, ?> m && truthy(m.get("no_leader"))) {
+                if (!"basebackup".equals(method) && opts instanceof java.util.Map<?, ?> m
+                        && (truthy(m.get("no_leader")) || truthy(m.get("no_master")))) {
                     noLeader = true;
                 }
             }
@@ -47,7 +48,8 @@ public record LocalSettings(
                 pg != null && pg.removeDataDirectoryOnDivergedTimelines(), noLeader, local.watchdogMode());
     }
 
+    /** Patroni tests these flags with Python truthiness: the suite's {@code no_leader: '1'} counts. */
     private static boolean truthy(Object v) {
-        return Boolean.TRUE.equals(v) || (v != null && "true".equalsIgnoreCase(v.toString().trim()));
+        return io.patronijvm.core.config.ConfigValues.truthy(v);
     }
 }

@@ -23,6 +23,8 @@ import java.util.List;
  *                                R23.11 probes them too, because after an outage that expired every session
  *                                the member keys of nodes that are still alive are gone. Set by the loop
  *                                from each view it reads.
+ * @param watchdog                what the watchdog allows (R23.8, R21); set by the loop each cycle and when it
+ *                                arms the watchdog after renewing or acquiring the lock
  */
 public record Memory(
         long prePromoteFailedAtNanos,
@@ -32,58 +34,66 @@ public record Memory(
         int crashRestartAttempts,
         boolean bootstrapping,
         long startingSinceNanos,
-        List<Member> lastLockedMembers) {
+        List<Member> lastLockedMembers,
+        WatchdogStatus watchdog) {
 
     /** "Never happened" for the nanosecond timestamps. */
     public static final long NEVER = Long.MIN_VALUE;
 
     /** What a freshly started agent knows. */
     public static final Memory INITIAL =
-            new Memory(NEVER, RewindState.INITIAL, Role.UNINITIALIZED, false, 0, false, NEVER, List.of());
+            new Memory(NEVER, RewindState.INITIAL, Role.UNINITIALIZED, false, 0, false, NEVER, List.of(),
+                    WatchdogStatus.OK);
 
     public Memory {
         rewind = rewind == null ? RewindState.INITIAL : rewind;
         role = role == null ? Role.UNINITIALIZED : role;
         lastLockedMembers = lastLockedMembers == null ? List.of() : List.copyOf(lastLockedMembers);
+        watchdog = watchdog == null ? WatchdogStatus.OK : watchdog;
     }
 
     public Memory withRewind(RewindState r) {
         return new Memory(prePromoteFailedAtNanos, r, role, pgSeenRunning, crashRestartAttempts, bootstrapping,
-                startingSinceNanos, lastLockedMembers);
+                startingSinceNanos, lastLockedMembers, watchdog);
     }
 
     public Memory withRole(Role r) {
         return new Memory(prePromoteFailedAtNanos, rewind, r, pgSeenRunning, crashRestartAttempts, bootstrapping,
-                startingSinceNanos, lastLockedMembers);
+                startingSinceNanos, lastLockedMembers, watchdog);
     }
 
     public Memory withPrePromoteFailedAt(long nanos) {
         return new Memory(nanos, rewind, role, pgSeenRunning, crashRestartAttempts, bootstrapping, startingSinceNanos,
-                lastLockedMembers);
+                lastLockedMembers, watchdog);
     }
 
     public Memory withPgSeenRunning(boolean seen) {
         return new Memory(prePromoteFailedAtNanos, rewind, role, seen, crashRestartAttempts, bootstrapping,
-                startingSinceNanos, lastLockedMembers);
+                startingSinceNanos, lastLockedMembers, watchdog);
     }
 
     public Memory withCrashRestartAttempts(int n) {
         return new Memory(prePromoteFailedAtNanos, rewind, role, pgSeenRunning, n, bootstrapping, startingSinceNanos,
-                lastLockedMembers);
+                lastLockedMembers, watchdog);
     }
 
     public Memory withBootstrapping(boolean b) {
         return new Memory(prePromoteFailedAtNanos, rewind, role, pgSeenRunning, crashRestartAttempts, b,
-                startingSinceNanos, lastLockedMembers);
+                startingSinceNanos, lastLockedMembers, watchdog);
     }
 
     public Memory withStartingSince(long nanos) {
         return new Memory(prePromoteFailedAtNanos, rewind, role, pgSeenRunning, crashRestartAttempts, bootstrapping,
-                nanos, lastLockedMembers);
+                nanos, lastLockedMembers, watchdog);
     }
 
     public Memory withLastLockedMembers(List<Member> members) {
         return new Memory(prePromoteFailedAtNanos, rewind, role, pgSeenRunning, crashRestartAttempts, bootstrapping,
-                startingSinceNanos, members);
+                startingSinceNanos, members, watchdog);
+    }
+
+    public Memory withWatchdog(WatchdogStatus w) {
+        return new Memory(prePromoteFailedAtNanos, rewind, role, pgSeenRunning, crashRestartAttempts, bootstrapping,
+                startingSinceNanos, lastLockedMembers, w);
     }
 }

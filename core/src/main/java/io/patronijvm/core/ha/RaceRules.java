@@ -59,8 +59,10 @@ final class RaceRules {
                     "demoting self because i am not the healthiest node (" + v.why() + ")");
         }
         List<Action> actions = new ArrayList<>(v.extra());
-        if (in.pg().postmasterRunning() && !Facts.follows(in.pg(), Upstream.NOBODY) && !in.selfTags().noStream()) {
-            actions.add(new Action.Follow(Upstream.NOBODY));
+        // R24: with no leader a replica follows nobody; in a standby cluster it follows the remote primary (R59).
+        Upstream target = Facts.followsRemote(in) ? Facts.remoteUpstream(in) : Upstream.NOBODY;
+        if (in.pg().postmasterRunning() && !Facts.follows(in.pg(), target) && !in.selfTags().noStream()) {
+            actions.add(new Action.Follow(target));
         }
         return new Decision(actions, reason,
                 "following a different leader because i am not the healthiest node (" + v.why() + ")");

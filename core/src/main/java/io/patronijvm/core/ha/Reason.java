@@ -34,6 +34,8 @@ public enum Reason {
     ACQUIRE_FAILED,
     /** R23/R24: not the healthiest node (lag, peers ahead, priority, timeline, sync, nofailover ...). */
     NOT_HEALTHIEST,
+    /** R21/R62: the holder could not arm a required watchdog: demote immediately, or release the lock. */
+    WATCHDOG_ACTIVATION_FAILED,
     /** R21/R61: pre_promote failed within ttl: give up the lock / stay out of the race. */
     PRE_PROMOTE_FAILED,
 
@@ -144,6 +146,6 @@ public enum Reason {
     // --- shutdown and unsupported
     /** R63: shutting down. */
     SHUTDOWN,
-    /** Decision 7: standby clusters, quorum commit, required watchdog: refused. */
+    /** Decision 7: what patroni-jvm refuses to run with (quorum commit). */
     UNSUPPORTED_CONFIGURATION
 }

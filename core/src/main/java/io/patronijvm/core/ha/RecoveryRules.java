@@ -35,12 +35,21 @@ final class RecoveryRules {
             return Decision.of(Reason.RECOVER_START_REPLICA, "starting as a secondary",
                     new Action.StartPostgres(Facts.wantedUpstream(in, leader), true));
         }
+        if (Facts.followsRemote(in)) {                                                               // R59
+            return Decision.of(Reason.RECOVER_START_REPLICA,
+                    "trying to follow a remote member because standby cluster is unhealthy",
+                    new Action.StartPostgres(Facts.remoteUpstream(in), true));
+        }
         return Decision.of(Reason.RECOVER_START_REPLICA, "starting as a secondary",
                 new Action.StartPostgres(Upstream.NOBODY, true));
     }
 
     /** R33: we hold the lock (renewed) and PostgreSQL is down. */
     private static Decision holderRecovers(HaInput in) {
+        if (Facts.standby(in) != null) {                                                             // R59
+            return Decision.of(Reason.RECOVER_START_REPLICA, "starting as a standby leader because i had the session lock",
+                    new Action.StartPostgres(Facts.remoteUpstream(in), true));
+        }
         if (in.config().primaryStartTimeout() == 0) {
             Verdict v = Healthiest.isFailoverPossible(in, false);
             if (v.needsProbe()) {

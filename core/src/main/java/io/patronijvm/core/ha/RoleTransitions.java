@@ -46,7 +46,17 @@ public final class RoleTransitions {
             // After a demote the data directory is wiped for a re-clone (R38 failure with removal allowed, R39).
             new Row(Role.DEMOTED, Role.UNINITIALIZED, "data directory wiped to re-clone after divergence"),
             // A demoted node that still holds the lock restarts its primary (R33, timeline still ours).
-            new Row(Role.DEMOTED, Role.PRIMARY, "restarted as primary while holding the lock"));
+            new Row(Role.DEMOTED, Role.PRIMARY, "restarted as primary while holding the lock"),
+            // R59: the holder of a standby cluster's lock follows the remote primary instead of promoting.
+            new Row(Role.REPLICA, Role.STANDBY_LEADER, "holds the lock of a standby cluster: follows the remote primary"),
+            new Row(Role.UNINITIALIZED, Role.STANDBY_LEADER, "bootstrapped a standby cluster from the remote primary"),
+            new Row(Role.DEMOTED, Role.STANDBY_LEADER, "a demoted primary of a cluster turned standby follows the remote"),
+            // R59: the standby leader lost the lock and follows the new holder.
+            new Row(Role.STANDBY_LEADER, Role.REPLICA, "lost the lock of the standby cluster"),
+            // R59: standby_cluster was removed from the configuration: the standby leader promotes.
+            new Row(Role.STANDBY_LEADER, Role.PROMOTED, "standby_cluster removed: promoting the standby leader"),
+            new Row(Role.STANDBY_LEADER, Role.DEMOTED, "failed to start PostgreSQL while holding the lock"),
+            new Row(Role.STANDBY_LEADER, Role.UNINITIALIZED, "data directory emptied or found empty"));
 
     private RoleTransitions() {
     }

@@ -17,6 +17,8 @@ public enum PgRunState {
     INITIALIZING("initializing new cluster"),
     INITDB_FAILED("initdb failed"),
     CREATING_REPLICA("creating replica"),
+    RUNNING_CUSTOM_BOOTSTRAP("running custom bootstrap script"),
+    CUSTOM_BOOTSTRAP_FAILED("custom bootstrap failed"),
     UNKNOWN("unknown");
 
     private final String wire;

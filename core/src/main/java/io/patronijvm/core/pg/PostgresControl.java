@@ -52,6 +52,14 @@ public interface PostgresControl extends AutoCloseable {
     /** Clones from {@code source} (pg_basebackup or a configured method), 2 attempts. Leaves PostgreSQL stopped. */
     void cloneFrom(Member source) throws PgException, InterruptedException;
 
+    /**
+     * As {@link #cloneFrom(Member)} with these create_replica_methods instead of the local ones
+     * (a standby cluster's {@code standby_cluster.create_replica_methods}, R59); empty: the local ones.
+     */
+    default void cloneFrom(Member source, java.util.List<String> methods) throws PgException, InterruptedException {
+        cloneFrom(source);
+    }
+
     /** Starts as primary (upstream null) or as a replica of {@code upstream}; waits up to timeout. */
     void start(Upstream upstream, boolean asReplica, Duration timeout) throws PgException, InterruptedException;
 

@@ -111,9 +111,9 @@ class DecisionTableTest {
                 row("26 R21 holder still a replica: promote",
                         Scenario.replica().iAmLeader().with(s -> s.memory = s.memory.withRole(Role.REPLICA)),
                         Reason.PROMOTING_HELD_LOCK, "Promote"),
-                row("27 decision 7 standby_cluster refused",
-                        Scenario.replica().with(s -> s.standbyCluster = java.util.Map.of("host", "10.0.0.1")),
-                        Reason.UNSUPPORTED_CONFIGURATION, "Exit"));
+                row("27 R59 standby cluster: the holder follows the remote primary as standby leader",
+                        Scenario.replica().iAmLeader().with(s -> s.standbyCluster = java.util.Map.of("host", "10.0.0.1")),
+                        Reason.FOLLOW_RECONFIGURED, "Follow", "SetRole", "RunCallback", "SyncSlots"));
     }
 
     private static Arguments row(String name, Scenario s, Reason reason, String... actions) {

@@ -93,13 +93,40 @@ class LockRulesTest {
     }
 
     @Test
-    void r21_requiredWatchdogIsRefusedAndTheReplicaReleasesTheLock() {
+    void r21_holderWhoseRequiredWatchdogCouldNotBeArmedReleasesTheLockInsteadOfPromoting() {
         Decision d = Scenario.replica().iAmLeader().with(s -> {
             s.inRecovery = true;
-            s.local = new LocalSettings(true, false, false, false, false, "required");
+            s.memory = s.memory.withWatchdog(new WatchdogStatus(true, true));
         }).decide();
-        assertThat(d.reason()).isEqualTo(Reason.UNSUPPORTED_CONFIGURATION);
+        assertThat(d.reason()).isEqualTo(Reason.WATCHDOG_ACTIVATION_FAILED);
+        assertThat(d.message()).isEqualTo("Not promoting self because watchdog could not be activated");
         assertThat(Acts.of(d)).containsExactly("ReleaseLock");
+    }
+
+    @Test
+    void r21_primaryWhoseRequiredWatchdogCouldNotBeArmedDemotesImmediately() {
+        Decision d = Scenario.leader().with(s -> s.memory = s.memory.withWatchdog(new WatchdogStatus(true, true)))
+                .decide();
+        assertThat(d.reason()).isEqualTo(Reason.WATCHDOG_ACTIVATION_FAILED);
+        assertThat(d.find(Action.Demote.class).orElseThrow().mode()).isEqualTo(DemoteMode.IMMEDIATE);
+    }
+
+    @Test
+    void r21_pausedHolderIgnoresTheWatchdog() {
+        Decision d = Scenario.leader().with(s -> {
+            s.pause = true;
+            s.memory = s.memory.withWatchdog(new WatchdogStatus(true, true));
+        }).decide();
+        assertThat(d.reason()).isEqualTo(Reason.LEADER_RENEWED);
+    }
+
+    @Test
+    void r23_8_replicaWithAnUnusableRequiredWatchdogDoesNotRace() {
+        Decision d = Scenario.leaderless().with(s -> s.memory = s.memory.withWatchdog(
+                new WatchdogStatus(false, false))).decide();
+        assertThat(d.reason()).isEqualTo(Reason.NOT_HEALTHIEST);
+        assertThat(d.message()).contains("Watchdog device is not usable");
+        assertThat(d.find(Action.AcquireLock.class)).isEmpty();
     }
 
     @Test

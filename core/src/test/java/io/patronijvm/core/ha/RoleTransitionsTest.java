@@ -29,10 +29,11 @@ class RoleTransitionsTest {
     }
 
     @Test
-    void standbyLeaderIsNotReachableYet() {
-        for (Role r : Role.values()) {
-            assertThat(RoleTransitions.find(r, Role.STANDBY_LEADER)).isEmpty();
-        }
+    void standbyLeaderIsReachedOnlyFromANodeThatIsNotPrimary() {
+        // R59: a primary of a cluster turned standby is demoted first; it never becomes standby leader directly
+        assertThat(RoleTransitions.find(Role.PRIMARY, Role.STANDBY_LEADER)).isEmpty();
+        assertThat(RoleTransitions.find(Role.PROMOTED, Role.STANDBY_LEADER)).isEmpty();
+        assertThat(RoleTransitions.find(Role.REPLICA, Role.STANDBY_LEADER)).isPresent();
     }
 
     @Test

@@ -27,9 +27,30 @@ public final class ConfigFiles {
 
     private static final Logger log = LoggerFactory.getLogger(ConfigFiles.class);
 
-    /** A replica's recovery settings; null in {@link #write} means "primary". */
-    public record Recovery(String primaryConninfo, String slotName, Map<String, Object> extra) {
+    /**
+     * Recovery settings; null in {@link #write} means "primary". {@code signal} says which signal
+     * file PostgreSQL gets: a replica's {@code standby.signal}, a custom bootstrap's archive recovery
+     * ({@code recovery.signal}, only the method's {@code recovery_conf}), or whatever the restored
+     * backup brought ({@code keep_existing_recovery_conf}).
+     */
+    public record Recovery(String primaryConninfo, String slotName, Map<String, Object> extra, Signal signal) {
+        public Recovery(String primaryConninfo, String slotName, Map<String, Object> extra) {
+            this(primaryConninfo, slotName, extra, Signal.STANDBY);
+        }
+
+        /** Archive recovery of a custom bootstrap with the method's {@code recovery_conf} (R15). */
+        public static Recovery archive(Map<String, Object> recoveryConf) {
+            return new Recovery(null, null, recoveryConf, Signal.RECOVERY);
+        }
+
+        /** The restored backup's own recovery settings and signal files stay as they are. */
+        public static Recovery keepExisting() {
+            return new Recovery(null, null, Map.of(), Signal.KEEP);
+        }
     }
+
+    /** Which signal file a {@link Recovery} puts into the data directory. */
+    public enum Signal { STANDBY, RECOVERY, KEEP }
 
     private volatile PostgresqlConfig pg;
     private final PgPaths paths;
@@ -57,9 +78,15 @@ public final class ConfigFiles {
 
     /** Writes everything; returns true when postgresql.conf or the hba/ident files changed. */
     public boolean write(Gucs gucs, Recovery recovery, List<String> dynamicHba) throws IOException {
+        return write(gucs, recovery, dynamicHba, null);
+    }
+
+    /** As {@link #write(Gucs, Recovery, List)}, with {@code hbaOverride} (when not null) as pg_hba.conf. */
+    public boolean write(Gucs gucs, Recovery recovery, List<String> dynamicHba, List<String> hbaOverride)
+            throws IOException {
         adoptBaseConf();
         boolean changed = AtomicFile.write(paths.conf(), renderConf(gucs, recovery));
-        List<String> hba = !pg.pgHba().isEmpty() ? pg.pgHba() : dynamicHba;
+        List<String> hba = hbaOverride != null ? hbaOverride : !pg.pgHba().isEmpty() ? pg.pgHba() : dynamicHba;
         if (!hba.isEmpty()) {
             changed |= AtomicFile.write(paths.hba(), lines(hba));
         }
@@ -67,8 +94,14 @@ public final class ConfigFiles {
             changed |= AtomicFile.write(paths.ident(), lines(pg.pgIdent()));
         }
         writePgpass();
+        if (recovery != null && recovery.signal() == Signal.KEEP) {
+            return changed;
+        }
         sanitizeAutoConf();
-        if (recovery != null) {
+        if (recovery != null && recovery.signal() == Signal.RECOVERY) {
+            Files.deleteIfExists(paths.standbySignal());
+            AtomicFile.write(paths.recoverySignal(), "");
+        } else if (recovery != null) {
             AtomicFile.write(paths.standbySignal(), "");
         } else {
             Files.deleteIfExists(paths.standbySignal());
@@ -86,7 +119,11 @@ public final class ConfigFiles {
         all.put("hba_file", paths.hba().toString());
         all.put("ident_file", paths.ident().toString());
         all.forEach((k, v) -> sb.append(k).append(" = '").append(escape(v)).append("'\n"));
-        if (recovery != null) {
+        if (recovery != null && recovery.signal() != Signal.STANDBY) {
+            sb.append("\n# recovery.conf\n");
+            new TreeMap<>(recovery.extra()).forEach((k, v) -> sb.append(k).append(" = '").append(escape(Gucs.text(v)))
+                    .append("'\n"));
+        } else if (recovery != null) {
             sb.append("\n# recovery.conf\n");
             Map<String, String> rec = new TreeMap<>();
             for (String t : List.of("recovery_target", "recovery_target_lsn", "recovery_target_name",

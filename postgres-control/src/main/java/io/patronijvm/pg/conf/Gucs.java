@@ -63,6 +63,13 @@ public record Gucs(SortedMap<String, String> cmdline, SortedMap<String, String> 
         warnings = List.copyOf(warnings);
     }
 
+    /** A copy with one command-line GUC replaced. */
+    public Gucs withCmdline(String name, String value) {
+        SortedMap<String, String> cmd = new TreeMap<>(cmdline);
+        cmd.put(name, value);
+        return new Gucs(cmd, file, warnings);
+    }
+
     /** As {@link #compute(DynamicConfig, PostgresqlConfig, String, String, ControlData, int)} for the newest server. */
     public static Gucs compute(DynamicConfig dyn, PostgresqlConfig pg, String scope, String syncStandbyNames,
                                ControlData replicaControl) {
