@@ -330,7 +330,8 @@ public final class LocalPostgres implements PostgresControl {
     @Override
     public void syncReplicationSlots(Set<String> wanted) throws PgException {
         try (Connection c = connect(SQL_TIMEOUT)) {
-            Slots.sync(c, wanted, ctx.dyn().ignoreSlots());
+            Slots.sync(c, db -> PgConnector.connect(ctx.localHost(), ctx.pg.port(), db, ctx.pg.superuser(), SQL_TIMEOUT),
+                    wanted, Slots.logicalSpecs(ctx.dyn().slots()), ctx.dyn().ignoreSlots());
         } catch (SQLException e) {
             throw new PgException("syncing replication slots on port " + ctx.pg.port() + " failed: " + e.getMessage(), e);
         }

@@ -29,7 +29,7 @@ final class ObserveConnection implements AutoCloseable {
             if (connection == null || connection.isClosed()) {
                 connection = PgConnector.connect(ctx.localHost(), ctx.pg.port(), ctx.pg.superuser(), STATEMENT_TIMEOUT);
             }
-            return Observer.observe(connection);
+            return Observer.observe(connection, ctx.dyn().ignoreSlots());
         } catch (SQLException e) {
             log.debug("observe query on {}:{} failed: {}", ctx.localHost(), ctx.pg.port(), e.getMessage());
             close();

@@ -70,6 +70,7 @@ final class PgNodes {
         params.put("max_connections", maxConnections);
         params.put("max_wal_senders", 6);
         params.put("wal_keep_segments", 4); // a pre-13 name: PostgreSQL 13+ gets wal_keep_size = 4 x 16MB
+        params.put("wal_level", "logical"); // permanent logical slots (R57)
         return new DynamicConfig(30, 10, 10, 1_048_576L, -1L, 0, 300, 0, false, false, 1, false, false, false,
                 true, true, params, List.of(), Map.of(), List.of(), null, Map.of());
     }

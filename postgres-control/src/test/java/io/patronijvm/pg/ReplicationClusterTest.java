@@ -1,6 +1,7 @@
 package io.patronijvm.pg;
 
 import io.patronijvm.core.config.BootstrapConfig;
+import io.patronijvm.core.config.DynamicConfig;
 import io.patronijvm.core.config.BootstrapConfig.BootstrapUser;
 import io.patronijvm.core.pg.DataDirState;
 import io.patronijvm.core.pg.LocalPgState;
@@ -253,6 +254,36 @@ class ReplicationClusterTest {
         pg[2].syncReplicationSlots(Set.of());
         assertThat(pg[2].observe().replicationSlots()).as("node3 streams: its active slot stays until it is idle")
                 .containsExactly("node3");
+    }
+
+    /**
+     * Patroni's slots handler on a primary: a permanent logical slot is created with its plugin in
+     * its database, an unknown logical slot is dropped, one that ignore_slots matches stays (and
+     * the observation leaves it out).
+     */
+    @Test
+    @Order(8)
+    void permanentLogicalSlotsAreCreatedUnknownOnesDroppedIgnoredOnesKept_R57() throws Exception {
+        execute(2, "SELECT pg_create_logical_replication_slot('dummy_slot', 'test_decoding')");
+        execute(2, "SELECT pg_create_logical_replication_slot('unmanaged', 'test_decoding')");
+        DynamicConfig base = PgNodes.dynamic();
+        pg[2].applyDynamicConfig(new DynamicConfig(base.ttl(), base.loopWait(), base.retryTimeout(),
+                base.maximumLagOnFailover(), base.maximumLagOnSyncnode(), base.maxTimelinesHistory(),
+                base.primaryStartTimeout(), base.primaryStopTimeout(), false, false, 1, false, false, false, true, true,
+                base.parameters(), List.of(),
+                Map.of("cdc", Map.of("type", "logical", "plugin", "test_decoding", "database", "postgres")),
+                List.of(Map.of("name", "unmanaged", "plugin", "test_decoding")), null, Map.of()));
+        assertThat(pg[2].observe().replicationSlots()).contains("dummy_slot").doesNotContain("unmanaged");
+
+        pg[2].syncReplicationSlots(Set.of("node3", "cdc"));
+        assertThat(query(2, "SELECT string_agg(slot_name || ':' || slot_type || ':' || coalesce(plugin, '-'), ',' "
+                + "ORDER BY slot_name) FROM pg_replication_slots"))
+                .isEqualTo("cdc:logical:test_decoding,node3:physical:-,unmanaged:logical:test_decoding");
+        assertThat(pg[2].observe().replicationSlots()).containsExactlyInAnyOrder("cdc", "node3");
+        pg[2].applyDynamicConfig(base);
+        pg[2].syncReplicationSlots(Set.of("node3"));
+        assertThat(query(2, "SELECT count(*)::text FROM pg_replication_slots WHERE slot_type = 'logical'"))
+                .as("without the ignore rule and the permanent entry both go").isEqualTo("0");
     }
 
     @Test

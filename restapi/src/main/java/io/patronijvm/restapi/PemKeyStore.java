@@ -28,9 +28,9 @@ import java.util.regex.Pattern;
  * KeyStore. Builds PKCS12 stores in memory. Keys: PKCS#8 ({@code PRIVATE KEY}), encrypted PKCS#8
  * ({@code ENCRYPTED PRIVATE KEY}, with {@code keyfile_password}) and PKCS#1 RSA. Errors name the file.
  */
-final class PemKeyStore {
+public final class PemKeyStore {
 
-    static final char[] STORE_PASSWORD = "patroni-jvm".toCharArray();
+    public static final char[] STORE_PASSWORD = "patroni-jvm".toCharArray();
     private static final Pattern BLOCK =
             Pattern.compile("-----BEGIN ([A-Z0-9 ]+)-----([^-]+)-----END \\1-----");
 
@@ -51,7 +51,7 @@ final class PemKeyStore {
     }
 
     /** Certificate chain from certfile, key from keyfile (or from certfile when keyfile is null). */
-    static KeyStore keyStore(String certfile, String keyfile, String password) {
+    public static KeyStore keyStore(String certfile, String keyfile, String password) {
         try {
             List<Certificate> chain = certificates(Path.of(certfile));
             if (chain.isEmpty()) {
@@ -70,7 +70,7 @@ final class PemKeyStore {
     }
 
     /** Trust store of every certificate in cafile (client certificate verification). */
-    static KeyStore trustStore(String cafile) {
+    public static KeyStore trustStore(String cafile) {
         try {
             KeyStore ks = KeyStore.getInstance("PKCS12");
             ks.load(null, null);

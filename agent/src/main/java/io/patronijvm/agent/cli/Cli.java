@@ -2,11 +2,14 @@ package io.patronijvm.agent.cli;
 
 import io.patronijvm.agent.Daemon;
 import io.patronijvm.agent.config.ConfigLoader;
+import io.patronijvm.agent.config.ConfigValidation;
 import io.patronijvm.agent.config.LoadResult;
 import io.patronijvm.core.config.ConfigProblem;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
@@ -37,6 +40,10 @@ public final class Cli implements Callable<Integer> {
     @Option(names = "--validate-config", description = "Check the configuration, print every problem, and exit "
             + "(0 when valid, 1 when not).")
     boolean validateOnly;
+
+    @Option(names = "--ignore-listen-port", description = "With --validate-config: do not fail when the listen "
+            + "ports are in use (as Patroni 3.3 does; for validating the configuration of a running node).")
+    boolean ignoreListenPort;
 
     @Option(names = {"-V", "--version"}, versionHelp = true, description = "Print the version and exit.")
     boolean versionRequested;
@@ -74,7 +81,7 @@ public final class Cli implements Callable<Integer> {
     public Integer call() throws Exception {
         LoadResult result = new ConfigLoader(env).load(configFile);
         if (validateOnly) {
-            return report(result, out);
+            return report(withPatroniChecks(result), out);
         }
         if (!result.valid()) {
             return report(result, err);
@@ -84,6 +91,25 @@ public final class Cli implements Callable<Integer> {
             LOG.warn("config: {}", w);
         }
         return daemon.get().run(result.loaded());
+    }
+
+    /**
+     * Patroni's --validate-config also checks the file against its schema (reachable addresses,
+     * free ports, a reachable DCS, the data and bin directories): its verdict is the union.
+     */
+    private LoadResult withPatroniChecks(LoadResult result) {
+        List<ConfigProblem> schema = ConfigValidation.patroniChecks(configFile, env, ignoreListenPort);
+        if (schema.isEmpty()) {
+            return result;
+        }
+        List<ConfigProblem> all = new ArrayList<>(result.errors());
+        for (ConfigProblem p : schema) {
+            if (all.stream().noneMatch(q -> q.path().equals(p.path()))) {
+                all.add(p);
+            }
+        }
+        all.addAll(result.warnings());
+        return new LoadResult(null, all);
     }
 
     /** One line per problem, errors first; a summary line last. */

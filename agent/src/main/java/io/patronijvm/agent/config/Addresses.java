@@ -39,7 +39,14 @@ final class Addresses {
         }
         try {
             HostPort hp = HostPort.parse(value, listen == null ? 0 : listen.port());
-            if (hp.port() == 0 || !value.contains(":") || value.endsWith("]")) {
+            boolean noPort = !value.contains(":") || value.trim().endsWith("]");
+            if (noPort && !hp.isWildcard() && !value.contains(",")) {
+                // Patroni accepts it: the URL built from it then uses the scheme's default port.
+                s.problems().warning(s.pathOf(key), "'" + value + "' has no port: other nodes will use the default "
+                        + "port of the URL (80/443 for the REST API, 5432 for PostgreSQL); write host:port");
+                return value.trim();
+            }
+            if (hp.port() == 0) {
                 s.problems().error(s.pathOf(key), "'" + value + "' must be host:port");
                 return null;
             }

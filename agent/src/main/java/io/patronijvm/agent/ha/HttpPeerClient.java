@@ -38,19 +38,30 @@ public final class HttpPeerClient implements PeerClient {
 
     /** {@code clock} bounds the wait for all answers (style guideline 9: time is injected). */
     public HttpPeerClient(Duration connectTimeout, MonotonicClock clock) {
-        this(connectTimeout, clock, null, null);
+        this(connectTimeout, clock, null, null, null);
+    }
+
+    public HttpPeerClient(Duration connectTimeout, MonotonicClock clock, String username, String password) {
+        this(connectTimeout, clock, username, password, null);
     }
 
     /**
      * With the credentials Patroni sends to its peers ({@code ctl.authentication}, else
      * {@code restapi.authentication}): every node's unsafe endpoints demand them.
+     *
+     * @param tls for https members ({@link PeerTls}), or null for the JDK's default
      */
-    public HttpPeerClient(Duration connectTimeout, MonotonicClock clock, String username, String password) {
+    public HttpPeerClient(Duration connectTimeout, MonotonicClock clock, String username, String password,
+                          javax.net.ssl.SSLContext tls) {
         this.clock = clock;
         this.authorization = username == null || password == null ? null : "Basic " + java.util.Base64.getEncoder()
                 .encodeToString((username + ":" + password).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        this.http = HttpClient.newBuilder().connectTimeout(connectTimeout).version(HttpClient.Version.HTTP_1_1)
-                .followRedirects(HttpClient.Redirect.NEVER).build();
+        HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(connectTimeout).version(HttpClient.Version.HTTP_1_1)
+                .followRedirects(HttpClient.Redirect.NEVER);
+        if (tls != null) {
+            b.sslContext(tls);
+        }
+        this.http = b.build();
     }
 
     @Override

@@ -8,11 +8,12 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Physical replication slots (R55 to R57), Patroni 3.x semantics: the primary keeps a slot for
- * every member except itself and {@code nostream} members; a member with {@code replicatefrom}
- * gets its slot on its upstream instead (replicas keep those too); permanent physical slots
- * from the dynamic config are kept on the primary, except one named like our own member slot.
- * Logical permanent slots are not handled yet.
+ * Replication slots (R55 to R57), Patroni 3.x semantics: the primary keeps a slot for every
+ * member except itself and {@code nostream} members; a member with {@code replicatefrom} gets
+ * its slot on its upstream instead (replicas keep those too); permanent physical slots from the
+ * dynamic config are kept on the primary, except one named like our own member slot; permanent
+ * logical slots are created on the primary and kept where they exist. Every other slot is
+ * dropped, except those ignore_slots matches (the observation leaves those out).
  */
 final class SlotRules {
 
@@ -34,14 +35,16 @@ final class SlotRules {
                 out.add(Facts.slotName(m.name()));
             }
         }
-        if (primary) {
-            String own = Facts.slotName(in.self());
-            for (Map.Entry<String, Map<String, Object>> e : in.config().slots().entrySet()) {
-                Object type = e.getValue() == null ? null : e.getValue().get("type");
-                boolean physical = type == null || "physical".equals(type.toString());
-                if (physical && !e.getKey().equals(own)) {
-                    out.add(e.getKey());
-                }
+        String own = Facts.slotName(in.self());
+        for (Map.Entry<String, Map<String, Object>> e : in.config().slots().entrySet()) {
+            Object type = e.getValue() == null ? null : e.getValue().get("type");
+            boolean physical = type == null || "physical".equals(type.toString());
+            if (physical && primary && !e.getKey().equals(own)) {
+                out.add(e.getKey());
+            } else if (!physical && (primary || in.pg().replicationSlots().contains(e.getKey()))) {
+                // A standby cannot create a logical slot; one it already has (copied, or from its
+                // time as primary) is kept so that it is there after a failover.
+                out.add(e.getKey());
             }
         }
         return out;

@@ -174,13 +174,26 @@ class PauseSyncSlotsRulesTest {
     }
 
     @Test
-    void r57_permanentPhysicalSlotsAreKeptOnThePrimaryButNotOneNamedLikeUs() {
+    void r57_permanentSlotsAreKeptOnThePrimaryButNotAPhysicalOneNamedLikeUs() {
         Decision d = Scenario.leader().with(s -> s.permanentSlots = Map.of(
                 "archiver", Map.of("type", "physical"),
                 "node1", Map.of("type", "physical"),
                 "cdc", Map.of("type", "logical", "database", "app", "plugin", "pgoutput"))).decide();
         assertThat(d.find(Action.SyncSlots.class).orElseThrow().wanted())
-                .containsExactlyInAnyOrder("node2", "node3", "archiver");
+                .containsExactlyInAnyOrder("node2", "node3", "archiver", "cdc");
+    }
+
+    /** A standby cannot create a logical slot, but keeps a permanent one it has; an unknown one goes (Patroni). */
+    @Test
+    void r57_aReplicaKeepsThePermanentLogicalSlotsItHasAndDropsOthers() {
+        Map<String, Map<String, Object>> permanent = Map.of(
+                "cdc", Map.of("type", "logical", "database", "app", "plugin", "pgoutput"),
+                "cdc2", Map.of("type", "logical", "database", "app", "plugin", "pgoutput"));
+        Decision d = Scenario.replica().with(s -> {
+            s.permanentSlots = permanent;
+            s.slots = Set.of("cdc", "dummy_slot");
+        }).decide();
+        assertThat(d.find(Action.SyncSlots.class).orElseThrow().wanted()).containsExactly("cdc");
     }
 
     @Test

@@ -345,17 +345,14 @@ public final class ConsulDcs implements Dcs {
         return session.id();
     }
 
+    /**
+     * Leaves the session to expire by its TTL, as Patroni does: the member key bound to it stays
+     * for that long, so a node that restarts quickly finds its replication slot still kept by the
+     * primary. The leader key is not left behind by this: a leader deletes it before it stops.
+     */
     @Override
     public synchronized void close() {
-        try {
-            session.destroy(Deadline.after(clock, Duration.ofSeconds(2)));
-        } catch (ConsulUnavailableException e) {
-            LOG.warn("Could not destroy our Consul session on close (it expires by TTL): {}", e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } finally {
-            http.close();
-        }
+        http.close();
     }
 
     // ---- helpers ----

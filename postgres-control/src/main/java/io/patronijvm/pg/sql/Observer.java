@@ -51,6 +51,11 @@ public final class Observer {
     }
 
     public static Observation observe(Connection c) throws SQLException {
+        return observe(c, List.of());
+    }
+
+    /** @param ignoreSlots the dynamic config's ignore_slots matchers */
+    public static Observation observe(Connection c, List<Map<String, Object>> ignoreSlots) throws SQLException {
         try (Statement st = c.createStatement()) {
             boolean rec;
             Object[] row = new Object[14];
@@ -68,11 +73,11 @@ public final class Observer {
                             rs.getString(5), rs.getInt(6), rs.getLong(7), rs.getLong(8), rs.getLong(9)));
                 }
             }
+            // Slots an ignore_slots entry matches are not ours to manage: the decider never sees them.
             Set<String> slots = new HashSet<>();
-            try (ResultSet rs = st.executeQuery(
-                    "SELECT slot_name FROM pg_catalog.pg_replication_slots WHERE slot_type = 'physical'")) {
-                while (rs.next()) {
-                    slots.add(rs.getString(1));
+            for (Slots.Slot slot : Slots.list(c).values()) {
+                if (!Slots.ignored(slot, ignoreSlots)) {
+                    slots.add(slot.name());
                 }
             }
             Map<String, String> pending = new LinkedHashMap<>();
