@@ -74,6 +74,9 @@ public final class LocalConsul implements AutoCloseable {
                 c.startServer(i);
             }
             c.awaitLeader(deadline);
+            if (aclMasterToken != null) {
+                c.awaitAclReady(deadline);
+            }
             return c;
         } catch (IOException | RuntimeException e) {
             c.close();
@@ -165,6 +168,25 @@ public final class LocalConsul implements AutoCloseable {
         }
         throw new IllegalStateException("Consul servers " + addresses + " elected no leader within " + deadline
                 + "; leaders seen: " + seen + "; last log lines: " + tail(0));
+    }
+
+    /**
+     * With ACLs on, a freshly elected leader still has to establish the ACL system (and the master
+     * token) before it honours tokens; until then a write with the master token is refused
+     * ("ACL not found" or 403). Waits until the token lets us read our own identity.
+     */
+    private void awaitAclReady(Duration deadline) {
+        long end = System.nanoTime() + deadline.toNanos();
+        String seen = "";
+        while (System.nanoTime() - end < 0) {
+            Optional<HttpResponse<String>> r = request(0, "GET", "/v1/acl/token/self", null);
+            if (r.isPresent() && r.get().statusCode() == 200) {
+                return;
+            }
+            seen = r.map(x -> x.statusCode() + " " + x.body()).orElse("(no answer)");
+            pause(Duration.ofMillis(200));
+        }
+        throw new IllegalStateException("Consul ACLs not ready within " + deadline + ": " + seen);
     }
 
     /**
