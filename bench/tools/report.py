@@ -19,7 +19,7 @@ PROFILES = [("fast", "ttl 10 / loop_wait 2 / retry_timeout 3"),
 # "ratio_ge" ours/Patroni >= value; "zero" ours max == 0; None informational.
 METRICS = [
     ("failover.outage_ms", "1a node death (async): write outage through HAProxy", "s", 1000, "le_patroni", None),
-    ("failover.key_gone_ms", "1  node death (async): kill -> leader key gone in Consul", "s", 1000, None, None),
+    ("failover.key_gone_ms", "1  node death (async): kill -> leader key gone in the DCS", "s", 1000, None, None),
     ("failover.reaction_ms", "1b node death (async): key gone -> first write on the new primary", "s", 1000, "abs_lt", 3),
     ("failover.lost", "1  node death (async): acknowledged writes lost", "writes", 1, None, None),
     ("sync.outage_ms", "1a node death (sync mode): write outage", "s", 1000, "le_patroni", None),
