@@ -131,15 +131,19 @@ final class StatusPublisher {
     /**
      * A new snapshot for the REST API; {@code view} null: the DCS did not answer, show the last view.
      * {@code observation} is the number {@link #beginObservation()} gave before the DCS read of that
-     * view: a snapshot built from an older observation than the one shown is dropped, so a cycle that
-     * read the DCS before a long action took the lock cannot put "unlocked" back over {@link #refresh()}'s answer.
+     * view: a snapshot built from an older observation than the one shown keeps the shown PostgreSQL
+     * state and view (only role, message and the rest are the caller's), so a cycle that read the DCS
+     * before a long action took the lock cannot put "unlocked" back over {@link #refresh()}'s answer.
      */
     synchronized void publish(LocalPgState pg, ClusterView view, String message, long observation) {
-        if (observation < shownObservation) {
-            log.debug("not publishing a status observed before the one shown ({})", message);
-            return;
+        StatusSnapshot newer = snapshot.get();
+        if (observation < shownObservation && newer != null) {
+            // Keep what the newer observation saw; the cycle's decision is still news.
+            pg = newer.pg();
+            view = newer.cluster();
+        } else {
+            shownObservation = observation;
         }
-        shownObservation = observation;
         long now = ctx.clock().nanoTime();
         ClusterView shown = view != null ? view : state.lastView();
         snapshot.set(new StatusSnapshot(ctx.scope(), ctx.name(), MemberData.PROTOCOL_VERSION,
