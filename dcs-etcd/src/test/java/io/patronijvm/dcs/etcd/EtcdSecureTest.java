@@ -143,7 +143,8 @@ class EtcdSecureTest {
     private static void assertLeaderRoundTrip(Etcd3Config cfg, List<String> endpoints, String scope) throws Exception {
         Dcs a = dcs(cfg, endpoints, scope);
         try {
-            assertThat(a.acquireLeader().ok()).as("acquire over %s", cfg).isTrue();
+            io.patronijvm.core.dcs.DcsOutcome acquired = a.acquireLeader();
+            assertThat(acquired.ok()).as("acquire over %s: %s", cfg, acquired).isTrue();
             assertThat(a.loadCluster().leader().name()).isEqualTo("a");
             assertThat(a.deleteCluster().ok()).isTrue();
         } finally {
@@ -162,7 +163,7 @@ class EtcdSecureTest {
     }
 
     private static Dcs dcs(Etcd3Config cfg, List<String> endpoints, String scope) {
-        return new EtcdDcs(cfg, endpoints, "/service", scope, "a", MonotonicClock.SYSTEM, Sleeper.SYSTEM, 20, 2);
+        return new EtcdDcs(cfg, endpoints, "/service", scope, "a", MonotonicClock.SYSTEM, Sleeper.SYSTEM, 30, 10);
     }
 
     private static Etcd3Config tls(String addr, String ca, String cert, String key, String user, String password) {
