@@ -10,6 +10,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpResponse;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -87,6 +88,41 @@ class ConsulDcsContractTest extends DcsContract {
         assertThat(v.failover().leader()).isEqualTo("a");
         assertThat(v.failover().candidate()).isEqualTo("b");
         assertThat(v.status().optime()).isEqualTo(12345678L);
+    }
+
+    private long modifyIndex(String key) throws Exception {
+        String body = consul.request(0, "GET", "/v1/kv/service/" + scope + "/" + key, null)
+                .map(HttpResponse::body).orElseThrow();
+        return ConsulJson.tree(body).get(0).path("ModifyIndex").asLong();
+    }
+
+    /** Patroni 3.0.2's touch_member: no write when the cycle's read shows the same data on our session. */
+    @Test
+    void anUnchangedMemberKeyIsNotWrittenAgain() throws Exception {
+        Dcs a = client("a");
+        assertThat(a.touchMember(memberJson("master", "127.0.0.11")).ok()).isTrue();
+        a.loadCluster();
+        long written = modifyIndex("members/a");
+        assertThat(a.touchMember(memberJson("master", "127.0.0.11")).ok()).isTrue();
+        assertThat(modifyIndex("members/a")).as("same data, same session: no PUT").isEqualTo(written);
+
+        Map<String, Object> moved = memberJson("master", "127.0.0.11");
+        moved.put("xlog_location", 67108865L);
+        assertThat(a.touchMember(moved).ok()).isTrue();
+        long rewritten = modifyIndex("members/a");
+        assertThat(rewritten).as("changed data is written").isGreaterThan(written);
+        assertThat(a.touchMember(moved).ok()).isTrue();
+        assertThat(modifyIndex("members/a")).as("no read since our write: written again").isGreaterThan(rewritten);
+
+        a.loadCluster();
+        assertThat(consul.request(0, "DELETE", "/v1/kv/service/" + scope + "/members/a", null)).isPresent();
+        a.loadCluster();
+        assertThat(a.touchMember(moved).ok()).isTrue();
+        assertThat(raw("members/a")).as("a deleted key is written again after the next read").contains("67108865");
+        assertThat(consul.request(0, "PUT", "/v1/kv/service/" + scope + "/members/a", "{\"other\":1}")).isPresent();
+        a.loadCluster();
+        assertThat(a.touchMember(moved).ok()).isTrue();
+        assertThat(raw("members/a")).as("a key changed behind our back is rewritten").contains("67108865");
     }
 
     @Test
