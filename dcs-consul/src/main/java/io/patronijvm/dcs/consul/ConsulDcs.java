@@ -99,6 +99,7 @@ public final class ConsulDcs implements Dcs {
         try {
             ConsulResponse r = http.call("GET", kv("", q), null, deadline());
             if (r.code() == 404) {
+                seenMember = null;
                 return new ClusterView(null, null, null, List.of(), null, null, List.of(), 0, null, null,
                         Math.max(0, r.index()));
             }
@@ -124,6 +125,7 @@ public final class ConsulDcs implements Dcs {
             throw new DcsUnavailableException("Consul answered a KV read with non-JSON: " + e.getOriginalMessage());
         }
         List<KeyValue> out = new ArrayList<>();
+        KeyValue ours = null;
         for (JsonNode n : arr) {
             String key = n.path("Key").asText("");
             if (!key.startsWith(prefix)) {
@@ -135,10 +137,11 @@ public final class ConsulDcs implements Dcs {
             KeyValue kv = new KeyValue(key.substring(prefix.length()), ConsulJson.decode(raw).orElse(null), raw, sess,
                     n.path("ModifyIndex").asLong());
             if (kv.key().equals("members/" + name)) {
-                seenMember = kv;
+                ours = kv;
             }
             out.add(kv);
         }
+        seenMember = ours;
         return out;
     }
 
