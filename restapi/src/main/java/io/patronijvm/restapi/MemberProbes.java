@@ -32,25 +32,17 @@ final class MemberProbes {
     record Answer(JsonNode status, JsonNode extension, String error, long rttMillis) {
     }
 
-    private final HttpClient.Builder builder;
+    private final HttpClient http;
     private final Duration timeout;
-    /** Built on the first probe: a JDK HttpClient keeps a selector thread for its whole life, and most agents never serve the UI. */
-    private HttpClient http;
 
     MemberProbes(RestApiConfig config, Duration timeout) {
         this.timeout = timeout;
-        this.builder = HttpClient.newBuilder().connectTimeout(timeout).version(HttpClient.Version.HTTP_1_1)
+        HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(timeout).version(HttpClient.Version.HTTP_1_1)
                 .followRedirects(HttpClient.Redirect.NEVER);
         if (config.tls()) {
-            builder.sslContext(sslContext(config));
+            b.sslContext(sslContext(config));
         }
-    }
-
-    private synchronized HttpClient http() {
-        if (http == null) {
-            http = builder.build();
-        }
-        return http;
+        this.http = b.build();
     }
 
     private static SSLContext sslContext(RestApiConfig config) {
@@ -122,7 +114,7 @@ final class MemberProbes {
 
     private CompletableFuture<HttpResponse<String>> get(URI uri) {
         HttpRequest req = HttpRequest.newBuilder(uri).timeout(timeout).GET().build();
-        return http().sendAsync(req, HttpResponse.BodyHandlers.ofString());
+        return http.sendAsync(req, HttpResponse.BodyHandlers.ofString());
     }
 
     private static JsonNode parse(String body) {
