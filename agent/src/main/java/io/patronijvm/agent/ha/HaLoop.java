@@ -79,6 +79,8 @@ public final class HaLoop implements Runnable {
         this.fence = new SelfFence(ctx, state, publisher, events, this::wakeUp);
         this.restStatus = new FreshStatus(ctx.clock(), ctx.pg(), publisher::snapshot);
         this.watchdog = new WatchdogDuty(ctx, state);
+        FailsafeRescue rescue = new FailsafeRescue(ctx, state, new FailsafeCheck(ctx, state, renewal), watchdog);
+        lease.onNearing(leaseNanos -> FailsafeRescue.headroom(leaseNanos).toNanos(), rescue);
     }
 
     /** The node's recent HA events (status page, {@code GET /events}). */
