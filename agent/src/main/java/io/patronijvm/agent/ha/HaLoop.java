@@ -60,7 +60,7 @@ public final class HaLoop implements Runnable {
     private long nextDue = Long.MIN_VALUE;
 
     /** What one cycle observed: the view (null when the DCS did not answer) and PostgreSQL. */
-    private record Observation(ClusterView view, LocalPgState pg) {
+    private record Observation(ClusterView view, LocalPgState pg, long number) {
     }
 
     /** {@code decider} is {@code HaDecider::decide} in production; tests may wrap it. */
@@ -72,7 +72,7 @@ public final class HaLoop implements Runnable {
         this.renewal = new LeaseRenewal(ctx, state, lease);
         this.publisher = new StatusPublisher(ctx, state, lease, renewal::intervalNanos, intents::restart);
         this.executor = new ActionExecutor(ctx, state, renewal, lease, intents, () -> stopped = true,
-                wakeup::signal, publisher::withdrawLeaseClaim);
+                this::longActionEnded, publisher::withdrawLeaseClaim);
         this.configs = new ConfigApplier(ctx, state);
         this.events = new EventRecorder(ctx.name(), new EventLog());
         state.onRoleChange((from, to, why) -> events.roleChanged(ctx.clock().wallNow(), from, to, why, timeline));
@@ -81,6 +81,12 @@ public final class HaLoop implements Runnable {
         this.watchdog = new WatchdogDuty(ctx, state);
         FailsafeRescue rescue = new FailsafeRescue(ctx, state, new FailsafeCheck(ctx, state, renewal), watchdog);
         lease.onNearing(leaseNanos -> FailsafeRescue.headroom(leaseNanos).toNanos(), rescue);
+    }
+
+    /** Slot thread: show what the action left behind now (it may have taken the lock), then run a cycle. */
+    private void longActionEnded() {
+        publisher.refresh();
+        wakeup.signal();
     }
 
     /** The node's recent HA events (status page, {@code GET /events}). */
@@ -218,6 +224,7 @@ public final class HaLoop implements Runnable {
      * decision (spec 2.2), as does a reloaded local section (R65).
      */
     private Observation observe() {
+        long number = publisher.beginObservation();
         ClusterView view;
         try {
             if (state.takeDcsWriteTimedOut() && state.config().failsafeMode()
@@ -244,7 +251,7 @@ public final class HaLoop implements Runnable {
         }
         configs.applyToPostgres(pg);
         configs.applyLocalReload();
-        return new Observation(view, pg);
+        return new Observation(view, pg, number);
     }
 
     private HaInput input(Observation seen, LockState lock) {
@@ -281,7 +288,7 @@ public final class HaLoop implements Runnable {
         if (stopped) {
             publisher.withdrawService();
         }
-        publisher.publish(seen.pg(), seen.view(), d.message());
+        publisher.publish(seen.pg(), seen.view(), d.message(), seen.number());
     }
 
     /** R42: a view without a leader key names the primary that announced failsafe to us, while fresh. */
