@@ -5,7 +5,7 @@ import io.patronijvm.core.dcs.DcsOutcome;
 import io.patronijvm.core.model.ClusterView;
 import io.patronijvm.core.model.Failover;
 import io.patronijvm.core.model.Member;
-import io.patronijvm.dcs.consul.ConsulDcs;
+import io.patronijvm.core.dcs.Dcs;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -66,7 +66,7 @@ final class MemberCommands {
         @Override
         public Integer call() throws Exception {
             Members.checkRole(role);
-            ClusterView view = ctl.load(ctl.dcs(cluster), cluster);
+            ClusterView view = ctl.read(cluster);
             List<Member> members = new ArrayList<>(Members.choose(ctl, view, cluster, memberNames, role, force,
                     "restart", false));
             String when = scheduled;
@@ -141,7 +141,7 @@ final class MemberCommands {
 
         @Override
         public Integer call() throws Exception {
-            ClusterView view = ctl.load(ctl.dcs(cluster), cluster);
+            ClusterView view = ctl.read(cluster);
             List<Member> members = Members.choose(ctl, view, cluster, memberNames, "replica", force, "reinitialize", true);
             List<Member> waitOn = new ArrayList<>();
             boolean allOk = true;
@@ -202,7 +202,7 @@ final class MemberCommands {
         @Override
         public Integer call() throws Exception {
             Members.checkRole(role);
-            ClusterView view = ctl.load(ctl.dcs(cluster), cluster);
+            ClusterView view = ctl.read(cluster);
             boolean allOk = true;
             for (Member m : Members.choose(ctl, view, cluster, memberNames, role, force, "reload", true)) {
                 MemberApi.Response r = ctl.api().call(m, "POST", "reload", null, REQUEST);
@@ -245,7 +245,7 @@ final class MemberCommands {
             }
             String cluster = args.get(0);
             List<String> names = args.subList(1, args.size() - 1);
-            ConsulDcs dcs = ctl.dcs(cluster);
+            Dcs dcs = ctl.dcs(cluster);
             ClusterView view = ctl.load(dcs, cluster);
             return target.equals("restart") ? restarts(view, cluster, names) : switchover(dcs, view, cluster);
         }
@@ -263,7 +263,7 @@ final class MemberCommands {
             return allOk ? 0 : 1;
         }
 
-        private int switchover(ConsulDcs dcs, ClusterView view, String cluster) throws Exception {
+        private int switchover(Dcs dcs, ClusterView view, String cluster) throws Exception {
             Failover f = view.failover();
             if (f == null || f.scheduledAt() == null) {
                 ctl.out.println("No pending scheduled switchover");

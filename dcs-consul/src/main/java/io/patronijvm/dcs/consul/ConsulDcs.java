@@ -114,25 +114,11 @@ public final class ConsulDcs implements Dcs {
     }
 
     private List<KeyValue> keyValues(String body) throws DcsUnavailableException {
-        JsonNode arr;
         try {
-            arr = ConsulJson.tree(body);
-        } catch (JsonProcessingException e) {
-            throw new DcsUnavailableException("Consul answered a KV read with non-JSON: " + e.getOriginalMessage());
+            return ConsulKv.parse(body, prefix);
+        } catch (java.io.IOException | IllegalArgumentException e) {
+            throw new DcsUnavailableException("Consul answered a KV read with unusable JSON: " + e.getMessage());
         }
-        List<KeyValue> out = new ArrayList<>();
-        for (JsonNode n : arr) {
-            String key = n.path("Key").asText("");
-            if (!key.startsWith(prefix)) {
-                continue;
-            }
-            String raw = n.path("Value").isNull() || n.path("Value").isMissingNode() ? ""
-                    : new String(Base64.getDecoder().decode(n.path("Value").asText()), StandardCharsets.UTF_8);
-            String sess = n.path("Session").isTextual() ? n.path("Session").asText() : null;
-            out.add(new KeyValue(key.substring(prefix.length()), ConsulJson.decode(raw).orElse(null), raw, sess,
-                    n.path("ModifyIndex").asLong()));
-        }
-        return out;
     }
 
     @Override
