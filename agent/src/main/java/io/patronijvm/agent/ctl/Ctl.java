@@ -94,22 +94,35 @@ public final class Ctl {
     /** Runs {@code ctl <args>}; never throws, never exits the JVM. */
     public static int run(String[] args, Map<String, String> env, InputStream in, PrintStream out, PrintStream err) {
         Ctl ctl = new Ctl(env, in, out, err, Sleeper.SYSTEM);
+        java.util.concurrent.Callable<Integer> quick = QuickParse.parse(ctl, args);
+        if (quick != null) {
+            try {
+                return quick.call();
+            } catch (Exception e) {
+                return ctl.failed(e);
+            }
+        }
+        ctl = new Ctl(env, in, out, err, Sleeper.SYSTEM);
         CommandLine cmd = commandLine(ctl, args);
         cmd.setOut(new PrintWriter(out, true));
         cmd.setErr(new PrintWriter(err, true));
-        cmd.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
-            out.flush();
-            if (ex instanceof CtlException || ex instanceof Console.Aborted) {
-                err.println(ex instanceof Console.Aborted ? ex.getMessage() : "Error: " + ex.getMessage());
-            } else if (ex instanceof InterruptedException) {
-                Thread.currentThread().interrupt();
-                err.println("Error: interrupted");
-            } else {
-                err.println("Error: unexpected failure: " + ex);
-            }
-            return 1;
-        });
+        Ctl root = ctl;
+        cmd.setExecutionExceptionHandler((ex, commandLine, parseResult) -> root.failed(ex));
         return cmd.execute(args);
+    }
+
+    /** A command's failure as patronictl reports it: one line on standard error, exit 1, no stack trace. */
+    private int failed(Exception ex) {
+        out.flush();
+        if (ex instanceof CtlException || ex instanceof Console.Aborted) {
+            err.println(ex instanceof Console.Aborted ? ex.getMessage() : "Error: " + ex.getMessage());
+        } else if (ex instanceof InterruptedException) {
+            Thread.currentThread().interrupt();
+            err.println("Error: interrupted");
+        } else {
+            err.println("Error: unexpected failure: " + ex);
+        }
+        return 1;
     }
 
     /**
