@@ -137,7 +137,7 @@ final class ConfigCommands {
                 if (r.status() != 200) {
                     ctl.out.println("Failed: " + (paused ? "pause" : "resume") + " cluster management status code="
                             + r.status() + ", (" + r.body() + ")");
-                    return 1;
+                    return 0; // as patronictl: the refusal is reported, the exit status is 0
                 }
                 if (await) {
                     return waitApplied(dcs, name, paused, view);
@@ -169,7 +169,7 @@ final class ConfigCommands {
             if (!remaining.isEmpty()) {
                 ctl.out.println(String.join(", ", remaining) + " members didn't recognized pause state after "
                         + loopWait + " seconds");
-                return 1;
+                return 0;
             }
             ctl.out.println("Success: cluster management is " + (paused ? "paused" : "resumed"));
             return 0;

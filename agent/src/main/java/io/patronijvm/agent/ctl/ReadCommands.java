@@ -217,7 +217,8 @@ final class ReadCommands {
 
         @Override
         public Integer call() throws Exception {
-            ctl.out.println("patronictl version " + Ctl.PATRONICTL_VERSION + " (" + io.patronijvm.agent.cli.Cli.versionLine() + ")");
+            // patronictl's line exactly (scripts parse it); `ctl --version` names patroni-jvm's build.
+            ctl.out.println("patronictl version " + Ctl.PATRONICTL_VERSION);
             if (cluster == null) {
                 return 0;
             }

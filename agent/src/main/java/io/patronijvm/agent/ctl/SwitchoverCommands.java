@@ -130,7 +130,7 @@ final class SwitchoverCommands {
                 if (r.status() != 200 && r.status() != 202) {
                     ctl.out.println(Character.toUpperCase(action.charAt(0)) + action.substring(1) + " failed, details: "
                             + r.status() + ", " + r.body());
-                    return 1;
+                    return 0; // patronictl's exit status after a refused switchover
                 }
                 after = ctl.load(dcs, name);
                 ctl.out.println(Ctl.timestamp(6) + " " + r.body());

@@ -2,6 +2,7 @@ package io.patronijvm.dcs.consul;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.core.JsonToken;
 
 import java.io.IOException;
@@ -19,7 +20,8 @@ import java.util.Optional;
  */
 final class JsonValues {
 
-    static final JsonFactory FACTORY = new JsonFactory();
+    /** Python's json.loads also takes NaN and Infinity, which PyYAML's .nan/.inf become in a Patroni write. */
+    static final JsonFactory FACTORY = JsonFactory.builder().enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
 
     private JsonValues() {
     }
