@@ -66,6 +66,11 @@ class CtlE2eTest extends ClusterTestBase {
         Exec.Result ts = ok(SHORT, null, "list", "-t");
         assertThat(ts.output().lines().findFirst().orElseThrow())
                 .matches("\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d");
+        // -w repeats the table until stopped (no terminal: no screen clearing), as patronictl does.
+        Exec.Result watch = ours(Duration.ofSeconds(12), null, "list", "-t", "-w", "0.5");
+        assertThat(watch.exitCode()).as(watch.output()).isEqualTo(124);
+        assertThat(watch.output().split("\\+ Cluster: " + CLUSTER + " ", -1)).as(watch.output()).hasSizeGreaterThan(2);
+        assertThat(watch.output()).doesNotContain("\033[2J");
     }
 
     @Test

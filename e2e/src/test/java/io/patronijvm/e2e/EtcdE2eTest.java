@@ -1,8 +1,10 @@
 package io.patronijvm.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -70,6 +72,25 @@ class EtcdE2eTest extends ClusterTestBase {
             assertThat(view.status("node1").raw().path("implementation").asText()).startsWith("patroni-jvm");
             assertThat(view.status(PATRONI_NODE).raw().has("implementation")).as("node3 is real Patroni").isFalse();
         }
+    }
+
+    /** Issue 15 on etcd v3: our ctl reads (and edits) the same keys the real patronictl reads. */
+    @Test
+    @Order(1)
+    void ourCtlPrintsWhatPatronictlPrintsOnEtcd() {
+        assumeTrue(Files.isRegularFile(env.agentJar()), "no " + env.agentJar() + ": build the agent module first");
+        awaitHealthy(timing.fewLoops());
+        sameAsPatronictl("list", "-e");
+        sameAsPatronictl("list", "-f", "json");
+        sameAsPatronictl("topology");
+        sameAsPatronictl("show-config");
+        Exec.Result edit = OurCtl.run(env, cluster.patroniYml("node1"), Duration.ofSeconds(60), null, "edit-config",
+                "-s", "ctl_probe=on", "--force");
+        assertThat(edit.exitCode()).as(edit.output()).isZero();
+        Exec.Result shown = Patronictl.run(cluster.patroniYml("node1"), Duration.ofSeconds(60), "show-config");
+        assertThat(shown.output()).as("written with compare-and-set on etcd, read back by patronictl")
+                .contains("ctl_probe: true");
+        sameAsPatronictl("show-config");
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.patronijvm.agent.config;
 
 import io.patronijvm.core.config.ConfigProblem;
 import io.patronijvm.core.config.ConsulConfig;
+import io.patronijvm.core.config.Etcd3Config;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -18,12 +19,18 @@ import java.util.Map;
  *
  * @param scope       the cluster name from {@code scope}, or null
  * @param namespace   the key namespace, {@code /service} by default
- * @param consul      the Consul client settings
+ * @param consul      the Consul client settings, or null when the DCS is etcd3
+ * @param etcd3       the etcd v3 client settings, or null when the DCS is Consul
  * @param rest        the members' REST API client settings ({@code ctl} over {@code restapi})
  * @param retryTimeoutSeconds DCS request budget (Patroni's default 10 s)
  */
-public record CtlConfig(String scope, String namespace, ConsulConfig consul, RestClientSettings rest,
-                        int retryTimeoutSeconds) {
+public record CtlConfig(String scope, String namespace, ConsulConfig consul, Etcd3Config etcd3,
+                        RestClientSettings rest, int retryTimeoutSeconds) {
+
+    /** Where the DCS is, for messages: {@code Consul at http://...} or {@code etcd3 at http://...}. */
+    public String dcsAddress() {
+        return etcd3 != null ? "etcd3 at " + etcd3.describe() : "Consul at " + consul.baseUrl();
+    }
 
     /** The REST client side: basic auth and TLS, patronictl's {@code ctl.*} first, then {@code restapi.*}. */
     public record RestClientSettings(String username, String password, boolean insecure, String cacert,
@@ -50,28 +57,35 @@ public record CtlConfig(String scope, String namespace, ConsulConfig consul, Res
         Map<String, Object> tree = new LinkedHashMap<>(EnvironmentConfig.merge(yaml, EnvironmentConfig.build(env,
                 problems)));
         if (dcsUrl != null && !dcsUrl.isBlank()) {
+            Map.Entry<String, Object> section = sectionFromUrl(dcsUrl);
             for (String dcs : List.of("consul", "etcd", "etcd3", "zookeeper", "exhibitor", "kubernetes", "raft")) {
                 tree.remove(dcs);
             }
-            tree.put("consul", Map.of("host", consulHostFromUrl(dcsUrl)));
+            tree.put(section.getKey(), section.getValue());
         }
-        for (String other : List.of("etcd", "etcd3", "zookeeper", "exhibitor", "kubernetes", "raft")) {
-            if (tree.containsKey(other) && !tree.containsKey("consul")) {
-                throw new Invalid("the " + other + " DCS is not supported by patroni-jvm (use consul)");
+        if (tree.containsKey("etcd") && !tree.containsKey("etcd3") && !tree.containsKey("consul")) {
+            throw new Invalid("the etcd (v2 API) DCS is not supported by patroni-jvm: use etcd3 (the same etcd"
+                    + " servers through their v3 API) or consul");
+        }
+        for (String other : List.of("zookeeper", "exhibitor", "kubernetes", "raft")) {
+            if (tree.containsKey(other) && !tree.containsKey("consul") && !tree.containsKey("etcd3")) {
+                throw new Invalid("the " + other + " DCS is not supported by patroni-jvm (use consul or etcd3)");
             }
         }
         Section root = Section.root(tree, problems);
-        ConsulConfig consul = ConsulSection.read(root.section("consul"));
+        boolean useEtcd3 = tree.containsKey("etcd3") && !tree.containsKey("consul");
+        ConsulConfig consul = useEtcd3 ? null : ConsulSection.read(root.section("consul"));
+        Etcd3Config etcd3 = useEtcd3 ? Etcd3Section.read(root.section("etcd3")) : null;
         String scope = root.string("scope");
         String ns = root.string("namespace");
         String namespace = ns == null || ns.isBlank() ? "/service" : ns.startsWith("/") ? ns : "/" + ns;
         RestClientSettings rest = rest(root.section("ctl"), root.section("restapi"), insecure);
         List<ConfigProblem> errors = problems.all().stream().filter(ConfigProblem::isError).toList();
-        if (!errors.isEmpty() || consul == null) {
+        if (!errors.isEmpty() || (consul == null && etcd3 == null)) {
             throw new Invalid("invalid configuration" + (file == null ? "" : " (" + file + ")") + ": "
                     + String.join("; ", errors.stream().map(ConfigProblem::toString).toList()));
         }
-        return new CtlConfig(scope, namespace, consul, rest, 10);
+        return new CtlConfig(scope, namespace, consul, etcd3, rest, 10);
     }
 
     private static Map<String, Object> readFile(Path file, boolean explicit) throws Invalid {
@@ -105,9 +119,11 @@ public record CtlConfig(String scope, String namespace, ConsulConfig consul, Res
 
     /**
      * patronictl's {@code --dcs-url}: {@code [scheme://]host[:port]}; without a scheme the port
-     * picks the DCS (8500 is Consul), and anything else is not Consul, which is all we speak.
+     * picks the DCS (8500 is Consul, anything else etcd). patroni-jvm speaks etcd only through its
+     * v3 API, so {@code etcd://} and {@code etcd3://} both give an {@code etcd3} section (patronictl
+     * 3.0.2 knows no {@code etcd3} scheme and reads etcd's v2 API for {@code etcd://}).
      */
-    static String consulHostFromUrl(String url) throws Invalid {
+    static Map.Entry<String, Object> sectionFromUrl(String url) throws Invalid {
         String text = url.contains("//") ? url : "//" + url;
         URI u;
         try {
@@ -120,15 +136,16 @@ public record CtlConfig(String scope, String namespace, ConsulConfig consul, Res
         if (scheme == null || scheme.isEmpty()) {
             scheme = port == 8500 ? "consul" : port == 2181 ? "zookeeper" : port == 8181 ? "exhibitor" : "etcd";
         }
-        if (!List.of("consul", "etcd", "zookeeper", "exhibitor").contains(scheme)) {
+        if (!List.of("consul", "etcd", "etcd3", "zookeeper", "exhibitor").contains(scheme)) {
             throw new Invalid("Unknown dcs scheme: " + scheme);
         }
-        if (!scheme.equals("consul")) {
-            throw new Invalid("--dcs-url '" + url + "' names " + scheme + ", but patroni-jvm speaks only consul "
-                    + "(consul://host:8500)");
-        }
         String host = u.getHost() == null ? "localhost" : u.getHost();
-        return host + ":" + (port < 0 ? 8500 : port);
+        return switch (scheme) {
+            case "consul" -> Map.entry("consul", Map.of("host", host + ":" + (port < 0 ? 8500 : port)));
+            case "etcd", "etcd3" -> Map.entry("etcd3", Map.of("host", host + ":" + (port < 0 ? 2379 : port)));
+            default -> throw new Invalid("--dcs-url '" + url + "' names " + scheme + ", but patroni-jvm speaks only"
+                    + " consul (consul://host:8500) and etcd v3 (etcd3://host:2379)");
+        };
     }
 
     private static RestClientSettings rest(Section ctl, Section restapi, boolean insecureFlag) {

@@ -3,7 +3,7 @@ package io.patronijvm.agent.ctl;
 import io.patronijvm.core.dcs.DcsOutcome;
 import io.patronijvm.core.model.ClusterView;
 import io.patronijvm.core.model.Member;
-import io.patronijvm.dcs.consul.ConsulDcs;
+import io.patronijvm.core.dcs.Dcs;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -53,7 +53,7 @@ final class ConfigCommands {
         @Override
         public Integer call() throws Exception {
             String name = ctl.clusterName(cluster);
-            ConsulDcs dcs = ctl.dcs(name);
+            Dcs dcs = ctl.dcs(name);
             ClusterView view = ctl.load(dcs, name);
             Map<String, Object> current = view.config() == null ? Map.of() : view.config().data();
             long version = view.config() == null ? 0 : view.config().version();
@@ -98,8 +98,8 @@ final class ConfigCommands {
                     throw new CtlException("Config modification aborted due to concurrent changes");
                 }
                 if (!o.ok()) {
-                    throw new CtlException("could not write the configuration to Consul at "
-                            + ctl.config().consul().baseUrl() + ": " + o);
+                    throw new CtlException("could not write the configuration to "
+                            + ctl.config().dcsAddress() + ": " + o);
                 }
                 ctl.out.println("Configuration changed");
             }
@@ -119,7 +119,7 @@ final class ConfigCommands {
 
         int toggle(boolean paused) throws Exception {
             String name = ctl.clusterName(cluster);
-            ConsulDcs dcs = ctl.dcs(name);
+            Dcs dcs = ctl.dcs(name);
             ClusterView view = ctl.load(dcs, name);
             if (view.isPaused() == paused) {
                 throw new CtlException("Cluster is " + (paused ? "already" : "not") + " paused");
@@ -137,7 +137,7 @@ final class ConfigCommands {
                 if (r.status() != 200) {
                     ctl.out.println("Failed: " + (paused ? "pause" : "resume") + " cluster management status code="
                             + r.status() + ", (" + r.body() + ")");
-                    return 1;
+                    return 0; // as patronictl: the refusal is reported, the exit status is 0
                 }
                 if (await) {
                     return waitApplied(dcs, name, paused, view);
@@ -148,7 +148,7 @@ final class ConfigCommands {
             throw new CtlException("Can not find accessible cluster member");
         }
 
-        private int waitApplied(ConsulDcs dcs, String name, boolean paused, ClusterView old) throws Exception {
+        private int waitApplied(Dcs dcs, String name, boolean paused, ClusterView old) throws Exception {
             ctl.out.println("'" + (paused ? "pause" : "resume") + "' request sent, waiting until it is recognized by all nodes");
             Map<String, Long> known = new LinkedHashMap<>();
             old.members().stream().filter(m -> m.apiUrl() != null).forEach(m -> known.put(m.name(), m.version()));
@@ -169,7 +169,7 @@ final class ConfigCommands {
             if (!remaining.isEmpty()) {
                 ctl.out.println(String.join(", ", remaining) + " members didn't recognized pause state after "
                         + loopWait + " seconds");
-                return 1;
+                return 0;
             }
             ctl.out.println("Success: cluster management is " + (paused ? "paused" : "resumed"));
             return 0;
@@ -208,7 +208,7 @@ final class ConfigCommands {
         @Override
         public Integer call() throws Exception {
             ReadCommands.checkFormat(fmt);
-            ConsulDcs dcs = ctl.dcs(cluster);
+            Dcs dcs = ctl.dcs(cluster);
             ClusterView view = ctl.load(dcs, cluster);
             ctl.out.print(MemberTable.render(view, cluster, false, fmt));
             if (!ctl.console.prompt("Please confirm the cluster name to remove", null).equals(cluster)) {
@@ -227,7 +227,7 @@ final class ConfigCommands {
             }
             DcsOutcome o = dcs.deleteCluster();
             if (!o.ok()) {
-                throw new CtlException("could not remove " + cluster + " from Consul at " + ctl.config().consul().baseUrl()
+                throw new CtlException("could not remove " + cluster + " from " + ctl.config().dcsAddress()
                         + ": " + o);
             }
             return 0;

@@ -3,7 +3,6 @@ package io.patronijvm.agent.ctl;
 import com.github.difflib.DiffUtils;
 import com.github.difflib.UnifiedDiffUtils;
 import com.github.difflib.patch.Patch;
-import io.patronijvm.agent.config.YamlValues;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -155,11 +154,7 @@ final class ConfigEdits {
     }
 
     private static Object parse(String yaml, String what) throws CtlException {
-        try {
-            return YamlValues.parse(yaml, what);
-        } catch (IllegalArgumentException e) {
-            throw new CtlException(e.getMessage());
-        }
+        return Yaml11.load(yaml, what);
     }
 
     /** A comparable form: Python's {@code ==} does not tell 1 from 1.0 or key order. */

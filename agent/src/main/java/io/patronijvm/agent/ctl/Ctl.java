@@ -6,7 +6,10 @@ import io.patronijvm.core.dcs.DcsUnavailableException;
 import io.patronijvm.core.model.ClusterView;
 import io.patronijvm.core.time.MonotonicClock;
 import io.patronijvm.core.time.Sleeper;
+import io.patronijvm.core.dcs.Dcs;
+import io.patronijvm.dcs.consul.ConsulClusterReader;
 import io.patronijvm.dcs.consul.ConsulDcs;
+import io.patronijvm.dcs.etcd.EtcdDcs;
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -14,6 +17,7 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
@@ -26,12 +30,12 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code agent.jar ctl}: patronictl 3.0.2's commands, options, questions and output (spec 5),
- * reading Consul directly through {@link ConsulDcs} (which never creates a session for reads)
- * and acting through the members' REST API. Testable in-process: environment and streams are
+ * reading Consul or etcd v3 directly (never creating a session or lease) and acting through
+ * the members' REST API. Testable in-process: environment and streams are
  * injected and {@link #run} returns the exit code.
  */
 @Command(name = "ctl", mixinStandardHelpOptions = true, versionProvider = Ctl.Version.class, sortOptions = false,
-        description = "Patroni control: patronictl's commands for a patroni-jvm (or Patroni) cluster on Consul.")
+        description = "Patroni control: patronictl's commands for a patroni-jvm (or Patroni) cluster on Consul or etcd v3.")
 public final class Ctl {
 
     static final String PATRONICTL_VERSION = "3.0.2";
@@ -65,7 +69,7 @@ public final class Ctl {
             description = "Configuration file (default: $PATRONICTL_CONFIG_FILE or ~/.config/patroni/patronictl.yaml)")
     String configFile;
 
-    @Option(names = {"-d", "--dcs-url", "--dcs"}, paramLabel = "URL", description = "The DCS connect url (consul://host:8500)")
+    @Option(names = {"-d", "--dcs-url", "--dcs"}, paramLabel = "URL", description = "The DCS connect url (consul://host:8500, etcd3://host:2379)")
     String dcsUrl;
 
     @Option(names = {"-k", "--insecure"}, description = "Allow connections to SSL sites without certs")
@@ -90,22 +94,35 @@ public final class Ctl {
     /** Runs {@code ctl <args>}; never throws, never exits the JVM. */
     public static int run(String[] args, Map<String, String> env, InputStream in, PrintStream out, PrintStream err) {
         Ctl ctl = new Ctl(env, in, out, err, Sleeper.SYSTEM);
+        java.util.concurrent.Callable<Integer> quick = QuickParse.parse(ctl, args);
+        if (quick != null) {
+            try {
+                return quick.call();
+            } catch (Exception e) {
+                return ctl.failed(e);
+            }
+        }
+        ctl = new Ctl(env, in, out, err, Sleeper.SYSTEM);
         CommandLine cmd = commandLine(ctl, args);
         cmd.setOut(new PrintWriter(out, true));
         cmd.setErr(new PrintWriter(err, true));
-        cmd.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
-            out.flush();
-            if (ex instanceof CtlException || ex instanceof Console.Aborted) {
-                err.println(ex instanceof Console.Aborted ? ex.getMessage() : "Error: " + ex.getMessage());
-            } else if (ex instanceof InterruptedException) {
-                Thread.currentThread().interrupt();
-                err.println("Error: interrupted");
-            } else {
-                err.println("Error: unexpected failure: " + ex);
-            }
-            return 1;
-        });
+        Ctl root = ctl;
+        cmd.setExecutionExceptionHandler((ex, commandLine, parseResult) -> root.failed(ex));
         return cmd.execute(args);
+    }
+
+    /** A command's failure as patronictl reports it: one line on standard error, exit 1, no stack trace. */
+    private int failed(Exception ex) {
+        out.flush();
+        if (ex instanceof CtlException || ex instanceof Console.Aborted) {
+            err.println(ex instanceof Console.Aborted ? ex.getMessage() : "Error: " + ex.getMessage());
+        } else if (ex instanceof InterruptedException) {
+            Thread.currentThread().interrupt();
+            err.println("Error: interrupted");
+        } else {
+            err.println("Error: unexpected failure: " + ex);
+        }
+        return 1;
     }
 
     /**
@@ -170,10 +187,17 @@ public final class Ctl {
         return scope;
     }
 
-    /** A Consul client for one cluster; reads and CAS writes only, so it never creates a session. */
-    ConsulDcs dcs(String cluster) throws CtlException {
+    /**
+     * A client of one cluster's keys for the commands that write (config, failover, remove):
+     * reads and compare-and-set writes only, so it never creates a session or a lease.
+     */
+    Dcs dcs(String cluster) throws CtlException {
         CtlConfig c = config();
         try {
+            if (c.etcd3() != null) {
+                return EtcdDcs.forCluster(c.etcd3(), c.namespace(), cluster, MonotonicClock.SYSTEM, sleeper,
+                        c.retryTimeoutSeconds());
+            }
             return new ConsulDcs(c.consul(), c.namespace(), cluster, cluster, MonotonicClock.SYSTEM, sleeper, 30,
                     c.retryTimeoutSeconds());
         } catch (IllegalArgumentException e) {
@@ -181,13 +205,36 @@ public final class Ctl {
         }
     }
 
-    ClusterView load(ConsulDcs dcs, String cluster) throws CtlException {
+    ClusterView load(Dcs dcs, String cluster) throws CtlException {
         try {
             return dcs.loadCluster();
         } catch (DcsUnavailableException e) {
-            throw new CtlException("cannot read cluster " + cluster + " from Consul at " + config().consul().baseUrl()
-                    + ": " + e.getMessage());
+            throw unreadable(cluster, e);
         }
+    }
+
+    /**
+     * One read of the cluster for the commands that only read. On Consul this skips the
+     * read-write client (OkHttp, databind): {@code list} is what operators run most and wait for.
+     */
+    ClusterView read(String cluster) throws CtlException {
+        CtlConfig c = config();
+        if (c.etcd3() != null) {
+            return load(dcs(cluster), cluster);
+        }
+        try {
+            return ConsulClusterReader.read(c.consul(), c.namespace(), cluster, MonotonicClock.SYSTEM, sleeper,
+                    Duration.ofSeconds(c.retryTimeoutSeconds()));
+        } catch (DcsUnavailableException e) {
+            throw unreadable(cluster, e);
+        } catch (IllegalArgumentException e) {
+            throw new CtlException(e.getMessage());
+        }
+    }
+
+    private CtlException unreadable(String cluster, DcsUnavailableException e) throws CtlException {
+        return new CtlException("cannot read cluster " + cluster + " from " + config().dcsAddress() + ": "
+                + e.getMessage());
     }
 
     MemberApi api() throws CtlException {

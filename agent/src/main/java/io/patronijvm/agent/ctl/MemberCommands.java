@@ -5,7 +5,7 @@ import io.patronijvm.core.dcs.DcsOutcome;
 import io.patronijvm.core.model.ClusterView;
 import io.patronijvm.core.model.Failover;
 import io.patronijvm.core.model.Member;
-import io.patronijvm.dcs.consul.ConsulDcs;
+import io.patronijvm.core.dcs.Dcs;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -66,7 +66,7 @@ final class MemberCommands {
         @Override
         public Integer call() throws Exception {
             Members.checkRole(role);
-            ClusterView view = ctl.load(ctl.dcs(cluster), cluster);
+            ClusterView view = ctl.read(cluster);
             List<Member> members = new ArrayList<>(Members.choose(ctl, view, cluster, memberNames, role, force,
                     "restart", false));
             String when = scheduled;
@@ -74,7 +74,9 @@ final class MemberCommands {
                 when = ctl.console.prompt("When should the restart take place (e.g. " + Schedule.nextHour() + ") ", "now");
             }
             OffsetDateTime at = Schedule.parse(when);
-            Members.confirmAction(ctl, members, force, "restart", at == null ? null : Py.isoformat(at));
+            // patronictl shows str(datetime): the ISO form with a space for the T
+            Members.confirmAction(ctl, members, force, "restart",
+                    at == null ? null : Py.isoformat(at).replaceFirst("T", " "));
             if (any) {
                 Collections.shuffle(members);
                 members = members.subList(0, Math.min(1, members.size()));
@@ -102,7 +104,6 @@ final class MemberCommands {
             if (timeout != null) {
                 content.put("timeout", timeout);
             }
-            boolean allOk = true;
             for (Member m : members) {
                 if (content.containsKey("schedule") && force && m.extra().get("scheduled_restart") != null) {
                     Members.check(ctl, ctl.api().call(m, "DELETE", "restart", null, REQUEST), m.name(),
@@ -114,16 +115,14 @@ final class MemberCommands {
                     case 202 -> ctl.out.println("Success: restart scheduled on member " + m.name());
                     case 409 -> {
                         ctl.out.println("Failed: another restart is already scheduled on member " + m.name());
-                        allOk = false;
                     }
                     default -> {
                         ctl.out.println("Failed: restart for member " + m.name() + ", status code=" + r.status() + ", ("
                                 + r.body() + ")");
-                        allOk = false;
                     }
                 }
             }
-            return allOk ? 0 : 1;
+            return 0; // patronictl reports a refused call ("Failed: ...") and exits 0
         }
 
         private MemberApi.Response call(Member m, String method, String endpoint, String body) throws Exception {
@@ -141,10 +140,9 @@ final class MemberCommands {
 
         @Override
         public Integer call() throws Exception {
-            ClusterView view = ctl.load(ctl.dcs(cluster), cluster);
+            ClusterView view = ctl.read(cluster);
             List<Member> members = Members.choose(ctl, view, cluster, memberNames, "replica", force, "reinitialize", true);
             List<Member> waitOn = new ArrayList<>();
-            boolean allOk = true;
             for (Member m : members) {
                 boolean forced = force;
                 boolean started;
@@ -159,7 +157,6 @@ final class MemberCommands {
                     }
                     break;
                 }
-                allOk &= started;
                 if (started && await) {
                     waitOn.add(m);
                 }
@@ -180,7 +177,7 @@ final class MemberCommands {
                     }
                 }
             }
-            return allOk ? 0 : 1;
+            return 0; // patronictl reports a refused call ("Failed: ...") and exits 0
         }
 
         /** The member's state from {@code GET /patroni}, or null while it does not answer (it is being rebuilt). */
@@ -202,8 +199,7 @@ final class MemberCommands {
         @Override
         public Integer call() throws Exception {
             Members.checkRole(role);
-            ClusterView view = ctl.load(ctl.dcs(cluster), cluster);
-            boolean allOk = true;
+            ClusterView view = ctl.read(cluster);
             for (Member m : Members.choose(ctl, view, cluster, memberNames, role, force, "reload", true)) {
                 MemberApi.Response r = ctl.api().call(m, "POST", "reload", null, REQUEST);
                 if (r.status() == 200) {
@@ -215,10 +211,9 @@ final class MemberCommands {
                 } else {
                     ctl.out.println("Failed: reload for member " + m.name() + ", status code=" + r.status() + ", ("
                             + r.body() + ")");
-                    allOk = false;
                 }
             }
-            return allOk ? 0 : 1;
+            return 0; // patronictl reports a refused call ("Failed: ...") and exits 0
         }
     }
 
@@ -245,25 +240,24 @@ final class MemberCommands {
             }
             String cluster = args.get(0);
             List<String> names = args.subList(1, args.size() - 1);
-            ConsulDcs dcs = ctl.dcs(cluster);
+            Dcs dcs = ctl.dcs(cluster);
             ClusterView view = ctl.load(dcs, cluster);
             return target.equals("restart") ? restarts(view, cluster, names) : switchover(dcs, view, cluster);
         }
 
         private int restarts(ClusterView view, String cluster, List<String> names) throws Exception {
-            boolean allOk = true;
             for (Member m : Members.choose(ctl, view, cluster, names, role, force, "flush", true)) {
                 if (m.extra().get("scheduled_restart") != null) {
-                    allOk &= Members.check(ctl, ctl.api().call(m, "DELETE", "restart", null, REQUEST), m.name(),
+                    Members.check(ctl, ctl.api().call(m, "DELETE", "restart", null, REQUEST), m.name(),
                             "flush scheduled restart", false);
                 } else {
                     ctl.out.println("No scheduled restart for member " + m.name());
                 }
             }
-            return allOk ? 0 : 1;
+            return 0; // patronictl reports a refused call ("Failed: ...") and exits 0
         }
 
-        private int switchover(ConsulDcs dcs, ClusterView view, String cluster) throws Exception {
+        private int switchover(Dcs dcs, ClusterView view, String cluster) throws Exception {
             Failover f = view.failover();
             if (f == null || f.scheduledAt() == null) {
                 ctl.out.println("No pending scheduled switchover");
@@ -274,7 +268,7 @@ final class MemberCommands {
                     MemberApi.Response r = ctl.api().call(m, "DELETE", "switchover", null, REQUEST);
                     if (r.status() == 200 || r.status() == 404) {
                         ctl.out.println((r.status() == 200 ? "Success: " : "Failed: ") + r.body());
-                        return r.status() == 200 ? 0 : 1;
+                        return 0;
                     }
                     ctl.out.println("Failed: member=" + m.name() + ", status_code=" + r.status() + ", (" + r.body() + ")");
                 } catch (MemberApi.Unreachable e) {

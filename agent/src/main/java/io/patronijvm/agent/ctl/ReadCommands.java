@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.patronijvm.core.model.ClusterView;
 import io.patronijvm.core.model.HistoryEntry;
 import io.patronijvm.core.model.Member;
-import io.patronijvm.dcs.consul.ConsulDcs;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -75,8 +74,7 @@ final class ReadCommands {
                     ctl.out.println(Ctl.timestamp(0));
                 }
                 for (String name : names) {
-                    ConsulDcs dcs = ctl.dcs(name);
-                    ctl.out.print(MemberTable.render(ctl.load(dcs, name), name, extended(), fmt));
+                    ctl.out.print(MemberTable.render(ctl.read(name), name, extended(), fmt));
                 }
                 ctl.out.flush();
                 if (every <= 0) {
@@ -137,7 +135,7 @@ final class ReadCommands {
         public Integer call() throws Exception {
             checkFormat(fmt);
             String name = ctl.clusterName(cluster);
-            ClusterView view = ctl.load(ctl.dcs(name), name);
+            ClusterView view = ctl.read(name);
             List<List<Object>> rows = new ArrayList<>();
             for (HistoryEntry h : view.history()) {
                 rows.add(new ArrayList<>(List.of(h.timeline(), h.lsn(), nz(h.reason()), nz(h.timestamp()),
@@ -164,7 +162,7 @@ final class ReadCommands {
         @Override
         public Integer call() throws Exception {
             String name = ctl.clusterName(cluster);
-            ClusterView view = ctl.load(ctl.dcs(name), name);
+            ClusterView view = ctl.read(name);
             ctl.out.println(PyYaml.dump(view.config() == null ? java.util.Map.of() : view.config().data(), false));
             return 0;
         }
@@ -192,7 +190,7 @@ final class ReadCommands {
             }
             String r = member != null ? "any" : role == null ? "leader" : Members.checkRole(role);
             String name = ctl.clusterName(cluster);
-            ClusterView view = ctl.load(ctl.dcs(name), name);
+            ClusterView view = ctl.read(name);
             Member m = Members.all(view, r).stream().filter(x -> member == null || x.name().equals(member))
                     .findFirst().orElseThrow(() -> new CtlException("Can not find a suitable member"));
             MemberTable.Row row = MemberTable.rows(view).stream().filter(x -> x.name().equals(m.name())).findFirst()
@@ -219,12 +217,13 @@ final class ReadCommands {
 
         @Override
         public Integer call() throws Exception {
-            ctl.out.println("patronictl version " + Ctl.PATRONICTL_VERSION + " (" + io.patronijvm.agent.cli.Cli.versionLine() + ")");
+            // patronictl's line exactly (scripts parse it); `ctl --version` names patroni-jvm's build.
+            ctl.out.println("patronictl version " + Ctl.PATRONICTL_VERSION);
             if (cluster == null) {
                 return 0;
             }
             ctl.out.println();
-            ClusterView view = ctl.load(ctl.dcs(cluster), cluster);
+            ClusterView view = ctl.read(cluster);
             for (Member m : Members.all(view, "any")) {
                 if (m.apiUrl() == null || (!memberNames.isEmpty() && !memberNames.contains(m.name()))) {
                     continue;

@@ -4,7 +4,7 @@ import io.patronijvm.core.dcs.DcsOutcome;
 import io.patronijvm.core.model.ClusterView;
 import io.patronijvm.core.model.Failover;
 import io.patronijvm.core.model.Member;
-import io.patronijvm.dcs.consul.ConsulDcs;
+import io.patronijvm.core.dcs.Dcs;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.LinkedHashMap;
@@ -44,7 +44,7 @@ final class SwitchoverCommands {
 
         int run(String action, String scheduled) throws Exception {
             String name = ctl.clusterName(cluster);
-            ConsulDcs dcs = ctl.dcs(name);
+            Dcs dcs = ctl.dcs(name);
             ClusterView view = ctl.load(dcs, name);
             ctl.out.println("Current cluster topology");
             ctl.out.print(MemberTable.render(view, name, false, "pretty"));
@@ -114,7 +114,7 @@ final class SwitchoverCommands {
             return request(dcs, view, name, action, from, to == null || to.isEmpty() ? null : to, at, atText);
         }
 
-        private int request(ConsulDcs dcs, ClusterView view, String name, String action, String from, String to,
+        private int request(Dcs dcs, ClusterView view, String name, String action, String from, String to,
                             OffsetDateTime at, String atText) throws Exception {
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("leader", from);
@@ -130,7 +130,7 @@ final class SwitchoverCommands {
                 if (r.status() != 200 && r.status() != 202) {
                     ctl.out.println(Character.toUpperCase(action.charAt(0)) + action.substring(1) + " failed, details: "
                             + r.status() + ", " + r.body());
-                    return 1;
+                    return 0; // patronictl's exit status after a refused switchover
                 }
                 after = ctl.load(dcs, name);
                 ctl.out.println(Ctl.timestamp(6) + " " + r.body());

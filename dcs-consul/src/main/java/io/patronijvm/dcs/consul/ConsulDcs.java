@@ -118,28 +118,17 @@ public final class ConsulDcs implements Dcs {
     }
 
     private List<KeyValue> keyValues(String body) throws DcsUnavailableException {
-        JsonNode arr;
+        List<KeyValue> out;
         try {
-            arr = ConsulJson.tree(body);
-        } catch (JsonProcessingException e) {
-            throw new DcsUnavailableException("Consul answered a KV read with non-JSON: " + e.getOriginalMessage());
+            out = ConsulKv.parse(body, prefix);
+        } catch (java.io.IOException | IllegalArgumentException e) {
+            throw new DcsUnavailableException("Consul answered a KV read with unusable JSON: " + e.getMessage());
         }
-        List<KeyValue> out = new ArrayList<>();
         KeyValue ours = null;
-        for (JsonNode n : arr) {
-            String key = n.path("Key").asText("");
-            if (!key.startsWith(prefix)) {
-                continue;
-            }
-            String raw = n.path("Value").isNull() || n.path("Value").isMissingNode() ? ""
-                    : new String(Base64.getDecoder().decode(n.path("Value").asText()), StandardCharsets.UTF_8);
-            String sess = n.path("Session").isTextual() ? n.path("Session").asText() : null;
-            KeyValue kv = new KeyValue(key.substring(prefix.length()), ConsulJson.decode(raw).orElse(null), raw, sess,
-                    n.path("ModifyIndex").asLong());
+        for (KeyValue kv : out) {
             if (kv.key().equals("members/" + name)) {
                 ours = kv;
             }
-            out.add(kv);
         }
         seenMember = ours;
         return out;

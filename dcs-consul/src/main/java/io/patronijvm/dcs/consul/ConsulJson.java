@@ -24,14 +24,7 @@ final class ConsulJson {
 
     /** Decodes to plain maps/lists/strings/numbers; empty when the text is not JSON. */
     static Optional<Object> decode(String text) {
-        if (text == null || text.isBlank()) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.ofNullable(MAPPER.readValue(text, Object.class));
-        } catch (JsonProcessingException e) {
-            return Optional.empty();
-        }
+        return JsonValues.decode(text);
     }
 
     static JsonNode tree(String text) throws JsonProcessingException {

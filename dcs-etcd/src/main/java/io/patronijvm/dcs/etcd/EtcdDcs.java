@@ -77,6 +77,15 @@ public final class EtcdDcs implements Dcs {
                 ttlSeconds, retryTimeoutSeconds);
     }
 
+    /**
+     * A client of one cluster's keys for a tool that reads and edits them but is no member
+     * ({@code ctl}): the endpoints resolved as for a node, no lease until a member write asks.
+     */
+    public static EtcdDcs forCluster(Etcd3Config e, String namespace, String scope, MonotonicClock clock,
+                                     Sleeper sleeper, int retryTimeoutSeconds) {
+        return new EtcdDcs(e, EtcdSrv.endpoints(e), namespace, scope, scope, clock, sleeper, 30, retryTimeoutSeconds);
+    }
+
     /** Patroni's base path: {@code /<namespace>/<scope>/} with repeated slashes collapsed. */
     static String keyPrefix(String namespace, String scope) {
         String ns = namespace == null ? "/service" : namespace;
