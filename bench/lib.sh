@@ -23,6 +23,7 @@ cl() {
     local agent=$1
     shift
     local -a env=(CLUSTER_NET="$(net_of "$agent")" CLUSTER_DIR="$(dir_of "$agent")" CLUSTER_SKIP_SETUP=1
+        CLUSTER_PASSWORD="$BENCH_PASSWORD"
         CLUSTER_TTL="$TTL" CLUSTER_LOOP_WAIT="$LOOP_WAIT" CLUSTER_RETRY_TIMEOUT="$RETRY_TIMEOUT")
     if [[ $agent == patroni ]]; then
         env+=(AGENT_CMD=/usr/bin/patroni)
@@ -34,8 +35,14 @@ cl() {
 
 now_ms() { date +%s%3N; }
 
+# cred AGENT KEY: a value from that cluster's credentials.env, which scripts/cluster generates at
+# the first `up` (REST basic auth, Consul token); empty for a cluster without one.
+cred() { sed -n "s/^$2=//p" "$(dir_of "$1")/credentials.env" 2>/dev/null || true; }
+# consul_get AGENT URL: curl with the cluster's Consul token (its ACLs deny anonymous reads).
+consul_get() { curl -s -m 2 -H "X-Consul-Token: $(cred "$1" CLUSTER_CONSUL_TOKEN)" "$2"; }
+
 # The member name holding the leader key, or nothing.
-leader_of() { curl -s -m 2 "$(consul_url "$1")/v1/kv/service/demo/leader?raw" 2>/dev/null || true; }
+leader_of() { consul_get "$1" "$(consul_url "$1")/v1/kv/service/demo/leader?raw" 2>/dev/null || true; }
 
 # member_lines AGENT: "name role state repl" per node, from each node's GET /patroni (the same
 # reading as scripts/cluster: Patroni 3.0.2 reports no replication_state, so a replica counts
@@ -82,7 +89,7 @@ wait_sync() {
     local agent=$1 secs=$2 deadline body
     deadline=$(($(date +%s) + secs))
     while (($(date +%s) < deadline)); do
-        body=$(curl -s -m 2 "$(consul_url "$agent")/v1/kv/service/demo/sync?raw" 2>/dev/null || true)
+        body=$(consul_get "$agent" "$(consul_url "$agent")/v1/kv/service/demo/sync?raw" 2>/dev/null || true)
         [[ -n $body ]] && jq -e '.sync_standby != null and .sync_standby != ""' >/dev/null 2>&1 <<<"$body" && return 0
         sleep 0.5
     done
@@ -123,7 +130,7 @@ start_writer() {
     local agent=$1 rep=$2 out=$3
     WRITER_STOP=$out.stop
     rm -f "$WRITER_STOP" "$out"
-    timeout 400 "$JAVA_HOME/bin/java" -Xmx64m -XX:+UseSerialGC -cp "$BENCH_DIR/classes:$PGJDBC_JAR" BenchClient writer \
+    CONSUL_HTTP_TOKEN=$(cred "$agent" CLUSTER_CONSUL_TOKEN) timeout 400 "$JAVA_HOME/bin/java" -Xmx64m -XX:+UseSerialGC -cp "$BENCH_DIR/classes:$PGJDBC_JAR" BenchClient writer \
         "$(jdbc_url "$agent")" "$(consul_url "$agent")/v1/kv/service/demo/leader?raw" "$rep" "$out" "$WRITER_STOP" 300 \
         2>"$out.err" &
     WRITER_PID=$!
