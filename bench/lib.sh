@@ -116,6 +116,10 @@ cpu_ticks() {
 }
 
 rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
+# Resident memory with pages shared between processes (the three JVMs' mapped AOT cache and
+# libjvm, Python's shared libraries) counted once per sharer: the figure that sums per node.
+pss_kb() { awk '/^Pss:/ { print $2 }' "/proc/$1/smaps_rollup"; }
+thread_count() { awk '/^Threads:/ { print $2 }' "/proc/$1/status"; }
 
 # run_sql AGENT SQL: through HAProxy's write port.
 run_sql() {

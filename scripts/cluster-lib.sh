@@ -28,7 +28,7 @@ REST_PASSWORD=${REST_PASSWORD:-}
 CONSUL_MASTER_TOKEN=${CONSUL_MASTER_TOKEN:-}
 CONSUL_AGENT_TOKEN=${CONSUL_AGENT_TOKEN:-}
 # Small-footprint JVM: one GC thread family, bounded heap and metaspace.
-JVM_FLAGS=${AGENT_JVM_FLAGS:--XX:+UseSerialGC -Xms16m -Xmx128m -XX:MaxMetaspaceSize=96m -XX:ReservedCodeCacheSize=32m -Xss512k -XX:TieredStopAtLevel=1}
+JVM_FLAGS=${AGENT_JVM_FLAGS:--XX:+UseSerialGC -Xms8m -Xmx128m -XX:MaxMetaspaceSize=96m -XX:ReservedCodeCacheSize=32m -Xss512k -XX:TieredStopAtLevel=1}
 
 declare -F node_consul_addr >/dev/null || node_consul_addr() { consul_addr $(( ($1 - 1) % 3 + 1 )); }
 declare -F node_data_dir >/dev/null || node_data_dir() { echo "$CLUSTER_DIR/node$1/data"; }

@@ -32,9 +32,11 @@ METRICS = [
      "s", 1000, None, None),
     ("switchover.lost", "2  switchover: acknowledged writes missing on the new primary", "writes", 1, "zero", None),
     ("bootstrap.ms", "3  bootstrap: first agent start -> 1 primary + 2 streaming", "s", 1000, None, None),
-    ("start.rest_ms", "4  agent start: process start -> REST API answers", "s", 1000, None, None),
-    ("start.member_ms", "4  agent start: process start -> member key written", "s", 1000, None, None),
+    ("start.rest_ms", "4  agent start: process start -> REST API answers", "s", 1000, "le_patroni", None),
+    ("start.member_ms", "4  agent start: process start -> member key written", "s", 1000, "le_patroni", None),
     ("footprint.rss_kb", "5  resident memory after 2 min idle (VmRSS)", "MiB", 1024, "ratio_le", 1.5),
+    ("footprint.pss_kb", "5  proportional memory after 2 min idle (Pss, smaps_rollup)", "MiB", 1024, "ratio_le", 1.5),
+    ("footprint.threads", "5  threads after 2 min idle", "threads", 1, None, None),
     ("footprint.cpu_ticks", "5  CPU over 60 s idle (utime+stime)", "s", None, "le_patroni", None),
     ("footprint.cpu_ticks_children", "5  CPU over 60 s idle incl. waited children", "s", None, None, None),
     ("rest.options_rps", "6  REST OPTIONS / throughput", "req/s", 1, "ratio_ge", 10),
@@ -45,7 +47,7 @@ METRICS = [
 
 
 def fmt(v, unit):
-    if unit in ("req/s", "writes"):
+    if unit in ("req/s", "writes", "threads"):
         return f"{v:.0f}"
     if unit == "MiB":
         return f"{v:.1f}"
