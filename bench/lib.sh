@@ -32,7 +32,7 @@ dcs_get() {
         curl -s -m 2 -X POST -d "{\"key\":\"$(printf '%s' "/service/demo/$2" | base64 -w0)\"}" \
             "$(etcd_url "$1")/v3/kv/range" 2>/dev/null | jq -r '.kvs[0].value // "" | @base64d' 2>/dev/null || true
     else
-        curl -s -m 2 "$(consul_url "$1")/v1/kv/service/demo/$2?raw" 2>/dev/null || true
+        consul_get "$1" "$(consul_url "$1")/v1/kv/service/demo/$2?raw" 2>/dev/null || true
     fi
 }
 
@@ -42,7 +42,7 @@ dcs_session() {
         curl -s -m 2 -X POST -d "{\"key\":\"$(printf '%s' "/service/demo/$2" | base64 -w0)\"}" \
             "$(etcd_url "$1")/v3/kv/range" | jq -r '.kvs[0].lease // "none"'
     else
-        curl -s -m 2 "$(consul_url "$1")/v1/kv/service/demo/$2" | jq -r '.[0].Session // "none"'
+        consul_get "$1" "$(consul_url "$1")/v1/kv/service/demo/$2" | jq -r '.[0].Session // "none"'
     fi
 }
 haproxy_addr() { echo "127.0.$(($(net_of "$1") + 2)).1"; }
@@ -55,7 +55,7 @@ cl() {
     local agent=$1
     shift
     local -a env=(CLUSTER_NET="$(net_of "$agent")" CLUSTER_DIR="$(dir_of "$agent")" CLUSTER_SKIP_SETUP=1
-        CLUSTER_DCS="$BENCH_DCS"
+        CLUSTER_DCS="$BENCH_DCS" CLUSTER_PASSWORD="$BENCH_PASSWORD"
         CLUSTER_TTL="$TTL" CLUSTER_LOOP_WAIT="$LOOP_WAIT" CLUSTER_RETRY_TIMEOUT="$RETRY_TIMEOUT")
     if [[ $agent == patroni ]]; then
         env+=(AGENT_CMD=/usr/bin/patroni)
@@ -66,6 +66,12 @@ cl() {
 }
 
 now_ms() { date +%s%3N; }
+
+# cred AGENT KEY: a value from that cluster's credentials.env, which scripts/cluster generates at
+# the first `up` (REST basic auth, Consul token); empty for a cluster without one.
+cred() { sed -n "s/^$2=//p" "$(dir_of "$1")/credentials.env" 2>/dev/null || true; }
+# consul_get AGENT URL: curl with the cluster's Consul token (its ACLs deny anonymous reads).
+consul_get() { curl -s -m 2 -H "X-Consul-Token: $(cred "$1" CLUSTER_CONSUL_TOKEN)" "$2"; }
 
 # The member name holding the leader key, or nothing.
 leader_of() { dcs_get "$1" leader; }
@@ -160,7 +166,7 @@ start_writer() {
     local agent=$1 rep=$2 out=$3
     WRITER_STOP=$out.stop
     rm -f "$WRITER_STOP" "$out"
-    timeout 400 "$JAVA_HOME/bin/java" -Xmx64m -XX:+UseSerialGC -cp "$BENCH_DIR/classes:$PGJDBC_JAR" BenchClient writer \
+    CONSUL_HTTP_TOKEN=$(cred "$agent" CLUSTER_CONSUL_TOKEN) timeout 400 "$JAVA_HOME/bin/java" -Xmx64m -XX:+UseSerialGC -cp "$BENCH_DIR/classes:$PGJDBC_JAR" BenchClient writer \
         "$(jdbc_url "$agent")" "$(key_spec "$agent" leader)" "$rep" "$out" "$WRITER_STOP" 300 \
         2>"$out.err" &
     WRITER_PID=$!

@@ -142,9 +142,16 @@ cmd_test() {
         replicas_see "select count(*) from acked" "$(wc -l <"$rows" | tr -d ' ')"
 
     replica=$old
-    local out
+    local out t0
+    # The node image has no Python: patronictl is docker/patronictl, our `java -jar /agent.jar ctl`.
+    out=$(podman exec "$(container "$replica")" sh -c 'command -v python3 || command -v python' 2>&1) \
+        && fail "Python in the node image: $out"
+    podman exec "$(container "$replica")" sh -c 'grep -q "agent\.jar.* ctl" "$(command -v patronictl)"' \
+        || fail "patronictl in the node image is not docker/patronictl"
+    t0=$(now_ms)
     out=$(podman exec "$(container "$replica")" patronictl -c /patroni.yml list 2>&1) \
         || fail "patronictl list inside $(container "$replica") failed: $out"
+    step "patronictl list (docker/patronictl, no Python in the image) took $(secs $(( $(now_ms) - t0 ))) s"
     printf '%s\n' "$out" >&2
     for m in "${MEMBERS[@]}"; do
         grep -q "| $m " <<<"$out" || fail "patronictl list does not show $m"

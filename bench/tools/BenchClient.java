@@ -95,7 +95,13 @@ public final class BenchClient {
     /** GET url: status and body, or status -1 when nothing answered within the timeout. */
     static String[] get(HttpClient client, String url, int timeoutMs) {
         try {
-            HttpRequest req = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofMillis(timeoutMs)).GET().build();
+            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofMillis(timeoutMs)).GET();
+            // scripts/cluster's Consul denies anonymous reads: the cluster's token, given by bench/lib.sh.
+            String token = System.getenv("CONSUL_HTTP_TOKEN");
+            if (token != null && !token.isEmpty()) {
+                b.header("X-Consul-Token", token);
+            }
+            HttpRequest req = b.build();
             HttpResponse<String> resp = client.send(req, HttpResponse.BodyHandlers.ofString());
             return new String[] {Integer.toString(resp.statusCode()), resp.body()};
         } catch (IOException e) {

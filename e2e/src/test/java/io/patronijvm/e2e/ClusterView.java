@@ -15,10 +15,11 @@ import java.util.Optional;
 final class ClusterView {
 
     private final LocalCluster cluster;
-    private final Http http = new Http();
+    private final Http http;
 
     ClusterView(LocalCluster cluster) {
         this.cluster = cluster;
+        this.http = new Http(cluster::credentials);
     }
 
     NodeStatus status(String node) {

@@ -143,7 +143,8 @@ class CtlE2eTest extends ClusterTestBase {
         // The "editor" changes the key behind our back while we edit: the write must be refused (CAS).
         Path editor = cluster.dir().resolve("concurrent-editor.sh");
         Files.writeString(editor, "#!/bin/sh\n"
-                + "curl -s -X PUT --data-binary '" + config.toString().replace("2097152", "3145728")
+                + "curl -s -X PUT -H 'X-Consul-Token: " + cluster.credentials().consulToken() + "' --data-binary '"
+                + config.toString().replace("2097152", "3145728")
                 + "' http://" + LocalCluster.consulHost(1) + ":8500/v1/kv/service/" + CLUSTER + "/config >/dev/null\n"
                 + "sed -i 's/^loop_wait: .*/loop_wait: 3/' \"$1\"\n");
         Files.setPosixFilePermissions(editor, PosixFilePermissions.fromString("rwxr-xr-x"));
@@ -237,8 +238,7 @@ class CtlE2eTest extends ClusterTestBase {
     void removeAsksThreeTimesAndDeletesOnlyThatCluster() {
         String base = "http://" + LocalCluster.consulHost(1) + ":8500/v1/kv/service/scratch/";
         Http http = view.http();
-        assertThat(Exec.run(List.of("curl", "-sf", "-X", "PUT", "--data-binary", "{\"ttl\": 30}", base + "config"),
-                Map.of(), SHORT).exitCode()).isZero();
+        assertThat(http.put(base + "config", "{\"ttl\": 30}").orElseThrow().status()).isEqualTo(200);
         Exec.Result wrong = ours(SHORT, "scratch\nyes\n", "remove", "scratch");
         assertThat(wrong.exitCode()).isEqualTo(1);
         assertThat(wrong.output()).contains("Please confirm the cluster name to remove: ")

@@ -312,5 +312,9 @@ class DockerComposeConsistencyTest {
         String text = Files.readString(wrapper);
         assertThat(text).startsWith("#!/bin/sh").contains("/agent.jar}\" ctl \"$@\"").contains("PATRONICTL_CONFIG_FILE=/patroni.yml");
         assertThat(text).as("no Python").doesNotContain("python");
+        // Issue 14: the local stand-in for the official image brings no Python (nor Debian's
+        // patronictl, which would sit behind the wrapper in PATH).
+        String local = Files.readString(docker.resolve("local/Dockerfile.postgres"));
+        assertThat(local).contains("postgresql-15").doesNotContainPattern("apt-get install[^\\n]*(patroni|python)");
     }
 }

@@ -62,8 +62,37 @@ class HealthyClusterE2eTest extends ClusterTestBase {
         assertThat(leaders).containsExactly(primary);
     }
 
+    /**
+     * Issue 14: scripts/cluster is secured by default. Without the generated credentials the REST
+     * API's unsafe endpoints answer 401 and Consul (default deny) neither shows nor takes the
+     * cluster's keys; with them a restart goes through (and everything else in this class runs
+     * with them).
+     */
     @Test
     @Order(2)
+    void unsafeEndpointsAndConsulKeysNeedTheGeneratedCredentials() {
+        LocalCluster.Credentials c = cluster.credentials();
+        assertThat(c.restPassword()).as("REST password in credentials.env").matches("[0-9a-f]{32}");
+        assertThat(c.consulToken()).as("agents' Consul token").matches("[0-9a-f-]{36}");
+        String primary = view.singlePrimary().orElseThrow();
+        String replica = replicasOf(primary).get(0);
+        String restart = "http://" + LocalCluster.host(replica) + ":8008/restart";
+        Http anonymous = new Http();
+        Http.Response refused = anonymous.post(restart, "{}", Duration.ofSeconds(5)).orElseThrow();
+        assertThat(refused.status()).as(refused.body()).isEqualTo(401);
+        String leaderKey = "http://" + LocalCluster.consulHost(1) + ":8500/v1/kv/service/" + LocalCluster.SCOPE
+                + "/leader";
+        Http.Response write = anonymous.put(leaderKey, replica).orElseThrow();
+        assertThat(write.status()).as("anonymous KV write: " + write.body()).isEqualTo(403);
+        assertThat(anonymous.get(leaderKey).orElseThrow().status()).as("anonymous KV read").isIn(403, 404);
+        assertThat(view.leaderKey(1)).as("leader key after the refused write").contains(primary);
+        Http.Response restarted = view.http().post(restart, "{}", timing.switchover()).orElseThrow();
+        assertThat(restarted.status()).as(restarted.body()).isEqualTo(200);
+        awaitHealthy(timing.rejoin());
+    }
+
+    @Test
+    @Order(3)
     void writesGoToThePrimaryThroughHaproxyAndPgbouncerAndReadsToReplicas() throws Exception {
         String primary = view.singlePrimary().orElseThrow();
         String h = LocalCluster.HAPROXY;
@@ -87,7 +116,7 @@ class HealthyClusterE2eTest extends ClusterTestBase {
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void patronictlSwitchoverLosesNoAcknowledgedWrite() throws Exception {
         String primary = view.singlePrimary().orElseThrow();
         String candidate = replicasOf(primary).get(0);
@@ -101,7 +130,7 @@ class HealthyClusterE2eTest extends ClusterTestBase {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void restSwitchoverLosesNoAcknowledgedWrite() throws Exception {
         String primary = view.singlePrimary().orElseThrow();
         String candidate = replicasOf(primary).get(1);
@@ -117,7 +146,7 @@ class HealthyClusterE2eTest extends ClusterTestBase {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void crashedPostgresIsRestartedByItsAgentWithoutFailover() {
         String primary = view.singlePrimary().orElseThrow();
         long timeline = view.status(primary).timeline();
@@ -142,7 +171,7 @@ class HealthyClusterE2eTest extends ClusterTestBase {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void agentDeathLeavesPostgresRunningAndTheRestartedAgentAdoptsIt() {
         String primary = view.singlePrimary().orElseThrow();
         long postmaster = cluster.postmasterPid(primary).orElseThrow();
@@ -170,7 +199,7 @@ class HealthyClusterE2eTest extends ClusterTestBase {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void pausedClusterDoesNotFailOverWhenTheLeadersAgentDies() {
         String primary = view.singlePrimary().orElseThrow();
         long postmaster = cluster.postmasterPid(primary).orElseThrow();

@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.function.Supplier;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -28,6 +31,20 @@ final class Http {
 
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2))
             .version(HttpClient.Version.HTTP_1_1).build();
+    private final Supplier<LocalCluster.Credentials> credentials;
+
+    /** Without credentials: what an anonymous client gets. */
+    Http() {
+        this(() -> LocalCluster.Credentials.NONE);
+    }
+
+    /**
+     * With the cluster's credentials: its Consul token on requests to port 8500, basic auth on the
+     * REST API's (port 8008) unsafe methods.
+     */
+    Http(Supplier<LocalCluster.Credentials> credentials) {
+        this.credentials = credentials;
+    }
 
     /** The response, or empty when the server could not be reached in time. */
     Optional<Response> get(String url) {
@@ -40,7 +57,27 @@ final class Http {
                 .POST(HttpRequest.BodyPublishers.ofString(jsonBody)).build());
     }
 
-    private Optional<Response> send(HttpRequest request) {
+    Optional<Response> put(String url, String body) {
+        return send(HttpRequest.newBuilder(URI.create(url)).timeout(TIMEOUT)
+                .PUT(HttpRequest.BodyPublishers.ofString(body)).build());
+    }
+
+    private HttpRequest withCredentials(HttpRequest request) {
+        LocalCluster.Credentials c = credentials.get();
+        int port = request.uri().getPort();
+        if (port == 8500 && c.consulToken() != null) {
+            return HttpRequest.newBuilder(request, (k, v) -> true).header("X-Consul-Token", c.consulToken()).build();
+        }
+        if (port == 8008 && c.restUsername() != null && !request.method().equals("GET")) {
+            String basic = Base64.getEncoder().encodeToString((c.restUsername() + ":" + c.restPassword())
+                    .getBytes(StandardCharsets.UTF_8));
+            return HttpRequest.newBuilder(request, (k, v) -> true).header("Authorization", "Basic " + basic).build();
+        }
+        return request;
+    }
+
+    private Optional<Response> send(HttpRequest unauthenticated) {
+        HttpRequest request = withCredentials(unauthenticated);
         try {
             HttpResponse<String> r = client.send(request, HttpResponse.BodyHandlers.ofString());
             return Optional.of(new Response(r.statusCode(), r.body()));

@@ -134,5 +134,8 @@ class PureRulesTest {
         String s = ConnInfo.format(new java.util.LinkedHashMap<>(Map.of("host", "10.0.0.1", "passfile", "/a b/c'd")));
         assertThat(ConnInfo.parse(s)).containsEntry("host", "10.0.0.1").containsEntry("passfile", "/a b/c'd");
         assertThat(ConnInfo.fromConnUrl("postgres://[::1]:5433/postgres")).isEqualTo(new ConnInfo.HostPort("::1", 5433));
+        // The seed's member names (an underscore): Patroni clones from them, so do we.
+        assertThat(ConnInfo.fromConnUrl("postgres://member_1:5432/postgres"))
+                .isEqualTo(new ConnInfo.HostPort("member_1", 5432));
     }
 }

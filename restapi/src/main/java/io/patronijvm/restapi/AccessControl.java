@@ -9,7 +9,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetAddress;
-import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -159,14 +158,6 @@ final class AccessControl {
     }
 
     private static String hostOf(String url) {
-        try {
-            String host = URI.create(url).getHost();
-            if (host != null && host.startsWith("[") && host.endsWith("]")) {
-                host = host.substring(1, host.length() - 1);
-            }
-            return host;
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
+        return io.patronijvm.core.model.MemberUrl.parse(url).map(io.patronijvm.core.model.MemberUrl::host).orElse(null);
     }
 }

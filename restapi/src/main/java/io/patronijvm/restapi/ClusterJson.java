@@ -5,7 +5,6 @@ import io.patronijvm.core.model.Failover;
 import io.patronijvm.core.model.HistoryEntry;
 import io.patronijvm.core.model.Member;
 
-import java.net.URI;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -94,17 +93,13 @@ final class ClusterJson {
         if (connUrl == null || connUrl.isBlank()) {
             return;
         }
-        try {
-            URI uri = URI.create(connUrl);
-            if (uri.getHost() != null) {
-                out.put("host", uri.getHost());
-                if (uri.getPort() > 0) {
-                    out.put("port", uri.getPort());
-                }
+        // An unparsable conn_url: the member is shown without host/port, as Patroni does.
+        io.patronijvm.core.model.MemberUrl.parse(connUrl).ifPresent(u -> {
+            out.put("host", u.host());
+            if (u.port() > 0) {
+                out.put("port", u.port());
             }
-        } catch (IllegalArgumentException e) {
-            // A member wrote an unparsable conn_url: show the member without host/port, as Patroni does.
-        }
+        });
     }
 
     static List<List<Object>> history(ClusterView view) {

@@ -91,7 +91,7 @@ final class MemberProbes {
         URI status;
         URI extension;
         try {
-            status = URI.create(apiUrl);
+            status = forHttpClient(URI.create(apiUrl));
             extension = sibling(status, "patroni-jvm");
         } catch (IllegalArgumentException | NullPointerException e) {
             return CompletableFuture.completedFuture(new Answer(null, null, "unusable api_url " + apiUrl, -1));
@@ -125,6 +125,20 @@ final class MemberProbes {
         } catch (java.io.IOException e) {
             return null; // not JSON: the member is not a Patroni REST API, reported as no status
         }
+    }
+
+    /**
+     * Java's HttpClient refuses a host its URI does not see (the seed's {@code member_1}), which
+     * Patroni calls as it is: such a host is resolved and its address asked instead.
+     */
+    private static URI forHttpClient(URI uri) {
+        return io.patronijvm.core.model.MemberUrl.forHttpClient(uri, host -> {
+            try {
+                return java.net.InetAddress.getByName(host).getHostAddress();
+            } catch (java.net.UnknownHostException e) {
+                throw new IllegalArgumentException("cannot resolve host '" + host + "'", e);
+            }
+        });
     }
 
     /** {@code http://h:8008/patroni} to {@code http://h:8008/<name>}. */

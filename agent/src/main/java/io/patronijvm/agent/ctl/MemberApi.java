@@ -54,6 +54,11 @@ final class MemberApi {
         } catch (URISyntaxException e) {
             throw new Unreachable("member " + member.name() + " has a malformed api_url '" + member.apiUrl() + "'");
         }
+        try {
+            uri = io.patronijvm.agent.ha.HttpUris.of(uri);
+        } catch (IllegalArgumentException e) {
+            throw new Unreachable("member " + member.name() + ": " + e.getMessage());
+        }
         HttpRequest.Builder req = HttpRequest.newBuilder(uri).timeout(timeout)
                 .header("User-Agent", "patroni-jvm ctl")
                 .method(method.toUpperCase(java.util.Locale.ROOT), jsonBody == null ? HttpRequest.BodyPublishers.noBody()

@@ -2,7 +2,6 @@ package io.patronijvm.agent.ctl;
 
 import io.patronijvm.core.model.ClusterView;
 import io.patronijvm.core.model.Member;
-import java.net.URI;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -45,15 +44,10 @@ final class MemberTable {
             }
             String host = null;
             Integer port = null;
-            if (m.connUrl() != null && !m.connUrl().isBlank()) {
-                try {
-                    URI u = new URI(m.connUrl());
-                    host = u.getHost() == null ? null : u.getHost().replace("[", "").replace("]", "")
-                            .toLowerCase(Locale.ROOT);
-                    port = u.getPort() < 0 ? 5432 : u.getPort();
-                } catch (java.net.URISyntaxException e) {
-                    host = null;
-                }
+            var url = io.patronijvm.core.model.MemberUrl.parse(m.connUrl(), 5432);
+            if (url.isPresent()) {
+                host = url.get().host().toLowerCase(Locale.ROOT);
+                port = url.get().port();
             }
             Object lag = null;
             if (!m.name().equals(leader)) {

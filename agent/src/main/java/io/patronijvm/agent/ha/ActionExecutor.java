@@ -93,7 +93,9 @@ public final class ActionExecutor {
             case Action.Reinitialize r -> intents.claim(Action.IntentKind.REINITIALIZE);
             default -> null;
         };
-        AsyncSlot.Job job = longActions.job(a, view);
+        boolean clone = a.kind() == io.patronijvm.core.ha.AsyncKind.CLONE;
+        AsyncSlot.Job job = clone ? cloneJob(longActions.job(a, view)) : longActions.job(a, view);
+        Runnable done = clone ? this::cloneDone : actionDone;
         boolean restart = a instanceof Action.Restart;
         AsyncSlot.Job answered = answer == null || !restart ? job : () -> {
             try {
@@ -104,7 +106,7 @@ public final class ActionExecutor {
                 throw e;
             }
         };
-        boolean ok = ctx.slot().submit(a.kind(), answered, actionDone);
+        boolean ok = ctx.slot().submit(a.kind(), answered, done);
         if (!ok) {
             log.warn("async slot busy with {}; not starting {}", ctx.slot().current(), a);
         }
@@ -116,6 +118,29 @@ public final class ActionExecutor {
         } else if (answer != null && !ok) {
             answer.complete(new IntentResult(IntentResult.Kind.FAILED, "restart not started: "
                     + ctx.slot().current() + " in progress"));
+        }
+    }
+
+    /** Whether the last replica creation this executor ran succeeded (read by its done hook). */
+    private volatile boolean lastCloneOk;
+
+    private AsyncSlot.Job cloneJob(AsyncSlot.Job job) {
+        return () -> {
+            lastCloneOk = false;
+            job.run();
+            lastCloneOk = true;
+        };
+    }
+
+    /**
+     * A replica that could not be created wakes nobody: the next attempt comes with the next
+     * scheduled cycle (loop_wait later), as Patroni's failed clone returns nothing to its loop.
+     * Waking at once made a clone that fails before it starts (an unusable conn_url, a leader
+     * that refuses connections) retry every few milliseconds and flood the log.
+     */
+    private void cloneDone() {
+        if (lastCloneOk) {
+            actionDone.run();
         }
     }
 

@@ -120,7 +120,7 @@ public final class HttpPeerClient implements PeerClient {
     private CompletableFuture<Boolean> post(String apiUrl, String json, Duration timeout) {
         HttpRequest req;
         try {
-            HttpRequest.Builder b = HttpRequest.newBuilder(failsafeUri(apiUrl)).timeout(timeout)
+            HttpRequest.Builder b = HttpRequest.newBuilder(HttpUris.of(failsafeUri(apiUrl))).timeout(timeout)
                     .header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString(json));
             if (authorization != null) {
@@ -150,7 +150,7 @@ public final class HttpPeerClient implements PeerClient {
         }
         HttpRequest req;
         try {
-            req = HttpRequest.newBuilder(URI.create(m.api().get())).timeout(timeout).GET().build();
+            req = HttpRequest.newBuilder(HttpUris.of(m.api().get())).timeout(timeout).GET().build();
         } catch (IllegalArgumentException e) {
             return CompletableFuture.completedFuture(PeerStatus.unreachable(m.name()));
         }

@@ -8,7 +8,6 @@ import io.patronijvm.core.peer.PeerStatus;
 import io.patronijvm.core.pg.LocalPgState;
 import io.patronijvm.core.pg.Upstream;
 
-import java.net.URI;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -67,21 +66,11 @@ final class Facts {
         if (m == null || m.connUrl() == null || m.connUrl().isBlank()) {
             return Upstream.NOBODY;
         }
-        try {
-            URI u = URI.create(m.connUrl());
-            String host = u.getHost();
-            if (host == null) {
-                return Upstream.NOBODY;
-            }
-            if (host.startsWith("[") && host.endsWith("]")) {
-                host = host.substring(1, host.length() - 1);
-            }
-            int port = u.getPort() > 0 ? u.getPort() : 5432;
-            String slot = in.config().useSlots() ? slotName(in.self()) : null;
-            return new Upstream(m.name(), host, port, slot);
-        } catch (IllegalArgumentException e) {
-            return Upstream.NOBODY;
-        }
+        // A host name Java's URI rejects (member_1) is still a host to Patroni and to libpq.
+        String slot = in.config().useSlots() ? slotName(in.self()) : null;
+        return io.patronijvm.core.model.MemberUrl.parse(m.connUrl(), 5432)
+                .map(u -> new Upstream(m.name(), u.host(), u.port(), slot))
+                .orElse(Upstream.NOBODY);
     }
 
     /**

@@ -97,7 +97,7 @@ final class ConsulServiceRegistrar {
     }
 
     Map<String, Object> body(ServiceRegistration reg, String role, long sessionTtlMillis) {
-        URI conn = URI.create(Objects.requireNonNull(reg.connUrl(), "conn_url"));
+        Objects.requireNonNull(reg.connUrl(), "conn_url");
         URI api = URI.create(Objects.requireNonNull(reg.apiUrl(), "api_url"));
         String checkRole = role.equals("master") ? "primary" : role;
         Map<String, Object> check = new LinkedHashMap<>();
@@ -117,8 +117,11 @@ final class ConsulServiceRegistrar {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("Name", serviceName);
         body.put("ID", serviceId);
-        body.put("Address", conn.getHost());
-        body.put("Port", conn.getPort());
+        // conn_url's host as Patroni reads it: a name Java's URI rejects (member_1) is still a host.
+        io.patronijvm.core.model.MemberUrl hp = io.patronijvm.core.model.MemberUrl.parse(reg.connUrl())
+                .orElseThrow(() -> new IllegalArgumentException("conn_url '" + reg.connUrl() + "' has no host"));
+        body.put("Address", hp.host());
+        body.put("Port", hp.port());
         body.put("Tags", tags);
         body.put("EnableTagOverride", true);
         body.put("Check", check);

@@ -56,16 +56,9 @@ public final class ConnInfo {
         if (connUrl == null) {
             throw new IllegalArgumentException("member has no conn_url");
         }
-        java.net.URI uri = java.net.URI.create(connUrl);
-        String host = uri.getHost();
-        if (host == null) {
-            throw new IllegalArgumentException("conn_url '" + connUrl + "' has no host"
-                    + (uri.getRawAuthority() != null && uri.getRawAuthority().contains("_")
-                            ? " (a host name with '_' is not a valid RFC 1123 name, which Java refuses)" : ""));
-        }
-        if (host.startsWith("[") && host.endsWith("]")) {
-            host = host.substring(1, host.length() - 1);
-        }
-        return new HostPort(host, uri.getPort() > 0 ? uri.getPort() : 5432);
+        // Patroni takes any host name (member_1 too, which Java's URI does not see as a host).
+        io.patronijvm.core.model.MemberUrl u = io.patronijvm.core.model.MemberUrl.parse(connUrl, 5432)
+                .orElseThrow(() -> new IllegalArgumentException("conn_url '" + connUrl + "' has no host"));
+        return new HostPort(u.host(), u.port());
     }
 }
