@@ -34,6 +34,7 @@ final class Bootstrapper {
 
     private static final Logger log = LoggerFactory.getLogger(Bootstrapper.class);
     private static final Duration SQL_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration CONNECT_RETRY_PAUSE = Duration.ofSeconds(1);
 
     private final PgContext ctx;
     private final ConfigFiles files;
@@ -237,17 +238,17 @@ final class Bootstrapper {
      * connection needs a fraction of that CPU.
      */
     private Connection connectWithin(Credentials su, Duration within) throws SQLException, InterruptedException {
-        long deadline = System.nanoTime() + within.toNanos();
+        long deadline = ctx.clock.nanoTime() + within.toNanos();
         while (true) {
             try {
                 return PgConnector.connect(ctx.localHost(), ctx.pg.port(), su, SQL_TIMEOUT);
             } catch (SQLException e) {
                 String state = e.getSQLState();
-                if (state == null || !state.startsWith("08") || System.nanoTime() - deadline > 0) {
+                if (state == null || !state.startsWith("08") || ctx.clock.nanoTime() - deadline > 0) {
                     throw e;
                 }
                 log.warn("cannot connect to the new server yet ({}); retrying", e.getMessage());
-                Thread.sleep(1000);
+                ctx.sleeper.sleep(CONNECT_RETRY_PAUSE);
             }
         }
     }
