@@ -1,5 +1,7 @@
 package io.patronijvm.restapi;
 
+import io.patronijvm.core.status.StatusFacts;
+import io.patronijvm.core.status.HealthCheck;
 import io.javalin.http.Context;
 import io.patronijvm.core.dcs.Dcs;
 import io.patronijvm.core.dcs.DcsUnavailableException;
@@ -85,7 +87,7 @@ final class ReadEndpoints {
     int liveness() {
         StatusSnapshot s = snapshot();
         long now = clock.nanoTime();
-        boolean primary = s.role() == Role.PRIMARY && "running".equals(StatusJson.state(s));
+        boolean primary = s.role() == Role.PRIMARY && "running".equals(StatusFacts.state(s));
         long ttlNanos = s.config().ttlDuration().toNanos();
         long threshold = s.nextRunNanos() + (primary ? ttlNanos : 2 * ttlNanos);
         return s.paused() || now - threshold < 0 ? 200 : 503;
@@ -98,7 +100,7 @@ final class ReadEndpoints {
         if (s.holdsLease(now)) {
             return 200;
         }
-        return "running".equals(StatusJson.state(s)) && StatusJson.facts(s, now).freshView() ? 200 : 503;
+        return "running".equals(StatusFacts.state(s)) && StatusFacts.of(s, now).freshView() ? 200 : 503;
     }
 
     private void metrics(Context ctx) {

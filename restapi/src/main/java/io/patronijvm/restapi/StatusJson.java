@@ -1,11 +1,8 @@
 package io.patronijvm.restapi;
 
-import io.patronijvm.core.config.DynamicConfig;
-import io.patronijvm.core.model.ClusterView;
-import io.patronijvm.core.model.Role;
 import io.patronijvm.core.pg.LocalPgState;
-import io.patronijvm.core.pg.PgRunState;
 import io.patronijvm.core.pg.WalSender;
+import io.patronijvm.core.status.StatusFacts;
 import io.patronijvm.core.status.StatusSnapshot;
 
 import java.util.ArrayList;
@@ -22,21 +19,8 @@ final class StatusJson {
     private StatusJson() {
     }
 
-    /** The fields the health decision needs, computed once per request. */
-    record Facts(String state, String role, long replayedLocation, boolean syncStandby, boolean freshView) {
-    }
-
-    static Facts facts(StatusSnapshot s, long nowNanos) {
-        LocalPgState pg = s.pg();
-        boolean fresh = s.cluster() != null && s.config() != null && s.hasFreshDcsView(nowNanos);
-        String role = role(s);
-        long replayed = pg != null && pg.acceptsConnections() && pg.inRecovery() ? Math.max(pg.replayedLsn(), 0) : 0;
-        boolean sync = "replica".equals(role) && fresh && isSyncStandby(s);
-        return new Facts(state(s), role, replayed, sync, fresh);
-    }
-
     static Map<String, Object> build(StatusSnapshot s, long nowNanos) {
-        Facts f = facts(s, nowNanos);
+        StatusFacts f = StatusFacts.of(s, nowNanos);
         LocalPgState pg = s.pg();
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("state", f.state());
@@ -111,42 +95,6 @@ final class StatusJson {
         patroni.put("name", s.name());
         out.put("patroni", patroni);
         out.put("implementation", s.implementation());
-    }
-
-    /** Patroni's view of PostgreSQL; {@code unknown} when running but the observation query failed. */
-    static String state(StatusSnapshot s) {
-        LocalPgState pg = s.pg();
-        if (pg == null || pg.runState() == null) {
-            return PgRunState.UNKNOWN.wire();
-        }
-        if (pg.runState() == PgRunState.RUNNING && !pg.acceptsConnections()) {
-            return PgRunState.UNKNOWN.wire();
-        }
-        return pg.runState().wire();
-    }
-
-    /** From pg_is_in_recovery() when the query worked, else the internal role (spec 1.3). */
-    static String role(StatusSnapshot s) {
-        LocalPgState pg = s.pg();
-        Role internal = s.role() == null ? Role.UNINITIALIZED : s.role();
-        if (pg != null && pg.acceptsConnections()) {
-            if (!pg.inRecovery()) {
-                return Role.PRIMARY.wire();
-            }
-            return internal == Role.STANDBY_LEADER && isStandbyCluster(s.config())
-                    ? Role.STANDBY_LEADER.wire() : Role.REPLICA.wire();
-        }
-        return internal.wire();
-    }
-
-    static boolean isStandbyCluster(DynamicConfig config) {
-        Map<String, Object> sc = config == null ? null : config.standbyCluster();
-        return sc != null && (sc.get("host") != null || sc.get("port") != null || sc.get("restore_command") != null);
-    }
-
-    private static boolean isSyncStandby(StatusSnapshot s) {
-        ClusterView view = s.cluster();
-        return s.config().synchronousMode() && view.sync() != null && view.sync().isSyncStandby(s.name());
     }
 
     private static Map<String, Object> xlog(LocalPgState pg) {

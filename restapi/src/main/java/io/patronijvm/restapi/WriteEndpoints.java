@@ -1,5 +1,6 @@
 package io.patronijvm.restapi;
 
+import io.patronijvm.core.status.StatusFacts;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.http.Context;
 import io.patronijvm.core.dcs.Dcs;
@@ -153,7 +154,7 @@ final class WriteEndpoints {
         }
         Map<String, Object> body = JsonBody.read(ctx, false);
         LOG.debug("failsafe heartbeat from {}", body.get("name"));
-        if (s.role() == Role.PRIMARY && "running".equals(StatusJson.state(s))) {
+        if (s.role() == Role.PRIMARY && "running".equals(StatusFacts.state(s))) {
             Reply.text(ctx, 500, "Running as a leader");
             return;
         }

@@ -1,5 +1,7 @@
 package io.patronijvm.restapi;
 
+import io.patronijvm.core.status.LagLimit;
+import io.patronijvm.core.status.HealthCheck;
 import io.patronijvm.core.model.Member;
 import io.patronijvm.core.model.Role;
 import io.patronijvm.core.model.Tags;

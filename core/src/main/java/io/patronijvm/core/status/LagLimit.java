@@ -1,4 +1,4 @@
-package io.patronijvm.restapi;
+package io.patronijvm.core.status;
 
 import java.math.BigDecimal;
 import java.util.Map;
@@ -10,9 +10,9 @@ import java.util.regex.Pattern;
  * number with PostgreSQL's memory units {@code B kB MB GB TB}. Invalid or absent means "no
  * limit", because that is what Patroni does and HAProxy configurations depend on it.
  */
-final class LagLimit {
+public final class LagLimit {
 
-    static final long NO_LIMIT = Long.MAX_VALUE;
+    public static final long NO_LIMIT = Long.MAX_VALUE;
 
     private static final Pattern FORMAT =
             Pattern.compile("([+-]?(?:\\d+(?:\\.\\d*)?|\\.\\d+)(?:[eE][+-]?\\d+)?)\\s*(B|kB|MB|GB|TB)?");
@@ -23,7 +23,7 @@ final class LagLimit {
     }
 
     /** Bytes, or {@link #NO_LIMIT} for null, empty or unparsable text. */
-    static long parse(String text) {
+    public static long parse(String text) {
         if (text == null) {
             return NO_LIMIT;
         }

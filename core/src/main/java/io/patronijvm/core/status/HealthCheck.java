@@ -1,6 +1,4 @@
-package io.patronijvm.restapi;
-
-import io.patronijvm.core.status.StatusSnapshot;
+package io.patronijvm.core.status;
 
 import java.util.List;
 import java.util.Map;
@@ -10,14 +8,18 @@ import java.util.Map;
  * time of the request, the path and the query. Paths are matched exactly with their documented
  * aliases (decision 5), not by substring.
  *
+ * <p>In core, not in the REST API module: the simulator asks every node what its {@code /primary}
+ * would answer through this same function (its invariant "never two nodes whose health endpoint
+ * says primary").
+ *
  * <p>Decision 3: {@code lock} is {@link StatusSnapshot#holdsLease(long)} evaluated at request
  * time, so a leader whose lease ran out answers 503 even if its loop is stuck and never
  * publishes another snapshot.
  */
-final class HealthCheck {
+public final class HealthCheck {
 
     /** Which health rule a path selects. */
-    enum Kind { PRIMARY, LEADER, STANDBY_LEADER, REPLICA, READ_ONLY, HEALTH, SYNC, ASYNC, READ_ONLY_SYNC }
+    public enum Kind { PRIMARY, LEADER, STANDBY_LEADER, REPLICA, READ_ONLY, HEALTH, SYNC, ASYNC, READ_ONLY_SYNC }
 
     private static final Map<String, Kind> PATHS = Map.ofEntries(
             Map.entry("/", Kind.PRIMARY),
@@ -41,15 +43,15 @@ final class HealthCheck {
     }
 
     /** The rule for an exact path, or null for an unknown path (which answers 503). */
-    static Kind kindOf(String path) {
+    public static Kind kindOf(String path) {
         return PATHS.get(path);
     }
 
-    static int evaluate(StatusSnapshot s, long nowNanos, Kind kind, Map<String, List<String>> query) {
+    public static int evaluate(StatusSnapshot s, long nowNanos, Kind kind, Map<String, List<String>> query) {
         if (kind == null) {
             return 503;
         }
-        StatusJson.Facts f = StatusJson.facts(s, nowNanos);
+        StatusFacts f = StatusFacts.of(s, nowNanos);
         int replica = replicaCode(s, f, query);
         int leader;
         int primary;
@@ -61,7 +63,7 @@ final class HealthCheck {
             standbyLeader = ok(f.role().equals("standby_leader"));
         } else if (s.holdsLease(nowNanos)) {
             leader = 200;
-            if (StatusJson.isStandbyCluster(s.config())) {
+            if (StatusFacts.isStandbyCluster(s.config())) {
                 primary = 503;
                 replica = 503;
                 standbyLeader = ok(f.role().equals("replica") || f.role().equals("standby_leader"));
@@ -89,7 +91,7 @@ final class HealthCheck {
         return code == 200 && tagsApply && !tagsMatch(s, query) ? 503 : code;
     }
 
-    private static int replicaCode(StatusSnapshot s, StatusJson.Facts f, Map<String, List<String>> query) {
+    private static int replicaCode(StatusSnapshot s, StatusFacts f, Map<String, List<String>> query) {
         long leaderOptime = f.freshView() ? s.cluster().status().optime() : 0;
         long maxLag = LagLimit.parse(first(query, "lag"));
         boolean lagging = leaderOptime > 0 && maxLag != LagLimit.NO_LIMIT
@@ -113,7 +115,7 @@ final class HealthCheck {
         return true;
     }
 
-    static String first(Map<String, List<String>> query, String key) {
+    public static String first(Map<String, List<String>> query, String key) {
         List<String> values = query.get(key);
         return values == null || values.isEmpty() ? null : values.get(0);
     }
