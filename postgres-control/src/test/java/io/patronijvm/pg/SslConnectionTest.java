@@ -85,9 +85,17 @@ class SslConnectionTest {
     @Test
     void bootstrapAndObservationConnectWithTheClientCertificate() throws Exception {
         pg.bootstrap(PgNodes.timeout(60));
-        pg.postBootstrap(); // creates the roles over a TLS connection with the client certificate
-        // One observation may miss its own connect timeout while a loaded machine does the TLS
-        // handshake; the observation must succeed over TLS within the deadline, and say primary.
+        // Creates the roles over a TLS connection with the client certificate. A cold JVM's first
+        // TLS handshakes can outlast pgjdbc's login timeout (5 s) on a loaded machine: a connection
+        // that timed out coming up (nothing created yet) is tried again until the deadline; any other
+        // failure fails at once. The observation likewise must succeed over TLS and say primary.
+        await().atMost(PgNodes.timeout(120)).pollInterval(Duration.ofSeconds(1))
+                .ignoreExceptionsMatching(e -> e instanceof io.patronijvm.core.pg.PgException
+                        && e.getMessage().contains("Connection attempt timed out"))
+                .until(() -> {
+                    pg.postBootstrap();
+                    return true;
+                });
         await().atMost(PgNodes.timeout(60)).pollInterval(Duration.ofMillis(200))
                 .untilAsserted(() -> {
                     LocalPgState s = pg.observe();
