@@ -13,6 +13,38 @@ net_of() { case $1 in ours) echo "${BENCH_NET_OURS:-30}" ;; patroni) echo "${BEN
 dir_of() { echo "$BENCH_DIR/$1"; }
 node_addr() { echo "127.0.$(($(net_of "$1") + 1)).$2"; }
 consul_url() { echo "http://127.0.$(net_of "$1").1:8500"; }
+# BENCH_DCS (consul | etcd3): the DCS both clusters run on (scripts/cluster's CLUSTER_DCS).
+BENCH_DCS=${BENCH_DCS:-consul}
+etcd_url() { echo "http://127.0.$(net_of "$1").1:2379"; }
+
+# key_spec AGENT KEY: where BenchClient reads one key of the cluster (consul:URL or etcd3:URL|KEY).
+key_spec() {
+    if [[ $BENCH_DCS == etcd3 ]]; then
+        echo "etcd3:$(etcd_url "$1")|/service/demo/$2"
+    else
+        echo "consul:$(consul_url "$1")/v1/kv/service/demo/$2"
+    fi
+}
+
+# dcs_get AGENT KEY: the key's value (empty when absent or unanswered).
+dcs_get() {
+    if [[ $BENCH_DCS == etcd3 ]]; then
+        curl -s -m 2 -X POST -d "{\"key\":\"$(printf '%s' "/service/demo/$2" | base64 -w0)\"}" \
+            "$(etcd_url "$1")/v3/kv/range" 2>/dev/null | jq -r '.kvs[0].value // "" | @base64d' 2>/dev/null || true
+    else
+        curl -s -m 2 "$(consul_url "$1")/v1/kv/service/demo/$2?raw" 2>/dev/null || true
+    fi
+}
+
+# dcs_session AGENT KEY: the session (Consul) or lease (etcd) the key is bound to, "none" if unbound.
+dcs_session() {
+    if [[ $BENCH_DCS == etcd3 ]]; then
+        curl -s -m 2 -X POST -d "{\"key\":\"$(printf '%s' "/service/demo/$2" | base64 -w0)\"}" \
+            "$(etcd_url "$1")/v3/kv/range" | jq -r '.kvs[0].lease // "none"'
+    else
+        curl -s -m 2 "$(consul_url "$1")/v1/kv/service/demo/$2" | jq -r '.[0].Session // "none"'
+    fi
+}
 haproxy_addr() { echo "127.0.$(($(net_of "$1") + 2)).1"; }
 label_of() { case $1 in ours) echo "patroni-jvm" ;; patroni) echo "Patroni 3.0.2" ;; esac; }
 
@@ -23,6 +55,7 @@ cl() {
     local agent=$1
     shift
     local -a env=(CLUSTER_NET="$(net_of "$agent")" CLUSTER_DIR="$(dir_of "$agent")" CLUSTER_SKIP_SETUP=1
+        CLUSTER_DCS="$BENCH_DCS"
         CLUSTER_TTL="$TTL" CLUSTER_LOOP_WAIT="$LOOP_WAIT" CLUSTER_RETRY_TIMEOUT="$RETRY_TIMEOUT")
     if [[ $agent == patroni ]]; then
         env+=(AGENT_CMD=/usr/bin/patroni)
@@ -35,7 +68,7 @@ cl() {
 now_ms() { date +%s%3N; }
 
 # The member name holding the leader key, or nothing.
-leader_of() { curl -s -m 2 "$(consul_url "$1")/v1/kv/service/demo/leader?raw" 2>/dev/null || true; }
+leader_of() { dcs_get "$1" leader; }
 
 # member_lines AGENT: "name role state repl" per node, from each node's GET /patroni (the same
 # reading as scripts/cluster: Patroni 3.0.2 reports no replication_state, so a replica counts
@@ -82,7 +115,7 @@ wait_sync() {
     local agent=$1 secs=$2 deadline body
     deadline=$(($(date +%s) + secs))
     while (($(date +%s) < deadline)); do
-        body=$(curl -s -m 2 "$(consul_url "$agent")/v1/kv/service/demo/sync?raw" 2>/dev/null || true)
+        body=$(dcs_get "$agent" sync)
         [[ -n $body ]] && jq -e '.sync_standby != null and .sync_standby != ""' >/dev/null 2>&1 <<<"$body" && return 0
         sleep 0.5
     done
@@ -109,6 +142,10 @@ cpu_ticks() {
 }
 
 rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
+# Resident memory with pages shared between processes (the three JVMs' mapped AOT cache and
+# libjvm, Python's shared libraries) counted once per sharer: the figure that sums per node.
+pss_kb() { awk '/^Pss:/ { print $2 }' "/proc/$1/smaps_rollup"; }
+thread_count() { awk '/^Threads:/ { print $2 }' "/proc/$1/status"; }
 
 # run_sql AGENT SQL: through HAProxy's write port.
 run_sql() {
@@ -124,7 +161,7 @@ start_writer() {
     WRITER_STOP=$out.stop
     rm -f "$WRITER_STOP" "$out"
     timeout 400 "$JAVA_HOME/bin/java" -Xmx64m -XX:+UseSerialGC -cp "$BENCH_DIR/classes:$PGJDBC_JAR" BenchClient writer \
-        "$(jdbc_url "$agent")" "$(consul_url "$agent")/v1/kv/service/demo/leader?raw" "$rep" "$out" "$WRITER_STOP" 300 \
+        "$(jdbc_url "$agent")" "$(key_spec "$agent" leader)" "$rep" "$out" "$WRITER_STOP" 300 \
         2>"$out.err" &
     WRITER_PID=$!
 }

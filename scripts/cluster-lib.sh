@@ -19,7 +19,7 @@ DCS_EXTRA=${DCS_EXTRA:-}
 NODE_EXTRA=${NODE_EXTRA:-}
 BG_NETNS=${BG_NETNS:-}
 # Small-footprint JVM: one GC thread family, bounded heap and metaspace.
-JVM_FLAGS=${AGENT_JVM_FLAGS:--XX:+UseSerialGC -Xms16m -Xmx128m -XX:MaxMetaspaceSize=96m -XX:ReservedCodeCacheSize=32m -Xss512k -XX:TieredStopAtLevel=1}
+JVM_FLAGS=${AGENT_JVM_FLAGS:--XX:+UseSerialGC -Xms8m -Xmx128m -XX:MaxMetaspaceSize=96m -XX:ReservedCodeCacheSize=32m -Xss512k -XX:TieredStopAtLevel=1}
 
 declare -F node_consul_addr >/dev/null || node_consul_addr() { consul_addr $(( ($1 - 1) % 3 + 1 )); }
 declare -F node_data_dir >/dev/null || node_data_dir() { echo "$CLUSTER_DIR/node$1/data"; }
@@ -131,8 +131,14 @@ dcs_section() {
     local i=$1 first
     if declare -F cluster_dcs >/dev/null && [[ $(cluster_dcs) == etcd3 ]]; then
         first=$(( (i - 1) % 3 + 1 ))
-        printf 'etcd3:\n  hosts: %s:2379,%s:2379,%s:2379\n' "$(etcd_addr "$first")" \
-            "$(etcd_addr $(( first % 3 + 1 )))" "$(etcd_addr $(( (first + 1) % 3 + 1 )))"
+        if [[ ${CLUSTER_ETCD_CLIENT:-all} == own ]]; then
+            # One member and no member-list discovery: losing that member cuts the node off from
+            # the DCS while the other two keep quorum (as a node's local Consul agent on Consul).
+            printf 'etcd3:\n  hosts: %s:2379\n  use_proxies: true\n' "$(etcd_addr "$first")"
+        else
+            printf 'etcd3:\n  hosts: %s:2379,%s:2379,%s:2379\n' "$(etcd_addr "$first")" \
+                "$(etcd_addr $(( first % 3 + 1 )))" "$(etcd_addr $(( (first + 1) % 3 + 1 )))"
+        fi
     else
         printf 'consul:\n  host: %s:8500\n' "$(node_consul_addr "$i")"
     fi

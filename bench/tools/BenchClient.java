@@ -26,11 +26,12 @@ import java.util.concurrent.locks.LockSupport;
  * the kill or switchover request; all probes run on this one machine.
  *
  * <pre>
- *   writer JDBC_URL LEADER_KEY_URL REP OUT STOPFILE MAX_SECONDS
+ *   KEY is consul:URL (a Consul KV URL) or etcd3:BASE_URL|KEY (a v3 gateway range read).
+ *   writer JDBC_URL LEADER_KEY REP OUT STOPFILE MAX_SECONDS
  *       One INSERT every 50 ms through HAProxy's write port, each in its own autocommit
  *       transaction on a kept connection; any failure closes the connection and the next
  *       tick reconnects (connect and socket timeouts bound every call). Meanwhile polls
- *       Consul's leader key every 25 ms. Stops when STOPFILE exists (or after MAX_SECONDS),
+ *       the DCS's leader key every 25 ms. Stops when STOPFILE exists (or after MAX_SECONDS),
  *       then reads back the rep's rows from the current primary and prints the acked ids
  *       it does not find.
  *         W t id node        acknowledged write (node = inet_server_addr() of the primary)
@@ -38,10 +39,10 @@ import java.util.concurrent.locks.LockSupport;
  *         K t value|ABSENT   leader key changed
  *         LOST n ids / ACKED n / CHECK_FAILED reason
  *         CHECK_HIT_REPLICA t  the read-back reached a node in recovery through HAProxy (retried)
- *   startwatch REST_URL MEMBER_KEY_URL OLD_SESSION OUT MAX_SECONDS
+ *   startwatch REST_URL MEMBER_KEY OLD_SESSION OUT MAX_SECONDS
  *       Polls the REST API every 10 ms and the member key every 20 ms until both answer:
  *         REST t             first HTTP answer of any status
- *         MEMBER t session   member key present with a session other than OLD_SESSION
+ *         MEMBER t session   member key present with a session (etcd: lease) other than OLD_SESSION
  * </pre>
  *
  * Pacing uses LockSupport.parkNanos: this is a stand-alone measuring tool outside the agent.
@@ -76,8 +77,9 @@ public final class BenchClient {
     }
 
     private static void usage() {
-        System.err.println("usage: BenchClient writer JDBC_URL LEADER_KEY_URL REP OUT STOPFILE MAX_SECONDS\n"
-                + "       BenchClient startwatch REST_URL MEMBER_KEY_URL OLD_SESSION OUT MAX_SECONDS");
+        System.err.println("usage: BenchClient writer JDBC_URL LEADER_KEY REP OUT STOPFILE MAX_SECONDS\n"
+                + "       BenchClient startwatch REST_URL MEMBER_KEY OLD_SESSION OUT MAX_SECONDS\n"
+                + "  KEY: consul:URL or etcd3:BASE_URL|KEY");
         System.exit(2);
     }
 
@@ -104,14 +106,56 @@ public final class BenchClient {
         }
     }
 
-    /** Value of a Consul KV read (?raw) or ABSENT on 404; null when Consul did not answer. */
-    static String keyValue(HttpClient client, String url) {
+    /** One key: {value or ABSENT, session or lease or null}; null when the DCS did not answer. */
+    static String[] readKey(HttpClient client, String spec) {
+        if (spec.startsWith("etcd3:")) {
+            String[] at = spec.substring("etcd3:".length()).split("\\|", 2);
+            String body = "{\"key\":\"" + java.util.Base64.getEncoder().encodeToString(
+                    at[1].getBytes(java.nio.charset.StandardCharsets.UTF_8)) + "\"}";
+            String[] r = post(client, at[0] + "/v3/kv/range", body, 1000);
+            if (!r[0].equals("200")) {
+                return null;
+            }
+            if (!r[1].contains("\"kvs\"")) {
+                return new String[] {"ABSENT", null};
+            }
+            String v = field(r[1], "value");
+            return new String[] {v == null ? "" : new String(java.util.Base64.getDecoder().decode(v),
+                    java.nio.charset.StandardCharsets.UTF_8).trim(), field(r[1], "lease")};
+        }
+        String url = spec.startsWith("consul:") ? spec.substring("consul:".length()) : spec;
         String[] r = get(client, url, 1000);
         return switch (r[0]) {
-            case "200" -> r[1].trim();
-            case "404" -> "ABSENT";
+            case "200" -> new String[] {r[1].trim(), sessionOf(r[1])};
+            case "404" -> new String[] {"ABSENT", null};
             default -> null;
         };
+    }
+
+    /** The value of a Consul KV read (?raw) or an etcd key, ABSENT when missing; null when unanswered. */
+    static String keyValue(HttpClient client, String spec) {
+        String[] r = readKey(client, spec);
+        return r == null ? null : r[0];
+    }
+
+    static String[] post(HttpClient client, String url, String json, int timeoutMs) {
+        try {
+            HttpRequest req = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofMillis(timeoutMs))
+                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build();
+            HttpResponse<String> resp = client.send(req, HttpResponse.BodyHandlers.ofString());
+            return new String[] {Integer.toString(resp.statusCode()), resp.body()};
+        } catch (IOException e) {
+            return new String[] {"-1", e.getClass().getSimpleName()};
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new String[] {"-1", "interrupted"};
+        }
+    }
+
+    /** A string field of the gateway's JSON answer (etcd quotes its int64s too), without a JSON library. */
+    static String field(String json, String name) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"" + name + "\":\"([^\"]*)\"").matcher(json);
+        return m.find() ? m.group(1) : null;
     }
 
     static final class Writer {
@@ -274,9 +318,9 @@ public final class BenchClient {
                     rest = true;
                 }
                 if (!member && System.nanoTime() >= nextMember) {
-                    String[] r = get(client, memberUrl, 1000);
-                    if (r[0].equals("200")) {
-                        String session = sessionOf(r[1]);
+                    String[] r = readKey(client, memberUrl);
+                    if (r != null && !r[0].equals("ABSENT")) {
+                        String session = r[1];
                         if (session != null && !session.equals(oldSession)) {
                             out.println("MEMBER " + now() + " " + session);
                             member = true;

@@ -19,7 +19,7 @@ PROFILES = [("fast", "ttl 10 / loop_wait 2 / retry_timeout 3"),
 # "ratio_ge" ours/Patroni >= value; "zero" ours max == 0; None informational.
 METRICS = [
     ("failover.outage_ms", "1a node death (async): write outage through HAProxy", "s", 1000, "le_patroni", None),
-    ("failover.key_gone_ms", "1  node death (async): kill -> leader key gone in Consul", "s", 1000, None, None),
+    ("failover.key_gone_ms", "1  node death (async): kill -> leader key gone in the DCS", "s", 1000, None, None),
     ("failover.reaction_ms", "1b node death (async): key gone -> first write on the new primary", "s", 1000, "abs_lt", 3),
     ("failover.lost", "1  node death (async): acknowledged writes lost", "writes", 1, None, None),
     ("sync.outage_ms", "1a node death (sync mode): write outage", "s", 1000, "le_patroni", None),
@@ -32,9 +32,11 @@ METRICS = [
      "s", 1000, None, None),
     ("switchover.lost", "2  switchover: acknowledged writes missing on the new primary", "writes", 1, "zero", None),
     ("bootstrap.ms", "3  bootstrap: first agent start -> 1 primary + 2 streaming", "s", 1000, None, None),
-    ("start.rest_ms", "4  agent start: process start -> REST API answers", "s", 1000, None, None),
-    ("start.member_ms", "4  agent start: process start -> member key written", "s", 1000, None, None),
+    ("start.rest_ms", "4  agent start: process start -> REST API answers", "s", 1000, "le_patroni", None),
+    ("start.member_ms", "4  agent start: process start -> member key written", "s", 1000, "le_patroni", None),
     ("footprint.rss_kb", "5  resident memory after 2 min idle (VmRSS)", "MiB", 1024, "ratio_le", 1.5),
+    ("footprint.pss_kb", "5  proportional memory after 2 min idle (Pss, smaps_rollup)", "MiB", 1024, "ratio_le", 1.5),
+    ("footprint.threads", "5  threads after 2 min idle", "threads", 1, None, None),
     ("footprint.cpu_ticks", "5  CPU over 60 s idle (utime+stime)", "s", None, "le_patroni", None),
     ("footprint.cpu_ticks_children", "5  CPU over 60 s idle incl. waited children", "s", None, None, None),
     ("rest.options_rps", "6  REST OPTIONS / throughput", "req/s", 1, "ratio_ge", 10),
@@ -45,7 +47,7 @@ METRICS = [
 
 
 def fmt(v, unit):
-    if unit in ("req/s", "writes"):
+    if unit in ("req/s", "writes", "threads"):
         return f"{v:.0f}"
     if unit == "MiB":
         return f"{v:.1f}"

@@ -108,11 +108,26 @@ class Testbed:
         return [int(p) for p in out.split()]
 
     def signal(self, pids, sig):
+        """Signals only processes of this run's namespaces: a stale pidfile's pid may belong to
+        any process of the machine by now (pid_max 32768 wraps fast here)."""
+        ours = self.our_netns()
         for p in pids:
+            if p is None or _netns_of(p) not in ours:
+                continue
             try:
                 os.kill(p, sig)
             except ProcessLookupError:
                 pass
+
+    def our_netns(self):
+        out = set()
+        for name in os.listdir("/run/netns"):
+            if name.startswith(self.prefix + "-"):
+                try:
+                    out.add(os.stat(os.path.join("/run/netns", name)).st_ino)
+                except FileNotFoundError:
+                    pass
+        return out
 
     def wait_gone(self, pids, secs=10):
         deadline = time.monotonic() + secs
@@ -222,6 +237,13 @@ class Testbed:
                 c.close()
         except Exception:
             return None
+
+
+def _netns_of(pid):
+    try:
+        return os.stat("/proc/%d/ns/net" % pid).st_ino
+    except (FileNotFoundError, ProcessLookupError, PermissionError):
+        return None
 
 
 def alive(pid):

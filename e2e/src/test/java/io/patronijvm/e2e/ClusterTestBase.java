@@ -45,6 +45,11 @@ abstract class ClusterTestBase {
         return d;
     }
 
+    /** More scripts/cluster settings for this class's cluster (e.g. CLUSTER_ETCD_CLIENT). */
+    protected Map<String, String> clusterEnv() {
+        return Map.of();
+    }
+
     /** Per-node agent commands (node index to command); the rest run {@link E2eEnv#ourAgentCommand()}. */
     protected Map<Integer, String> agentPerNode() {
         return Map.of();
@@ -54,7 +59,7 @@ abstract class ClusterTestBase {
     void startCluster() {
         String why = env.unavailableReason();
         assumeTrue(why == null, why);
-        cluster = new LocalCluster(env, timing, clusterName(), 3, agentPerNode(), dcs());
+        cluster = new LocalCluster(env, timing, clusterName(), 3, agentPerNode(), dcs(), clusterEnv());
         view = new ClusterView(cluster);
         cluster.up();
     }

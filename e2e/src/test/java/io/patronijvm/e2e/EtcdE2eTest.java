@@ -2,6 +2,7 @@ package io.patronijvm.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -15,8 +16,10 @@ import org.junit.jupiter.api.Test;
  * ({@code CLUSTER_DCS=etcd3}), node1 and node2 running ours and node3 Debian's real Patroni 3.0.2,
  * all sharing one etcd. Covers bootstrap (and the real patronictl, configured for etcd3, listing
  * every member), a planned switchover between the two agents, node death with the key going
- * and HAProxy following, and the dead node rejoining. With -De2e.agent=patroni every node is
- * Patroni, which checks the scenario itself.
+ * and HAProxy following, the dead node rejoining, the primary cut off from the DCS (each node
+ * talks to its own etcd member only, {@code CLUSTER_ETCD_CLIENT=own}: killing the primary's member
+ * leaves the other two with quorum and the primary alone) and synchronous mode. With
+ * -De2e.agent=patroni every node is Patroni, which checks the scenario itself.
  */
 class EtcdE2eTest extends ClusterTestBase {
 
@@ -33,11 +36,16 @@ class EtcdE2eTest extends ClusterTestBase {
     }
 
     @Override
+    protected Map<String, String> clusterEnv() {
+        return Map.of("CLUSTER_ETCD_CLIENT", "own");
+    }
+
+    @Override
     protected Map<Integer, String> agentPerNode() {
         return Map.of(3, E2eEnv.PATRONI_BIN);
     }
 
-    /** An etcd member the given node does not prefer (scripts/cluster lists member ((i-1) mod 3)+1 first). */
+    /** An etcd member the given node does not talk to (nodeN uses member N only). */
     private static int otherMember(String node) {
         return (LocalCluster.index(node) - 1) % 3 + 1 == 1 ? 2 : 1;
     }
@@ -125,5 +133,84 @@ class EtcdE2eTest extends ClusterTestBase {
         awaitHealthy(timing.rejoin());
         assertThat(view.singlePrimary()).contains(primary);
         assertThat(view.status(old).timeline()).isEqualTo(view.status(primary).timeline());
+    }
+
+    @Test
+    @Order(4)
+    void primaryCutOffFromItsEtcdMemberDemotesBeforeAnotherIsPromoted() throws Exception {
+        awaitHealthy(timing.rejoin());
+        if (view.singlePrimary().orElseThrow().equals(PATRONI_NODE) && env.agent() == E2eEnv.Agent.JVM) {
+            // The cut-off primary should be ours; Patroni's behaviour is the reference, not the subject.
+            Exec.Result r = Patronictl.run(cluster.patroniYml("node1"), timing.switchover(), "switchover",
+                    "--leader", PATRONI_NODE, "--candidate", "node1", "--force");
+            assertThat(r.exitCode()).as(r.output()).isZero();
+            await(timing.switchover()).untilAsserted(() -> assertThat(view.singlePrimary()).contains("node1"));
+            awaitHealthy(timing.rejoin());
+        }
+        String old = view.singlePrimary().orElseThrow();
+        String member = "etcd" + LocalCluster.index(old);
+        Pg.execute(LocalCluster.HAPROXY, LocalCluster.WRITE_PORT, "CREATE TABLE IF NOT EXISTS e2e_etcd_race "
+                + "(id bigserial PRIMARY KEY, node text, at timestamptz DEFAULT clock_timestamp())");
+        String promoted;
+        try (PrimaryPoller poller = new PrimaryPoller(cluster.nodes());
+             WriteRace race = new WriteRace(cluster.nodes(), "e2e_etcd_race", 30_000)) {
+            await(timing.fewLoops()).until(() -> race.lastAcceptedNanos(old) > 0);
+            long cut = System.nanoTime();
+            cluster.kill(member);
+            promoted = awaitNewPrimary(old, timing.failover());
+            String p = promoted;
+            await(timing.failover()).until(() -> race.firstAcceptedNanos(p) > 0);
+            List<String> overlaps = race.overlaps();
+            long lastOld = race.lastAcceptedNanos(old);
+            long firstNew = race.firstAcceptedNanos(promoted);
+            report("etcd cut-off", "%s lost %s (the other two kept quorum); its last accepted write %.2f s later; "
+                            + "first write on %s %.2f s later; no node accepted writes for %.2f s", old, member,
+                    seconds(lastOld - cut), promoted, seconds(firstNew - cut), seconds(firstNew - lastOld));
+            // Decision 3: the cut-off primary stops accepting writes before anyone else starts.
+            assertThat(overlaps).as("writes accepted by two nodes at once").isEmpty();
+            assertThat(lastOld).as("old primary's last write before the new primary's first").isLessThan(firstNew);
+            poller.assertNoOverlap("etcd cut-off");
+        }
+        cluster.start(member);
+        awaitHealthy(timing.rejoin());
+        assertThat(view.singlePrimary()).contains(promoted);
+    }
+
+    @Test
+    @Order(5)
+    void synchronousModeOnEtcdPromotesOnlyTheSyncStandbyAndLosesNoAcknowledgedWrite() throws Exception {
+        awaitHealthy(timing.rejoin());
+        String old = view.singlePrimary().orElseThrow();
+        Exec.Result on = Patronictl.run(cluster.patroniYml("node1"), Duration.ofSeconds(60), "edit-config",
+                "-s", "synchronous_mode=true", "--force");
+        assertThat(on.exitCode()).as(on.output()).isZero();
+        await(timing.fewLoops()).untilAsserted(() -> {
+            JsonNode sync = view.keyJson(otherMember(old), "sync").orElseThrow();
+            assertThat(sync.path("sync_standby").asText("")).as(sync.toString()).isNotEmpty();
+            assertThat(view.status(old).raw().path("replication").findValuesAsText("sync_state")).contains("sync");
+        });
+        String syncStandby = view.keyJson(otherMember(old), "sync").orElseThrow().path("sync_standby").asText();
+        List<Long> acked;
+        String promoted;
+        try (PrimaryPoller poller = new PrimaryPoller(cluster.nodes());
+             WriteStream stream = WriteStream.start(LocalCluster.HAPROXY, LocalCluster.WRITE_PORT, "e2e_etcd_sync",
+                     Duration.ofMillis(50), Duration.ofMinutes(5))) {
+            await(timing.fewLoops()).until(() -> stream.ackCount() >= 20);
+            cluster.kill(old);
+            promoted = awaitNewPrimary(old, timing.failover());
+            int before = stream.ackCount();
+            await(timing.failover()).until(() -> stream.ackCount() >= before + 20);
+            acked = stream.acknowledgedIds();
+            report("sync mode", "etcd: killed %s; %s promoted (sync standby was %s); write outage %.2f s", old,
+                    promoted, syncStandby, seconds(stream.longestGap()));
+            poller.assertNoOverlap("etcd sync mode failover");
+        }
+        assertThat(promoted).as("only the synchronous standby may be promoted").isEqualTo(syncStandby);
+        assertAllPresent("e2e_etcd_sync", acked);
+        cluster.start(old);
+        awaitHealthy(timing.rejoin());
+        Exec.Result off = Patronictl.run(cluster.patroniYml("node1"), Duration.ofSeconds(60), "edit-config",
+                "-s", "synchronous_mode=false", "--force");
+        assertThat(off.exitCode()).as(off.output()).isZero();
     }
 }

@@ -39,6 +39,7 @@ final class LocalCluster implements AutoCloseable {
     private final int nodes;
     private final Map<Integer, String> agentPerNode;
     private final String dcs;
+    private final Map<String, String> scriptEnv;
 
     LocalCluster(E2eEnv env, Timing timing, String name, int nodes, Map<Integer, String> agentPerNode) {
         this(env, timing, name, nodes, agentPerNode, "consul");
@@ -46,7 +47,14 @@ final class LocalCluster implements AutoCloseable {
 
     /** @param dcs {@code consul} or {@code etcd3} (scripts/cluster's CLUSTER_DCS) */
     LocalCluster(E2eEnv env, Timing timing, String name, int nodes, Map<Integer, String> agentPerNode, String dcs) {
+        this(env, timing, name, nodes, agentPerNode, dcs, Map.of());
+    }
+
+    /** @param scriptEnv more of scripts/cluster's settings for every call (CLUSTER_ETCD_CLIENT, ...) */
+    LocalCluster(E2eEnv env, Timing timing, String name, int nodes, Map<Integer, String> agentPerNode, String dcs,
+                 Map<String, String> scriptEnv) {
         this.dcs = dcs;
+        this.scriptEnv = Map.copyOf(scriptEnv);
         this.env = env;
         this.timing = timing;
         this.dir = Path.of("/var/tmp", "patroni-jvm-e2e-" + System.getProperty("user.name")
@@ -250,6 +258,7 @@ final class LocalCluster implements AutoCloseable {
         e.put("CLUSTER_LOOP_WAIT", "" + timing.loopWait());
         e.put("CLUSTER_RETRY_TIMEOUT", "" + timing.retryTimeout());
         e.put("CLUSTER_WAIT", "" + timing.clusterWaitSeconds());
+        e.putAll(scriptEnv);
         // Without AGENT_CMD*, `start` brings a node back with the agent it last ran (recorded by the script).
         e.putAll(extra);
         return Exec.run(cmd, e, timeout);

@@ -229,10 +229,33 @@ final class Bootstrapper {
         }
     }
 
+    /**
+     * The first connection to the new server, retried while it fails to connect (SQLState class
+     * 08) for up to {@code within}: the server said it is ready, so such a failure is transient,
+     * and on a loaded machine a cold JVM's first TLS handshake can outlast pgjdbc's login
+     * timeout (the suite's TLS run at load 64 failed its bootstrap that way). Patroni's libpq
+     * connection needs a fraction of that CPU.
+     */
+    private Connection connectWithin(Credentials su, Duration within) throws SQLException, InterruptedException {
+        long deadline = System.nanoTime() + within.toNanos();
+        while (true) {
+            try {
+                return PgConnector.connect(ctx.localHost(), ctx.pg.port(), su, SQL_TIMEOUT);
+            } catch (SQLException e) {
+                String state = e.getSQLState();
+                if (state == null || !state.startsWith("08") || System.nanoTime() - deadline > 0) {
+                    throw e;
+                }
+                log.warn("cannot connect to the new server yet ({}); retrying", e.getMessage());
+                Thread.sleep(1000);
+            }
+        }
+    }
+
     /** R16: users, then the post_bootstrap script with a connection string and PGPASSFILE. */
     void postBootstrap() throws PgException, InterruptedException {
         Credentials su = ctx.pg.superuser();
-        try (Connection c = PgConnector.connect(ctx.localHost(), ctx.pg.port(), su, SQL_TIMEOUT)) {
+        try (Connection c = connectWithin(su, SQL_TIMEOUT)) {
             Roles.createAll(c, su, ctx.pg.replication(), ctx.pg.rewind(), ctx.bootstrap.users());
         } catch (SQLException e) {
             throw new PgException("cannot connect to " + ctx.localHost() + ":" + ctx.pg.port() + " as "

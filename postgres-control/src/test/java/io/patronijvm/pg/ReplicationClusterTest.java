@@ -87,7 +87,19 @@ class ReplicationClusterTest {
         long t0 = System.nanoTime();
         pg[1].bootstrap(PgNodes.timeout(60));
         log.info("TIMING bootstrap (initdb + start) took {} ms", (System.nanoTime() - t0) / 1_000_000);
+        // The server cannot be reached for a moment (here: stopped, started again 2 s later): the
+        // users are still created, the first connection is retried instead of failing the bootstrap.
+        assertThat(pg[1].stop(StopMode.FAST, PgNodes.timeout(60))).isTrue();
+        java.util.concurrent.CompletableFuture<Void> restart = java.util.concurrent.CompletableFuture.runAsync(() -> {
+            try {
+                Thread.sleep(2000); // the outage being simulated, not a wait for a state
+                pg[1].start(null, false, PgNodes.timeout(60));
+            } catch (Exception e) {
+                throw new java.util.concurrent.CompletionException(e);
+            }
+        });
         pg[1].postBootstrap();
+        restart.get(90, java.util.concurrent.TimeUnit.SECONDS);
 
         LocalPgState s = pg[1].observe();
         assertThat(s.isPrimary()).as("state %s", s).isTrue();

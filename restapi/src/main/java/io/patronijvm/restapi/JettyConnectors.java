@@ -1,5 +1,7 @@
 package io.patronijvm.restapi;
 
+import io.patronijvm.pem.PemTls;
+
 import io.patronijvm.core.config.RestApiConfig;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -57,11 +59,11 @@ final class JettyConnectors {
 
     static SslContextFactory.Server sslContext(RestApiConfig config) {
         SslContextFactory.Server ssl = new SslContextFactory.Server();
-        ssl.setKeyStore(PemKeyStore.keyStore(config.certfile(), config.keyfile(), config.keyfilePassword()));
-        ssl.setKeyStorePassword(new String(PemKeyStore.STORE_PASSWORD));
-        ssl.setKeyManagerPassword(new String(PemKeyStore.STORE_PASSWORD));
+        ssl.setKeyStore(PemTls.keyStore("restapi", config.certfile(), config.keyfile(), config.keyfilePassword()));
+        ssl.setKeyStorePassword(new String(PemTls.STORE_PASSWORD));
+        ssl.setKeyManagerPassword(new String(PemTls.STORE_PASSWORD));
         if (config.cafile() != null && !config.cafile().isBlank()) {
-            ssl.setTrustStore(PemKeyStore.trustStore(config.cafile()));
+            ssl.setTrustStore(PemTls.trustStore("restapi.cafile", config.cafile()));
         }
         String verify = config.verifyClient() == null ? "none" : config.verifyClient();
         switch (verify) {

@@ -1,5 +1,7 @@
 package io.patronijvm.restapi;
 
+import io.patronijvm.pem.PemTls;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.patronijvm.core.config.RestApiConfig;
 
@@ -48,11 +50,11 @@ final class MemberProbes {
     private static SSLContext sslContext(RestApiConfig config) {
         try {
             KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-            kmf.init(PemKeyStore.keyStore(config.certfile(), config.keyfile(), config.keyfilePassword()),
-                    PemKeyStore.STORE_PASSWORD);
+            kmf.init(PemTls.keyStore("restapi", config.certfile(), config.keyfile(), config.keyfilePassword()),
+                    PemTls.STORE_PASSWORD);
             TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             tmf.init(config.cafile() == null || config.cafile().isBlank() ? null
-                    : PemKeyStore.trustStore(config.cafile()));
+                    : PemTls.trustStore("restapi.cafile", config.cafile()));
             SSLContext ctx = SSLContext.getInstance("TLS");
             ctx.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
             return ctx;

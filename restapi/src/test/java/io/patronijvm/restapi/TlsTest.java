@@ -1,5 +1,7 @@
 package io.patronijvm.restapi;
 
+import io.patronijvm.pem.PemTls;
+
 import io.patronijvm.core.config.RestApiConfig;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -63,14 +65,14 @@ class TlsTest {
     }
 
     private static RawHttp client(ServerHarness h, boolean withClientCert) throws Exception {
-        KeyStore trust = PemKeyStore.trustStore(dir.resolve("ca.crt").toString());
+        KeyStore trust = PemTls.trustStore("restapi.cafile", dir.resolve("ca.crt").toString());
         TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         tmf.init(trust);
         KeyManagerFactory kmf = null;
         if (withClientCert) {
             kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-            kmf.init(PemKeyStore.keyStore(dir.resolve("client.crt").toString(), dir.resolve("client.key").toString(),
-                    null), PemKeyStore.STORE_PASSWORD);
+            kmf.init(PemTls.keyStore("restapi", dir.resolve("client.crt").toString(), dir.resolve("client.key").toString(),
+                    null), PemTls.STORE_PASSWORD);
         }
         SSLContext ctx = SSLContext.getInstance("TLS");
         ctx.init(kmf == null ? null : kmf.getKeyManagers(), tmf.getTrustManagers(), null);

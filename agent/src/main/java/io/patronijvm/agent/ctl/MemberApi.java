@@ -2,7 +2,7 @@ package io.patronijvm.agent.ctl;
 
 import io.patronijvm.agent.config.CtlConfig.RestClientSettings;
 import io.patronijvm.core.model.Member;
-import io.patronijvm.dcs.consul.ConsulTls;
+import io.patronijvm.pem.PemTls;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -84,7 +84,8 @@ final class MemberApi {
                     System.setProperty("jdk.internal.httpclient.disableHostnameVerification", "true");
                 }
                 try {
-                    b.sslContext(ConsulTls.sslContext(!settings.insecure(), settings.cacert(), settings.certfile(),
+                    b.sslContext(PemTls.clientContext("ctl", settings.insecure() ? PemTls.trustAll()
+                            : PemTls.trustManager("ctl.cacert", settings.cacert()), settings.certfile(),
                             settings.keyfile()));
                 } catch (IllegalArgumentException e) {
                     throw new Unreachable("the REST API client's " + e.getMessage()

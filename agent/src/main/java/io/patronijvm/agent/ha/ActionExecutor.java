@@ -145,15 +145,23 @@ public final class ActionExecutor {
     }
 
     private Result acquire(HaInput in) {
-        long start = ctx.clock().nanoTime(); // the lease counts from before the request left
-        DcsOutcome o = ctx.dcs().acquireLeader();
-        if (o.ok()) {
-            renewal.renewedFrom(start);
-            watchdog.afterAcquire(in.view(), in.pg()); // R21: armed before the decider may promote
-            return new Result(AttemptResult.ACQUIRED, null);
+        if (!state.beginAcquire(ctx.name(), ctx.clock().nanoTime())) {
+            log.info("not taking the leader key: a primary announced failsafe to us after this cycle's read (R42)");
+            return new Result(AttemptResult.LOCK_TAKEN_BY_OTHER, null);
         }
-        return new Result(o.kind() == DcsOutcome.Kind.CONFLICT ? AttemptResult.LOCK_TAKEN_BY_OTHER
-                : AttemptResult.ACQUIRE_FAILED, null);
+        try {
+            long start = ctx.clock().nanoTime(); // the lease counts from before the request left
+            DcsOutcome o = ctx.dcs().acquireLeader();
+            if (o.ok()) {
+                renewal.renewedFrom(start);
+                watchdog.afterAcquire(in.view(), in.pg()); // R21: armed before the decider may promote
+                return new Result(AttemptResult.ACQUIRED, null);
+            }
+            return new Result(o.kind() == DcsOutcome.Kind.CONFLICT ? AttemptResult.LOCK_TAKEN_BY_OTHER
+                    : AttemptResult.ACQUIRE_FAILED, null);
+        } finally {
+            state.endAcquire();
+        }
     }
 
     /** One quick action; false when a DCS write failed (the rest of the list is skipped). */

@@ -33,12 +33,37 @@ final class FailsafeCheck {
 
     AttemptResult check(HaInput in) throws InterruptedException {
         long start = ctx.clock().nanoTime(); // the promise of each member runs from before we asked
+        if (!confirmed(TIMEOUT)) {
+            state.failsafeActive(false);
+            return AttemptResult.FAILSAFE_FAILED;
+        }
+        renewal.renewedFrom(start);
+        state.failsafeActive(true);
+        return AttemptResult.FAILSAFE_OK;
+    }
+
+    /**
+     * The same check from the lease timer ({@link FailsafeRescue}), each POST bounded by
+     * {@code timeout}: true when every member confirmed and the lease still held to be extended.
+     */
+    boolean rescue(Duration timeout) throws InterruptedException {
+        long start = ctx.clock().nanoTime();
+        if (!confirmed(timeout)) {
+            return false;
+        }
+        if (!renewal.renewedFromIfHeld(start)) {
+            return false;
+        }
+        state.failsafeActive(true);
+        return true;
+    }
+
+    private boolean confirmed(Duration timeout) throws InterruptedException {
         ClusterView last = state.lastView();
         Map<String, String> map = last == null ? null : last.failsafe();
         if (map == null || !map.containsKey(ctx.name())) {
             log.warn("failsafe: the last known /failsafe map does not name us: {}", map);
-            state.failsafeActive(false);
-            return AttemptResult.FAILSAFE_FAILED;
+            return false;
         }
         Map<String, String> others = new LinkedHashMap<>(map);
         others.remove(ctx.name());
@@ -47,13 +72,10 @@ final class FailsafeCheck {
         body.put("conn_url", ctx.connUrl());
         body.put("api_url", ctx.apiUrl());
         body.put("slots", last.status().slots());
-        if (!ctx.peers().confirmFailsafe(others, body, TIMEOUT)) {
+        if (!ctx.peers().confirmFailsafe(others, body, timeout)) {
             log.warn("failsafe: not every member of {} confirmed", others.keySet());
-            state.failsafeActive(false);
-            return AttemptResult.FAILSAFE_FAILED;
+            return false;
         }
-        renewal.renewedFrom(start);
-        state.failsafeActive(true);
-        return AttemptResult.FAILSAFE_OK;
+        return true;
     }
 }

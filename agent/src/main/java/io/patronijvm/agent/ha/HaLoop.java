@@ -79,6 +79,8 @@ public final class HaLoop implements Runnable {
         this.fence = new SelfFence(ctx, state, publisher, events, this::wakeUp);
         this.restStatus = new FreshStatus(ctx.clock(), ctx.pg(), publisher::snapshot);
         this.watchdog = new WatchdogDuty(ctx, state);
+        FailsafeRescue rescue = new FailsafeRescue(ctx, state, new FailsafeCheck(ctx, state, renewal), watchdog);
+        lease.onNearing(leaseNanos -> FailsafeRescue.headroom(leaseNanos).toNanos(), rescue);
     }
 
     /** Slot thread: show what the action left behind now (it may have taken the lock), then run a cycle. */
@@ -304,7 +306,8 @@ public final class HaLoop implements Runnable {
 
     /**
      * R42: {@code POST /failsafe} from the primary {@code leader} (REST thread). Refused when this
-     * node itself runs as primary; otherwise that primary is our leader for ttl seconds.
+     * node itself runs as primary, and while it takes or holds the leader key (LoopState's
+     * exclusion of promise and race); otherwise that primary is our leader for ttl seconds.
      */
     public IntentResult acceptFailsafe(String leader, String connUrl, String apiUrl) {
         StatusSnapshot s = publisher.snapshot();
@@ -313,7 +316,10 @@ public final class HaLoop implements Runnable {
             return IntentResult.refused("Running as a leader");
         }
         long until = ctx.clock().nanoTime() + Duration.ofSeconds(state.config().ttl()).toNanos();
-        state.failsafeLeader(new FailsafeLeader(leader, connUrl, apiUrl, until));
+        if (!state.offerFailsafeLeader(new FailsafeLeader(leader, connUrl, apiUrl, until),
+                () -> lease.validUntilNanos() != Long.MIN_VALUE)) {
+            return IntentResult.refused("Running as a leader");
+        }
         return IntentResult.done("Accepted");
     }
 }

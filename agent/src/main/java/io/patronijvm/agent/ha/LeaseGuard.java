@@ -18,12 +18,24 @@ public final class LeaseGuard {
         void leaseLapsed(long validUntilNanos);
     }
 
+    /**
+     * Called on the timer thread {@code headroom} before the end of a lease that no renewal
+     * extended since; it may renew the lease (failsafe, R41) and must return before the end.
+     */
+    public interface Nearing {
+        void nearing(long validUntilNanos);
+    }
+
     private final MonotonicClock clock;
     private final TimerService timers;
     private final Fence fence;
     private long validUntil = Long.MIN_VALUE;
     private long generation;
     private TimerService.Handle pending;
+    private Nearing nearing;
+    private java.util.function.LongUnaryOperator headroomRule = lease -> 0;
+    private long headroomNanos;
+    private TimerService.Handle pendingNear;
 
     public LeaseGuard(MonotonicClock clock, TimerService timers, Fence fence) {
         this.clock = clock;
@@ -42,7 +54,29 @@ public final class LeaseGuard {
             return; // an older renewal finishing late never shortens or extends anything
         }
         validUntil = until;
+        headroomNanos = headroomRule.applyAsLong(lease.toNanos());
         arm();
+    }
+
+    /**
+     * Installs the hook called before a lease ends unrenewed, {@code headroom} (of the lease's
+     * length, in nanoseconds) before its end; from the next renewal on.
+     */
+    public synchronized void onNearing(java.util.function.LongUnaryOperator headroom, Nearing hook) {
+        headroomRule = headroom;
+        nearing = hook;
+    }
+
+    /**
+     * A renewal that must not revive a lease that has already lapsed or been cleared (the fence
+     * may have run meanwhile): false, and nothing changes, when the lease does not hold now.
+     */
+    public synchronized boolean renewedIfHeld(long startNanos, Duration lease) {
+        if (!holds(clock.nanoTime())) {
+            return false;
+        }
+        renewed(startNanos, lease);
+        return true;
     }
 
     /** We released the lock or learned it is not ours: no lease, no timer. */
@@ -52,6 +86,14 @@ public final class LeaseGuard {
         if (pending != null) {
             pending.cancel();
             pending = null;
+        }
+        cancelNear();
+    }
+
+    private void cancelNear() {
+        if (pendingNear != null) {
+            pendingNear.cancel();
+            pendingNear = null;
         }
     }
 
@@ -72,6 +114,25 @@ public final class LeaseGuard {
         }
         Duration delay = Duration.ofNanos(Math.max(0, validUntil - clock.nanoTime()));
         pending = timers.schedule(delay, () -> expire(gen));
+        cancelNear();
+        long near = validUntil - headroomNanos - clock.nanoTime();
+        if (nearing != null && near > 0) {
+            pendingNear = timers.schedule(Duration.ofNanos(near), () -> near(gen));
+        }
+    }
+
+    private void near(long gen) {
+        Nearing hook;
+        long until;
+        synchronized (this) {
+            if (gen != generation || validUntil == Long.MIN_VALUE) {
+                return;
+            }
+            pendingNear = null;
+            hook = nearing;
+            until = validUntil;
+        }
+        hook.nearing(until);
     }
 
     private void expire(long gen) {

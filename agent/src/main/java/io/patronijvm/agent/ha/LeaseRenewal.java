@@ -31,6 +31,11 @@ final class LeaseRenewal {
         lease.renewed(startNanos, Duration.ofNanos(ctx.leaseRule().applyAsLong(state.config().ttl())));
     }
 
+    /** {@link #renewedFrom}, unless the lease lapsed or was cleared meanwhile (then false). */
+    boolean renewedFromIfHeld(long startNanos) {
+        return lease.renewedIfHeld(startNanos, Duration.ofNanos(ctx.leaseRule().applyAsLong(state.config().ttl())));
+    }
+
     /**
      * The cycle's renewal (the contract of {@link LockState}): renew when the freshly read view
      * names us, and say what we know about the lease otherwise.

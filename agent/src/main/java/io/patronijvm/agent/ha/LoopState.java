@@ -26,6 +26,7 @@ public final class LoopState {
     private boolean failsafeActive;
     private boolean steppingDown;
     private FailsafeLeader failsafeLeader;
+    private boolean acquiring;
     private boolean dcsWriteTimedOut;
     private RoleListener roleListener = (from, to, why) -> { };
 
@@ -153,9 +154,43 @@ public final class LoopState {
         failsafeActive = active;
     }
 
-    /** R42: caches the primary that announced failsafe to us (REST thread). */
+    /** R42: caches the primary that announced failsafe to us (tests; the REST thread offers). */
     synchronized void failsafeLeader(FailsafeLeader leader) {
         failsafeLeader = leader;
+    }
+
+    /**
+     * R42, {@code POST /failsafe} (REST thread): caches {@code leader} unless this node is taking
+     * the leader key now or believes it holds it ({@code holdsKey}, read under this monitor). With
+     * {@link #beginAcquire} that makes promise and race exclusive: the primary counts the promise
+     * from before it asked, so a promise given while our own acquire is under way would let two
+     * primaries run (chaos, 50% loss on the primary's links: 669 ms).
+     */
+    synchronized boolean offerFailsafeLeader(FailsafeLeader leader, java.util.function.BooleanSupplier holdsKey) {
+        if (acquiring || holdsKey.getAsBoolean()) {
+            return false;
+        }
+        failsafeLeader = leader;
+        return true;
+    }
+
+    /**
+     * Before the leader race's acquire: false when a fresh failsafe promise to another primary
+     * stands (it may have come after this cycle read the view); else the acquire is under way
+     * until {@link #endAcquire}, and no promise is given meanwhile.
+     */
+    synchronized boolean beginAcquire(String self, long nowNanos) {
+        FailsafeLeader f = config.failsafeMode() ? failsafeLeader(nowNanos) : null;
+        if (f != null && !f.name().equals(self)) {
+            return false;
+        }
+        acquiring = true;
+        return true;
+    }
+
+    /** The acquire finished; when it won, the lease it recorded refuses promises from now on. */
+    synchronized void endAcquire() {
+        acquiring = false;
     }
 
     /** R42: the cached failsafe primary while it is fresh, else null. */

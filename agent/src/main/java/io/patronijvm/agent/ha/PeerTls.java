@@ -1,6 +1,6 @@
 package io.patronijvm.agent.ha;
 
-import io.patronijvm.restapi.PemKeyStore;
+import io.patronijvm.pem.PemTls;
 
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
@@ -39,11 +39,11 @@ public final class PeerTls {
                 ssl.init(null, new TrustManager[] {new Unchecked(null)}, null);
                 return ssl;
             }
-            KeyStore keys = PemKeyStore.keyStore(cert, key, password);
+            KeyStore keys = PemTls.keyStore("ctl", cert, key, password);
             KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-            kmf.init(keys, PemKeyStore.STORE_PASSWORD);
+            kmf.init(keys, PemTls.STORE_PASSWORD);
             TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            tmf.init(ca == null ? null : PemKeyStore.trustStore(ca));
+            tmf.init(ca == null ? null : PemTls.trustStore("ctl.cacert", ca));
             X509TrustManager chain = null;
             for (TrustManager tm : tmf.getTrustManagers()) {
                 if (tm instanceof X509TrustManager x) {

@@ -1,11 +1,16 @@
 package io.patronijvm.agent.ha;
 
+import io.patronijvm.core.ha.Action;
+import io.patronijvm.core.ha.AttemptResult;
+import io.patronijvm.core.ha.Decision;
 import io.patronijvm.core.ha.HaDecider;
+import io.patronijvm.core.ha.HaInput;
 import io.patronijvm.core.ha.LocalSettings;
 import io.patronijvm.core.model.Member;
 import io.patronijvm.core.model.Tags;
 import io.patronijvm.core.peer.PeerClient;
 import io.patronijvm.core.peer.PeerStatus;
+import io.patronijvm.core.status.IntentResult;
 import io.patronijvm.testkit.FakeClock;
 import io.patronijvm.testkit.FakePostgres;
 import io.patronijvm.testkit.InMemoryDcs;
@@ -17,6 +22,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -35,7 +42,13 @@ class FailsafeLoopTest {
     private final FakePostgres pg1 = new FakePostgres("node1", "127.0.0.1", 5432, network);
     private final FakePostgres pg2 = new FakePostgres("node2", "127.0.0.2", 5432, network);
     private final HaLoop node1 = loop("node1", "127.0.0.1", pg1);
-    private final HaLoop node2 = loop("node2", "127.0.0.2", pg2);
+    /** Runs in node2's decider, between what its cycle read and what it does: a POST arriving then. */
+    private volatile BiConsumer<HaInput, Decision> node2Hook = (in, d) -> { };
+    private final HaLoop node2 = loop("node2", "127.0.0.2", pg2, true, in -> {
+        Decision d = HaDecider.decide(in);
+        node2Hook.accept(in, d);
+        return d;
+    });
 
     /** Probes find nobody; failsafe POSTs are answered by {@link #confirm} and recorded. */
     static final class FakeFailsafePeers implements PeerClient {
@@ -144,6 +157,61 @@ class FailsafeLoopTest {
         assertThat(node2.restSnapshot().failsafeActive()).as("the announcement is older than ttl").isFalse();
     }
 
+    /**
+     * Chaos finding (50% loss on the primary's links): node2's cycle read a view without leader
+     * key and decided to race; node1's POST /failsafe arrived before the acquire. node2 answered
+     * 200 and took the key anyway, while node1 counted the promise from before it asked and kept
+     * running as primary: 669 ms with two primaries. A promise given must stop the race.
+     */
+    @Test
+    void r42_anAnnouncementBetweenTheReadAndTheAcquireStopsTheRace() {
+        twoNodeCluster();
+        List<IntentResult> answers = new CopyOnWriteArrayList<>();
+        node2Hook = (in, d) -> {
+            if (answers.isEmpty() && d.actions().stream().anyMatch(a -> a instanceof Action.AcquireLock)) {
+                answers.add(announceToNode2());
+            }
+        };
+        store.expireSession("node1");
+        for (int i = 0; i < 6; i++) { // 3 s: within ttl of the announcement
+            node2.runCycle();
+            clock.advance(Duration.ofMillis(500));
+        }
+        assertThat(answers).as("node2 decided to race").hasSize(1);
+        assertThat(answers.getFirst().kind()).isEqualTo(IntentResult.Kind.DONE);
+        assertThat(store.peek(SCOPE).leader()).as("node2 promised node1 not to race, so it must not hold the key")
+                .isNull();
+        assertThat(pg2.acceptsWrites()).as("node2 not promoted: " + pg2).isFalse();
+    }
+
+    /**
+     * The same race one step later: node2 holds the key but is not primary yet (the promotion
+     * follows). A POST /failsafe then must be refused, or node1 keeps running beside it.
+     */
+    @Test
+    void r42_aNodeThatWonTheKeyRefusesTheAnnouncementBeforeItIsPromoted() {
+        twoNodeCluster();
+        List<IntentResult> answers = new CopyOnWriteArrayList<>();
+        node2Hook = (in, d) -> {
+            if (answers.isEmpty() && in.lastAttempt() == AttemptResult.ACQUIRED) {
+                answers.add(announceToNode2());
+            }
+        };
+        store.expireSession("node1");
+        for (int i = 0; i < 20 && answers.isEmpty(); i++) {
+            node2.runCycle();
+            clock.advance(Duration.ofMillis(500));
+        }
+        assertThat(store.peek(SCOPE).isLeader("node2")).as("node2 won the race").isTrue();
+        assertThat(answers).hasSize(1);
+        assertThat(answers.getFirst().kind()).as("the key holder refuses: " + answers.getFirst())
+                .isEqualTo(IntentResult.Kind.REFUSED);
+    }
+
+    private IntentResult announceToNode2() {
+        return node2.acceptFailsafe("node1", "postgres://127.0.0.1:5432/postgres", "http://127.0.0.1:8008/patroni");
+    }
+
     @Test
     void r42_aRunningPrimaryRefusesTheAnnouncement() {
         twoNodeCluster();
@@ -176,6 +244,11 @@ class FailsafeLoopTest {
     }
 
     private HaLoop loop(String name, String host, FakePostgres fake, boolean failsafe) {
+        return loop(name, host, fake, failsafe, HaDecider::decide);
+    }
+
+    private HaLoop loop(String name, String host, FakePostgres fake, boolean failsafe,
+                        Function<HaInput, Decision> decider) {
         Map<String, Object> bootstrapDcs = new LinkedHashMap<>(Map.of("ttl", 10, "loop_wait", 1, "retry_timeout", 3,
                 "failsafe_mode", failsafe));
         HaContext ctx = new HaContext(name, failsafe ? SCOPE : "plain", "postgres://" + host + ":5432/postgres",
@@ -183,6 +256,6 @@ class FailsafeLoopTest {
                 null, bootstrapDcs, Duration.ofSeconds(2), Duration.ofSeconds(60), clock, clock,
                 store.client(name, failsafe ? SCOPE : "plain", 10), fake, peers, new LoopKit.InlineSlot(clock),
                 Callbacks.NONE, new LoopKit.NeverFires(), null);
-        return new HaLoop(ctx, HaDecider::decide);
+        return new HaLoop(ctx, decider);
     }
 }

@@ -151,4 +151,54 @@ class LeaseGuardTest {
         timers.runDue();
         assertThat(fenced).containsExactly(start + Duration.ofSeconds(4).toNanos());
     }
+    @Test
+    void theNearingHookRunsHeadroomBeforeAnUnrenewedEndAndMayRenew() {
+        List<Long> near = new ArrayList<>();
+        lease.onNearing(leaseNanos -> leaseNanos / 2, until -> {
+            near.add(until);
+            lease.renewedIfHeld(clock.nanoTime(), Duration.ofSeconds(4));
+        });
+        long start = clock.nanoTime();
+        lease.renewed(start, Duration.ofSeconds(4));
+
+        clock.advance(Duration.ofMillis(1_999));
+        timers.runDue();
+        assertThat(near).isEmpty();
+        clock.advance(Duration.ofMillis(1));
+        timers.runDue();
+        assertThat(near).containsExactly(start + Duration.ofSeconds(4).toNanos());
+        assertThat(lease.validUntilNanos()).as("the hook renewed from its own start")
+                .isEqualTo(start + Duration.ofSeconds(6).toNanos());
+
+        clock.advance(Duration.ofSeconds(3)); // past the old end: no fence
+        timers.runDue();
+        assertThat(fenced).isEmpty();
+    }
+
+    @Test
+    void aRenewalInTimeKeepsTheNearingHookQuiet() {
+        List<Long> near = new ArrayList<>();
+        lease.onNearing(leaseNanos -> leaseNanos / 2, near::add);
+        lease.renewed(clock.nanoTime(), Duration.ofSeconds(4));
+        clock.advance(Duration.ofMillis(1_500));
+        lease.renewed(clock.nanoTime(), Duration.ofSeconds(4));
+        clock.advance(Duration.ofMillis(1_000)); // past the first lease's nearing point
+        timers.runDue();
+        assertThat(near).isEmpty();
+        lease.clear();
+        clock.advance(Duration.ofSeconds(10));
+        timers.runDue();
+        assertThat(near).as("a cleared lease nears nothing").isEmpty();
+    }
+
+    @Test
+    void aLateRescueDoesNotReviveALapsedLease() {
+        long start = clock.nanoTime();
+        lease.renewed(start, Duration.ofSeconds(4));
+        clock.advance(Duration.ofSeconds(4));
+        timers.runDue();
+        assertThat(fenced).hasSize(1);
+        assertThat(lease.renewedIfHeld(start + Duration.ofSeconds(3).toNanos(), Duration.ofSeconds(4))).isFalse();
+        assertThat(lease.holds(clock.nanoTime())).isFalse();
+    }
 }

@@ -3,7 +3,7 @@ package io.patronijvm.agent.ha;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsParameters;
 import com.sun.net.httpserver.HttpsServer;
-import io.patronijvm.restapi.PemKeyStore;
+import io.patronijvm.pem.PemTls;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -78,9 +78,9 @@ class PeerTlsTest {
 
     private static SSLContext serverContext(String crt, String key) throws Exception {
         KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        kmf.init(PemKeyStore.keyStore(crt, key, null), PemKeyStore.STORE_PASSWORD);
+        kmf.init(PemTls.keyStore("ctl", crt, key, null), PemTls.STORE_PASSWORD);
         TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(PemKeyStore.trustStore(crt));
+        tmf.init(PemTls.trustStore("ctl.cacert", crt));
         SSLContext ssl = SSLContext.getInstance("TLS");
         ssl.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
         return ssl;

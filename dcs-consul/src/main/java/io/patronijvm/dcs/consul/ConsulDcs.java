@@ -42,7 +42,8 @@ import java.util.Map;
  *
  * <p>Session renewal: {@link #updateLeader} always renews; {@link #touchMember} renews when the
  * last renewal is older than half the session TTL (ttl/4), the schedule of Consul's own Go lock
- * client. Readers ({@link #loadCluster}, {@link #watchLeader}) never create a session (#301).
+ * client, and, as Patroni 3.0.2 does, writes the member key only when the cycle's read shows it
+ * bound to another session or holding other data. Readers ({@link #loadCluster}, {@link #watchLeader}) never create a session (#301).
  * Pass {@link Leader#version()} to {@link #watchLeader}: it blocks on the leader key's index.
  */
 public final class ConsulDcs implements Dcs {
@@ -61,6 +62,8 @@ public final class ConsulDcs implements Dcs {
     private volatile boolean skipNextWatch;
     private final WatchFailureLog watchFailures;
     private String memberSession;
+    /** Our member key as the latest cluster read after our latest write of it saw it; null: write. */
+    private volatile KeyValue seenMember;
 
     public ConsulDcs(ConsulConfig consul, String namespace, String scope, String name, MonotonicClock clock,
                      Sleeper sleeper, int ttlSeconds, int retryTimeoutSeconds) {
@@ -96,6 +99,7 @@ public final class ConsulDcs implements Dcs {
         try {
             ConsulResponse r = http.call("GET", kv("", q), null, deadline());
             if (r.code() == 404) {
+                seenMember = null;
                 return new ClusterView(null, null, null, List.of(), null, null, List.of(), 0, null, null,
                         Math.max(0, r.index()));
             }
@@ -121,6 +125,7 @@ public final class ConsulDcs implements Dcs {
             throw new DcsUnavailableException("Consul answered a KV read with non-JSON: " + e.getOriginalMessage());
         }
         List<KeyValue> out = new ArrayList<>();
+        KeyValue ours = null;
         for (JsonNode n : arr) {
             String key = n.path("Key").asText("");
             if (!key.startsWith(prefix)) {
@@ -129,9 +134,14 @@ public final class ConsulDcs implements Dcs {
             String raw = n.path("Value").isNull() || n.path("Value").isMissingNode() ? ""
                     : new String(Base64.getDecoder().decode(n.path("Value").asText()), StandardCharsets.UTF_8);
             String sess = n.path("Session").isTextual() ? n.path("Session").asText() : null;
-            out.add(new KeyValue(key.substring(prefix.length()), ConsulJson.decode(raw).orElse(null), raw, sess,
-                    n.path("ModifyIndex").asLong()));
+            KeyValue kv = new KeyValue(key.substring(prefix.length()), ConsulJson.decode(raw).orElse(null), raw, sess,
+                    n.path("ModifyIndex").asLong());
+            if (kv.key().equals("members/" + name)) {
+                ours = kv;
+            }
+            out.add(kv);
         }
+        seenMember = ours;
         return out;
     }
 
@@ -207,6 +217,11 @@ public final class ConsulDcs implements Dcs {
                 session.ensure(d);
             }
             String id = session.id();
+            if (unchanged(id, value)) {
+                // Patroni 3.0.2 skips this write too: same session, same data as just read.
+                return DcsOutcome.OK;
+            }
+            seenMember = null;
             if (memberSession != null && !memberSession.equals(id)) {
                 // Our session changed: the old key may still be bound to the old one (spec 2.2).
                 delete("members/" + name, -1, d);
@@ -231,8 +246,22 @@ public final class ConsulDcs implements Dcs {
         });
     }
 
+    /** The key the cycle's read saw is bound to {@code id} and holds {@code value} already (JSON-equal). */
+    private boolean unchanged(String id, String value) {
+        KeyValue seen = seenMember;
+        if (seen == null || id == null || !id.equals(memberSession) || !id.equals(seen.session())) {
+            return false;
+        }
+        try {
+            return ConsulJson.tree(seen.raw()).equals(ConsulJson.tree(value));
+        } catch (JsonProcessingException e) {
+            return false; // an unreadable key is rewritten with ours
+        }
+    }
+
     @Override
     public synchronized DcsOutcome deleteMember() {
+        seenMember = null;
         return write("members/" + name, d -> bool(delete("members/" + name, -1, d), "member delete refused"));
     }
 

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpResponse;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -87,6 +88,43 @@ class ConsulDcsContractTest extends DcsContract {
         assertThat(v.failover().leader()).isEqualTo("a");
         assertThat(v.failover().candidate()).isEqualTo("b");
         assertThat(v.status().optime()).isEqualTo(12345678L);
+    }
+
+    /**
+     * Patroni 3.0.2's touch_member: no write when the cycle's read shows the same data on our
+     * session. Consul does not bump the index of an identical write, so the test changes the key
+     * on our session behind the client's back: a skipped write leaves that change in place.
+     */
+    @Test
+    void anUnchangedMemberKeyIsNotWrittenAgain() throws Exception {
+        Dcs a = client("a");
+        Map<String, Object> data = memberJson("master", "127.0.0.11");
+        assertThat(a.touchMember(data).ok()).isTrue();
+        a.loadCluster();
+        String session = ((ConsulDcs) a).sessionId();
+        String key = "/v1/kv/service/" + scope + "/members/a?acquire=" + session;
+        assertThat(consul.request(0, "PUT", key, "{\"behind\":1}")).isPresent();
+        assertThat(a.touchMember(data).ok()).isTrue();
+        assertThat(raw("members/a")).as("the read showed our data on our session: no PUT").isEqualTo("{\"behind\":1}");
+
+        a.loadCluster();
+        assertThat(a.touchMember(data).ok()).isTrue();
+        assertThat(raw("members/a")).as("the read shows other data: written").contains("127.0.0.11");
+
+        Map<String, Object> moved = memberJson("master", "127.0.0.11");
+        moved.put("xlog_location", 67108865L);
+        a.loadCluster();
+        assertThat(a.touchMember(moved).ok()).isTrue();
+        assertThat(raw("members/a")).as("changed data is written").contains("67108865");
+        assertThat(consul.request(0, "PUT", key, "{\"behind\":2}")).isPresent();
+        assertThat(a.touchMember(moved).ok()).isTrue();
+        assertThat(raw("members/a")).as("no read since our own write: written again").contains("67108865");
+
+        a.loadCluster();
+        assertThat(consul.request(0, "DELETE", "/v1/kv/service/" + scope + "/members/a", null)).isPresent();
+        a.loadCluster();
+        assertThat(a.touchMember(moved).ok()).isTrue();
+        assertThat(raw("members/a")).as("a deleted key is written again after the next read").contains("67108865");
     }
 
     @Test

@@ -26,13 +26,18 @@ final class EtcdSrv {
     }
 
     static List<String> endpoints(Etcd3Config cfg) {
+        return endpoints(cfg, null);
+    }
+
+    /** {@code dnsServer}: {@code dns://host:port} to ask instead of the system's resolvers, or null. */
+    static List<String> endpoints(Etcd3Config cfg, String dnsServer) {
         if (cfg.srv() == null || cfg.srv().isBlank()) {
             return cfg.endpoints();
         }
         for (String kind : List.of("-client-ssl", "-client", "-ssl", "")) {
             String label = cfg.srvSuffix() == null || cfg.srvSuffix().isBlank() ? kind : kind + "-" + cfg.srvSuffix();
             String protocol = kind.contains("-ssl") ? "https" : "http";
-            List<String> found = lookup("_etcd" + label + "._tcp." + cfg.srv(), protocol);
+            List<String> found = lookup("_etcd" + label + "._tcp." + cfg.srv(), protocol, dnsServer);
             if (!found.isEmpty()) {
                 return found;
             }
@@ -41,8 +46,11 @@ final class EtcdSrv {
         return cfg.endpoints();
     }
 
-    private static List<String> lookup(String name, String protocol) {
+    private static List<String> lookup(String name, String protocol, String dnsServer) {
         Hashtable<String, String> env = new Hashtable<>();
+        if (dnsServer != null) {
+            env.put("java.naming.provider.url", dnsServer);
+        }
         env.put("java.naming.factory.initial", "com.sun.jndi.dns.DnsContextFactory");
         env.put("com.sun.jndi.dns.timeout.initial", "1000");
         env.put("com.sun.jndi.dns.timeout.retries", "1");

@@ -1,16 +1,15 @@
 package io.patronijvm.pg.sql;
 
+import io.patronijvm.pem.Pem;
+
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.Base64;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * libpq (and so Patroni's configurations) takes {@code sslkey} as a PEM file; pgjdbc reads only
@@ -18,9 +17,6 @@ import java.util.regex.Pattern;
  * DER file, again when the PEM file changes; anything else is handed to pgjdbc as it is.
  */
 final class SslKeys {
-
-    private static final Pattern BLOCK = Pattern.compile(
-            "-----BEGIN (PRIVATE KEY|ENCRYPTED PRIVATE KEY|RSA PRIVATE KEY)-----([^-]+)-----END \\1-----");
 
     private record Converted(FileTime modified, Path der) {
     }
@@ -40,14 +36,11 @@ final class SslKeys {
             if (c != null && c.modified().equals(modified) && Files.exists(c.der())) {
                 return c.der().toString();
             }
-            Matcher m = BLOCK.matcher(Files.readString(pem, StandardCharsets.US_ASCII));
-            if (!m.find()) {
+            Optional<byte[]> pkcs8 = Pem.pkcs8Der(pem);
+            if (pkcs8.isEmpty()) {
                 return sslkey; // already DER, or a PKCS#12 file pgjdbc reads itself
             }
-            byte[] der = Base64.getMimeDecoder().decode(m.group(2));
-            if (m.group(1).equals("RSA PRIVATE KEY")) {
-                der = pkcs1ToPkcs8(der);
-            }
+            byte[] der = pkcs8.get();
             Path out = Files.createTempFile("patroni-jvm-sslkey-", ".pk8",
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             out.toFile().deleteOnExit();
@@ -58,42 +51,5 @@ final class SslKeys {
             // pgjdbc names the file in its own error when it cannot read it.
             return sslkey;
         }
-    }
-
-    /** Wraps a PKCS#1 RSAPrivateKey in a PKCS#8 PrivateKeyInfo (fixed DER prefix for rsaEncryption). */
-    static byte[] pkcs1ToPkcs8(byte[] pkcs1) {
-        byte[] algId = {0x30, 0x0d, 0x06, 0x09, 0x2a, (byte) 0x86, 0x48, (byte) 0x86, (byte) 0xf7, 0x0d, 0x01, 0x01,
-                0x01, 0x05, 0x00};
-        byte[] version = {0x02, 0x01, 0x00};
-        byte[] octet = concat(new byte[] {0x04}, derLength(pkcs1.length), pkcs1);
-        byte[] body = concat(version, algId, octet);
-        return concat(new byte[] {0x30}, derLength(body.length), body);
-    }
-
-    private static byte[] derLength(int len) {
-        if (len < 0x80) {
-            return new byte[] {(byte) len};
-        }
-        if (len < 0x100) {
-            return new byte[] {(byte) 0x81, (byte) len};
-        }
-        if (len < 0x10000) {
-            return new byte[] {(byte) 0x82, (byte) (len >> 8), (byte) len};
-        }
-        return new byte[] {(byte) 0x83, (byte) (len >> 16), (byte) (len >> 8), (byte) len};
-    }
-
-    private static byte[] concat(byte[]... parts) {
-        int n = 0;
-        for (byte[] p : parts) {
-            n += p.length;
-        }
-        byte[] out = new byte[n];
-        int at = 0;
-        for (byte[] p : parts) {
-            System.arraycopy(p, 0, out, at, p.length);
-            at += p.length;
-        }
-        return out;
     }
 }

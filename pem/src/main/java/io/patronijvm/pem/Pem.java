@@ -1,4 +1,4 @@
-package io.patronijvm.restapi;
+package io.patronijvm.pem;
 
 import javax.crypto.Cipher;
 import javax.crypto.EncryptedPrivateKeyInfo;
@@ -11,36 +11,38 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
-import java.security.KeyStore;
 import java.security.PrivateKey;
-import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
 import java.security.spec.KeySpec;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
+import java.util.Base64;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Patroni takes PEM files ({@code certfile}, {@code keyfile}, {@code cafile}); Jetty wants a
- * KeyStore. Builds PKCS12 stores in memory. Keys: PKCS#8 ({@code PRIVATE KEY}), encrypted PKCS#8
- * ({@code ENCRYPTED PRIVATE KEY}, with {@code keyfile_password}) and PKCS#1 RSA. Errors name the file.
+ * Patroni's settings name PEM files (libpq's and Python's ssl module's format); the JDK reads
+ * DER. This parses the blocks, the certificates and the private keys the project accepts:
+ * PKCS#8 ({@code PRIVATE KEY}), encrypted PKCS#8 ({@code ENCRYPTED PRIVATE KEY}, with a password)
+ * and PKCS#1 RSA ({@code RSA PRIVATE KEY}). SEC1 {@code EC PRIVATE KEY} is refused with the
+ * openssl command that converts it. Errors name the file.
  */
-public final class PemKeyStore {
+public final class Pem {
 
-    public static final char[] STORE_PASSWORD = "patroni-jvm".toCharArray();
-    private static final Pattern BLOCK =
-            Pattern.compile("-----BEGIN ([A-Z0-9 ]+)-----([^-]+)-----END \\1-----");
+    private static final Pattern BLOCK = Pattern.compile("-----BEGIN ([A-Z0-9 ]+)-----([^-]+)-----END \\1-----");
+    private static final List<String> KEY_TYPES = List.of("PRIVATE KEY", "ENCRYPTED PRIVATE KEY", "RSA PRIVATE KEY");
 
-    private PemKeyStore() {
+    /** One {@code -----BEGIN type-----} block, base64 decoded. */
+    public record Block(String type, byte[] der) {
     }
 
-    record Block(String type, byte[] der) {
+    private Pem() {
     }
 
-    static List<Block> blocks(Path file) throws IOException {
+    public static List<Block> blocks(Path file) throws IOException {
         String text = Files.readString(file, StandardCharsets.US_ASCII);
         List<Block> out = new ArrayList<>();
         Matcher m = BLOCK.matcher(text);
@@ -50,55 +52,25 @@ public final class PemKeyStore {
         return out;
     }
 
-    /** Certificate chain from certfile, key from keyfile (or from certfile when keyfile is null). */
-    public static KeyStore keyStore(String certfile, String keyfile, String password) {
-        try {
-            List<Certificate> chain = certificates(Path.of(certfile));
-            if (chain.isEmpty()) {
-                throw new IllegalArgumentException("restapi.certfile " + certfile + ": no CERTIFICATE block found");
-            }
-            String keySource = keyfile == null || keyfile.isBlank() ? certfile : keyfile;
-            PrivateKey key = privateKey(Path.of(keySource), password);
-            KeyStore ks = KeyStore.getInstance("PKCS12");
-            ks.load(null, null);
-            ks.setKeyEntry("restapi", key, STORE_PASSWORD, chain.toArray(new Certificate[0]));
-            return ks;
-        } catch (IOException | GeneralSecurityException e) {
-            throw new IllegalArgumentException("restapi TLS: cannot load certfile " + certfile + " / keyfile "
-                    + keyfile + ": " + e.getMessage(), e);
-        }
-    }
-
-    /** Trust store of every certificate in cafile (client certificate verification). */
-    public static KeyStore trustStore(String cafile) {
-        try {
-            KeyStore ks = KeyStore.getInstance("PKCS12");
-            ks.load(null, null);
-            int i = 0;
-            for (Certificate c : certificates(Path.of(cafile))) {
-                ks.setCertificateEntry("ca" + i++, c);
-            }
-            if (i == 0) {
-                throw new IllegalArgumentException("restapi.cafile " + cafile + ": no CERTIFICATE block found");
-            }
-            return ks;
-        } catch (IOException | GeneralSecurityException e) {
-            throw new IllegalArgumentException("restapi.cafile " + cafile + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static List<Certificate> certificates(Path file) throws IOException, GeneralSecurityException {
+    /** Every CERTIFICATE block of the file, in order (a chain or a CA bundle); empty when none. */
+    public static List<X509Certificate> certificates(Path file) throws IOException, GeneralSecurityException {
         CertificateFactory cf = CertificateFactory.getInstance("X.509");
-        List<Certificate> out = new ArrayList<>();
+        List<X509Certificate> out = new ArrayList<>();
         for (Block b : blocks(file)) {
             if (b.type().equals("CERTIFICATE")) {
-                out.add(cf.generateCertificate(new ByteArrayInputStream(b.der())));
+                out.add((X509Certificate) cf.generateCertificate(new ByteArrayInputStream(b.der())));
             }
         }
         return out;
     }
 
-    private static PrivateKey privateKey(Path file, String password) throws IOException, GeneralSecurityException {
+    /**
+     * The first private key of the file (certificates may share it). {@code password} decrypts an
+     * encrypted PKCS#8 key; without one such a key is an error naming {@code passwordSetting}, or
+     * saying how to decrypt it when {@code passwordSetting} is null (the setting has no password).
+     */
+    public static PrivateKey privateKey(Path file, String password, String passwordSetting)
+            throws IOException, GeneralSecurityException {
         for (Block b : blocks(file)) {
             switch (b.type()) {
                 case "PRIVATE KEY" -> {
@@ -106,19 +78,36 @@ public final class PemKeyStore {
                 }
                 case "ENCRYPTED PRIVATE KEY" -> {
                     if (password == null) {
-                        throw new IllegalArgumentException(file + ": key is encrypted but restapi.keyfile_password is not set");
+                        throw new IllegalArgumentException(file + ": the key is encrypted but " + (passwordSetting == null
+                                ? "this setting takes no password; decrypt it with 'openssl pkcs8 -topk8 -nocrypt'"
+                                : passwordSetting + " is not set"));
                     }
                     return decode(decrypt(b.der(), password));
                 }
                 case "RSA PRIVATE KEY" -> {
                     return KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(pkcs1ToPkcs8(b.der())));
                 }
+                case "EC PRIVATE KEY" -> throw new IllegalArgumentException(file + ": EC PRIVATE KEY (SEC1) is not"
+                        + " supported; convert it with 'openssl pkcs8 -topk8 -nocrypt' to a PKCS#8 'PRIVATE KEY'");
                 default -> {
-                    // Certificates and parameters blocks share the file; keep looking.
+                    // certificates and parameter blocks share the file; keep looking
                 }
             }
         }
         throw new IllegalArgumentException(file + ": no PRIVATE KEY, ENCRYPTED PRIVATE KEY or RSA PRIVATE KEY block");
+    }
+
+    /**
+     * The first key block as PKCS#8 DER, encrypted or not, for readers of DER key files (pgjdbc);
+     * a PKCS#1 RSA key is wrapped. Empty when the file holds no PEM key block (already DER).
+     */
+    public static Optional<byte[]> pkcs8Der(Path file) throws IOException {
+        for (Block b : blocks(file)) {
+            if (KEY_TYPES.contains(b.type())) {
+                return Optional.of(b.type().equals("RSA PRIVATE KEY") ? pkcs1ToPkcs8(b.der()) : b.der());
+            }
+        }
+        return Optional.empty();
     }
 
     private static KeySpec decrypt(byte[] der, String password) throws IOException, GeneralSecurityException {
@@ -131,6 +120,7 @@ public final class PemKeyStore {
         return info.getKeySpec(cipher);
     }
 
+    /** PKCS#8 does not say the algorithm outside its DER; try the ones the JDK knows. */
     private static PrivateKey decode(KeySpec spec) throws GeneralSecurityException {
         GeneralSecurityException last = null;
         for (String alg : List.of("RSA", "EC", "Ed25519", "Ed448", "RSASSA-PSS")) {
@@ -144,7 +134,7 @@ public final class PemKeyStore {
     }
 
     /** Wraps a PKCS#1 RSAPrivateKey in a PKCS#8 PrivateKeyInfo (fixed DER prefix for rsaEncryption). */
-    private static byte[] pkcs1ToPkcs8(byte[] pkcs1) {
+    static byte[] pkcs1ToPkcs8(byte[] pkcs1) {
         byte[] algId = {0x30, 0x0d, 0x06, 0x09, 0x2a, (byte) 0x86, 0x48, (byte) 0x86, (byte) 0xf7, 0x0d, 0x01, 0x01,
                 0x01, 0x05, 0x00};
         byte[] version = {0x02, 0x01, 0x00};
