@@ -26,7 +26,6 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * The configuration Patroni's acceptance suite runs with TLS: the server requires SSL and a
@@ -85,23 +84,10 @@ class SslConnectionTest {
     @Test
     void bootstrapAndObservationConnectWithTheClientCertificate() throws Exception {
         pg.bootstrap(PgNodes.timeout(60));
-        // Creates the roles over a TLS connection with the client certificate. A cold JVM's first
-        // TLS handshakes can outlast pgjdbc's login timeout (5 s) on a loaded machine: a connection
-        // that timed out coming up (nothing created yet) is tried again until the deadline; any other
-        // failure fails at once. The observation likewise must succeed over TLS and say primary.
-        await().atMost(PgNodes.timeout(120)).pollInterval(Duration.ofSeconds(1))
-                .ignoreExceptionsMatching(e -> e instanceof io.patronijvm.core.pg.PgException
-                        && e.getMessage().contains("Connection attempt timed out"))
-                .until(() -> {
-                    pg.postBootstrap();
-                    return true;
-                });
-        await().atMost(PgNodes.timeout(60)).pollInterval(Duration.ofMillis(200))
-                .untilAsserted(() -> {
-                    LocalPgState s = pg.observe();
-                    assertThat(s.isPrimary()).as("observed over TLS: %s", s).isTrue();
-                });
-        try (Connection c = PgConnector.connect(PgNodes.address(7), 5432, superuser, PgNodes.timeout(30));
+        pg.postBootstrap(); // creates the roles over a TLS connection with the client certificate
+        LocalPgState s = pg.observe();
+        assertThat(s.isPrimary()).as("observed over TLS: %s", s).isTrue();
+        try (Connection c = PgConnector.connect(PgNodes.address(7), 5432, superuser, Duration.ofSeconds(5));
              Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("SELECT ssl::text || ' ' || coalesce(client_dn, '-') FROM pg_stat_ssl "
                      + "WHERE pid = pg_backend_pid()")) {
