@@ -104,6 +104,9 @@ abstract class ClusterTestBase {
     protected Duration switchoverUnderWrites(String table, String candidate, Runnable trigger) throws Exception {
         Duration outage;
         List<Long> acked;
+        String former = view.singlePrimary().orElseThrow();
+        long formerTimeline = view.status(former).timeline();
+        java.time.Instant since = java.time.Instant.now();
         try (PrimaryPoller poller = new PrimaryPoller(cluster.nodes());
              WriteStream stream = WriteStream.start(LocalCluster.HAPROXY, LocalCluster.WRITE_PORT, table,
                 Duration.ofMillis(50), Duration.ofMinutes(5))) {
@@ -128,7 +131,61 @@ abstract class ClusterTestBase {
         assertAllPresent(table, acked);
         awaitHealthy(timing.rejoin());
         assertAllPresentOnEveryReplica(table, acked);
+        assertRewoundExactlyWhenNeeded(former, candidate, formerTimeline, false, since);
         return outage;
+    }
+
+    /**
+     * "Rejoins through pg_rewind" (issue 12), from the timelines and the agent's own report, not
+     * from its log. {@code node} was the primary on {@code formerTimeline}; {@code primary} now
+     * leads on a higher timeline and {@code node} follows it on that timeline. A former primary
+     * that crashed has WAL the new timeline lacks (the promoted replica had at most what it had
+     * written, and the crash recovery's checkpoint comes after that), so it must have run
+     * pg_rewind; one that stopped cleanly in a switchover must not (its shutdown checkpoint is
+     * where the new timeline starts, R37). Our agent names each pg_rewind it runs in its
+     * {@code GET /events} ("running pg_rewind from ..."); real Patroni has no such report, so
+     * there only the timelines are asserted.
+     */
+    protected void assertRewoundExactlyWhenNeeded(String node, String primary, long formerTimeline, boolean crashed,
+                                                  java.time.Instant since) {
+        await(timing.rejoin()).untilAsserted(() -> {
+            NodeStatus p = view.status(primary);
+            NodeStatus n = view.status(node);
+            assertThat(p.timeline()).as("%s's timeline after %s left timeline %d", primary, node, formerTimeline)
+                    .isGreaterThan(formerTimeline);
+            assertThat(n.timeline()).as("%s follows %s on its timeline: %s", node, primary, n).isEqualTo(p.timeline());
+        });
+        Http.Response r = await(timing.fewLoops()).until(
+                () -> new Http().get("http://" + LocalCluster.host(node) + ":8008/events").orElse(null),
+                java.util.Objects::nonNull);
+        if (r.status() == 404) {
+            report("rewind", "%s runs real Patroni (no GET /events): timeline %d -> %d, rewind needed: %s", node,
+                    formerTimeline, view.status(node).timeline(), crashed);
+            return;
+        }
+        assertThat(r.status()).as("GET /events on %s: %s", node, r.body()).isEqualTo(200);
+        List<String> rewinds = new java.util.ArrayList<>();
+        List<String> reinits = new java.util.ArrayList<>();
+        for (com.fasterxml.jackson.databind.JsonNode e : r.json()) {
+            if (java.time.Instant.parse(e.path("time").asText()).isBefore(since)) {
+                continue;
+            }
+            String message = e.path("message").asText();
+            if ("rewind".equals(e.path("kind").asText()) && message.startsWith("running pg_rewind from ")) {
+                rewinds.add(message);
+            } else if ("reinitialize".equals(e.path("kind").asText())) {
+                reinits.add(message);
+            }
+        }
+        report("rewind", "%s: timeline %d -> %d (%s), its events since then: pg_rewind %s, reinitialize %s", node,
+                formerTimeline, view.status(node).timeline(), crashed ? "crashed" : "stopped cleanly", rewinds, reinits);
+        assertThat(reinits).as("%s rejoined without being reinitialized", node).isEmpty();
+        if (crashed) {
+            assertThat(rewinds).as("%s crashed as primary of timeline %d: it must have rewound", node, formerTimeline)
+                    .contains("running pg_rewind from " + primary);
+        } else {
+            assertThat(rewinds).as("%s stopped cleanly in a switchover: no pg_rewind needed", node).isEmpty();
+        }
     }
 
     /** Every acknowledged id is in the table, read through HAProxy's write port (the primary). */

@@ -86,6 +86,21 @@ final class ClusterView {
                 : Optional.of(decode(r.get().json().get(0).path("Value").asText(""))));
     }
 
+    /**
+     * The TTL Consul server {@code server} holds for the leader key's session ("30s"), empty when
+     * there is no leader or the read failed. Shows when a ttl change reached the leader's session.
+     */
+    Optional<String> leaderSessionTtl(int server) {
+        Optional<Http.Response> key = http.get(kvUrl(server) + "leader?consistent").filter(r -> r.status() == 200);
+        String session = key.map(r -> r.json().get(0).path("Session").asText("")).orElse("");
+        if (session.isEmpty()) {
+            return Optional.empty();
+        }
+        return http.get("http://" + LocalCluster.consulHost(server) + ":8500/v1/session/info/" + session + "?consistent")
+                .filter(r -> r.status() == 200 && r.json().size() == 1)
+                .map(r -> r.json().get(0).path("TTL").asText(""));
+    }
+
     /** Keys under {@code prefix} (or the one key) through etcd member {@code member}, names relative to the scope. */
     private Optional<Map<String, String>> etcdRange(int member, String key, boolean prefix) {
         String b64 = Base64.getEncoder().encodeToString(key.getBytes(StandardCharsets.UTF_8));

@@ -176,6 +176,30 @@ class HealthyClusterE2eTest extends ClusterTestBase {
         String primary = view.singlePrimary().orElseThrow();
         long postmaster = cluster.postmasterPid(primary).orElseThrow();
         long timeline = view.status(primary).timeline();
+        // Decision 6 is about adoption, not a race between a JVM start and the session: at ttl 10
+        // a loaded machine can start the agent after its session (5 s, gone by 10 s) expired, and
+        // a replica then rightly takes over. So the session gets room for a slow start first.
+        int roomyTtl = (int) Math.ceil(60 * env.timingMultiple());
+        setTtl(roomyTtl, primary);
+        try {
+            agentDeathAdopted(primary, postmaster, timeline);
+        } finally {
+            setTtl(timing.ttl(), primary);
+        }
+    }
+
+    /** Sets ttl through patronictl and waits until the leader's Consul session carries it (ttl/2). */
+    private void setTtl(int ttl, String leader) {
+        Exec.Result r = Patronictl.run(cluster.patroniYml("node1"), Duration.ofSeconds(60), "edit-config",
+                "-s", "ttl=" + ttl, "--force");
+        assertThat(r.exitCode()).as(r.output()).isZero();
+        // Consul answers the duration as it was sent: "30s" (ours), "30.0s" (Patroni).
+        await(timing.failover()).untilAsserted(() -> assertThat(view.leaderSessionTtl(LocalCluster.consulServerOf(leader))
+                        .map(t -> Double.parseDouble(t.replaceAll("s$", ""))))
+                .as(() -> "the leader's session after ttl=" + ttl + ": " + view.describe()).contains(ttl / 2.0));
+    }
+
+    private void agentDeathAdopted(String primary, long postmaster, long timeline) {
         try (LeaderWatch watch = new LeaderWatch(view, LocalCluster.consulServerOf(primary), 4000)) {
             LocalCluster.sigkill(cluster.agentPid(primary));
             // No failover before the lock can have expired: ttl/2 - loop_wait after the last renewal at worst.

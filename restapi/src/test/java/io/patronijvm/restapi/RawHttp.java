@@ -35,15 +35,22 @@ final class RawHttp {
     private final String host;
     private final int port;
     private final SocketFactory sockets;
+    private final int timeoutMs;
 
     RawHttp(String host, int port) {
         this(host, port, SocketFactory.getDefault());
     }
 
     RawHttp(String host, int port, SocketFactory sockets) {
+        this(host, port, sockets, TIMEOUT_MS);
+    }
+
+    /** {@code timeoutMs}: connect and read limit of each exchange (a TLS handshake on a loaded machine needs more). */
+    RawHttp(String host, int port, SocketFactory sockets, int timeoutMs) {
         this.host = host;
         this.port = port;
         this.sockets = sockets;
+        this.timeoutMs = timeoutMs;
     }
 
     Response get(String path) throws IOException {
@@ -70,8 +77,8 @@ final class RawHttp {
     /** Sends raw bytes and returns whatever came back before the server closed (or the timeout). */
     byte[] exchange(byte[] raw) throws IOException {
         try (Socket s = sockets.createSocket()) {
-            s.connect(new InetSocketAddress(host, port), TIMEOUT_MS);
-            s.setSoTimeout(TIMEOUT_MS);
+            s.connect(new InetSocketAddress(host, port), timeoutMs);
+            s.setSoTimeout(timeoutMs);
             OutputStream out = s.getOutputStream();
             out.write(raw);
             out.flush();

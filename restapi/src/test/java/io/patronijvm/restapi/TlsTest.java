@@ -24,6 +24,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** Spec 1.1/1.2 TLS: PEM certificate and key (plain or encrypted), verify_client none/optional/required. */
 class TlsTest {
 
+    private static final int HANDSHAKE_LIMIT_MS =
+            (int) io.patronijvm.testkit.TimingMultiple.scaled(java.time.Duration.ofSeconds(30)).toMillis();
+
     @TempDir
     static Path dir;
 
@@ -73,7 +76,9 @@ class TlsTest {
         }
         SSLContext ctx = SSLContext.getInstance("TLS");
         ctx.init(kmf == null ? null : kmf.getKeyManagers(), tmf.getTrustManagers(), null);
-        return new RawHttp("127.0.0.1", h.server.port(), ctx.getSocketFactory());
+        // A cold JVM's first RSA handshakes take seconds on a loaded machine: a limit that only a
+        // hung server reaches (scaled by the slow-machine knob), not the plain-HTTP default.
+        return new RawHttp("127.0.0.1", h.server.port(), ctx.getSocketFactory(), HANDSHAKE_LIMIT_MS);
     }
 
     @Test

@@ -40,7 +40,9 @@ final class SimAsyncSlot implements AsyncSlot {
         done = d;
         long ms = switch (kind) {
             case BOOTSTRAP, CLONE, REINITIALIZE -> 2_000 + random.nextInt(6_000);
-            case PROMOTE -> 300 + random.nextInt(1_500);
+            // One promotion in five waits for a slow pre_promote script or /sync write (up to 12 s):
+            // the lease may run out meanwhile, and the executor must check it before pg_ctl promote.
+            case PROMOTE -> random.nextInt(5) == 0 ? 2_000 + random.nextInt(10_000) : 300 + random.nextInt(1_500);
             default -> 300 + random.nextInt(2_500);
         };
         dueAt = clock.nanoTime() + ms * 1_000_000L;

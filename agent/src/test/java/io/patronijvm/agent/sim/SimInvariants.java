@@ -1,6 +1,8 @@
 package io.patronijvm.agent.sim;
 
 import io.patronijvm.core.model.ClusterView;
+import io.patronijvm.core.status.HealthCheck;
+import io.patronijvm.core.status.StatusSnapshot;
 import io.patronijvm.testkit.FakePostgres;
 
 import java.util.HashMap;
@@ -14,7 +16,10 @@ import java.util.SplittableRandom;
  *   <li>no split brain: never two nodes whose PostgreSQL accepts writes while both believe they hold
  *       the lease (what HAProxy routes writes by); a writable PostgreSQL behind a frozen or fenced
  *       agent that does not believe it holds the lease is not routable and not counted;
- *       1b: but a running agent must have stopped it (self-fencing, checked while another node serves writes);</li>
+ *       1b: but a running agent must have stopped it (self-fencing, checked while another node serves writes);
+ *       1c: never two nodes whose health endpoint says primary ({@code /primary} answers 200, what
+ *       HAProxy's httpchk routes by), asked through the REST API's own {@link HealthCheck} on the
+ *       snapshot the REST API would serve; a frozen agent answers nothing;</li>
  *   <li>a node promotes only while its session holds the leader key;</li>
  *   <li>synchronous mode: no acknowledged write is lost: every node serving writes has them all;</li>
  *   <li>automatic failover never promotes a replica lagging more than maximum_lag_on_failover
@@ -103,6 +108,10 @@ final class SimInvariants {
         if (serving.size() == 1) {
             checkFenced(serving.get(0), now);
         }
+        List<String> healthy = healthyPrimaries(now);
+        if (healthy.size() > 1) {
+            fail("two nodes whose health endpoint says primary: " + healthy + " all answer 200 on /primary");
+        }
         if (w.profile.syncMode()) {
             for (SimNode n : serving) {
                 checkHasAcked(n, "serving writes");
@@ -111,6 +120,21 @@ final class SimInvariants {
         if (now - (w.lastFaultEnd + w.profile.convergeBoundNanos()) >= 0) {
             checkConverged(now); // converged by the bound, and it stays so: every tick from then on
         }
+    }
+
+    /** Invariant 1c: the nodes whose REST API would answer 200 to HAProxy's {@code OPTIONS /primary} now. */
+    private List<String> healthyPrimaries(long now) {
+        List<String> out = new java.util.ArrayList<>();
+        for (SimNode n : w.nodes()) {
+            if (!n.agentRunning(now) || n.loop == null) {
+                continue; // crashed or frozen: the request times out, HAProxy marks the node down
+            }
+            StatusSnapshot s = n.loop.restSnapshot();
+            if (s != null && HealthCheck.evaluate(s, n.clock.nanoTime(), HealthCheck.Kind.PRIMARY, Map.of()) == 200) {
+                out.add(n.name);
+            }
+        }
+        return out;
     }
 
     /**

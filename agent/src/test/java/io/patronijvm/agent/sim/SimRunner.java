@@ -59,6 +59,20 @@ final class SimRunner {
         return w;
     }
 
+    /**
+     * {@link SourceMutant}'s entry, called by reflection inside the mutant's class loader: seeds
+     * 1..{@code count} with the real decider, stopping at the first violation; {seed, violation,
+     * report} of the lowest failing seed, or null.
+     */
+    static String[] firstFailure(long count) {
+        SimRunner r = new SimRunner().runSeeds(1, count, SimMutations.NONE, true);
+        if (r.failures.isEmpty()) {
+            return null;
+        }
+        Failure f = r.failures.get(0);
+        return new String[] {Long.toString(f.seed()), f.violation(), f.report()};
+    }
+
     SimRunner runSeeds(long first, long count, SimMutations.Variant variant, boolean stopAtFirst) {
         quietLogs();
         long t0 = System.nanoTime();

@@ -245,9 +245,20 @@ final class SimWorld {
         if (!n.agentRunning(now)) {
             return;
         }
-        n.timers.runDue();
-        if (n.slot.runDue()) {
-            n.wake = true;
+        // Right after a freeze (SIGSTOP, a VM pause) the timer thread and the slot's thread resume
+        // in no particular order: the slot may finish a job whose lease ran out before the lease
+        // timer fences (what the executor's own lease check before pg_ctl promote is for).
+        boolean thawed = now - n.frozenUntilWorld >= 0 && now - n.frozenUntilWorld < TICK;
+        if (thawed && random.nextBoolean()) {
+            if (n.slot.runDue()) {
+                n.wake = true;
+            }
+            n.timers.runDue();
+        } else {
+            n.timers.runDue();
+            if (n.slot.runDue()) {
+                n.wake = true;
+            }
         }
         if (now - n.loopStalledUntilWorld < 0) {
             return; // the HA thread hangs (a DCS or PostgreSQL call that does not return); timer and slot go on

@@ -139,6 +139,28 @@ class SimulationTest {
         expectCaught(SimMutations.NO_FOLLOW, "not converged");
     }
 
+    /**
+     * Mutation 6 (invariant 1c): the REST API's health rule says primary when the last DCS view
+     * names the node leader, instead of when it holds a provable lease (decision 3). A primary cut
+     * off from the DCS is fenced in time (invariant 1 holds), but its {@code /primary} keeps
+     * answering 200 next to the new primary's: HAProxy would see two healthy primaries.
+     */
+    @Test
+    void aHealthRuleThatTrustsAStaleViewIsCaughtAsTwoHealthyPrimaries() {
+        expectCaught(new SourceMutant.Change("core", "io.patronijvm.core.status.HealthCheck",
+                "} else if (s.holdsLease(nowNanos)) {",
+                "} else if (s.cluster() != null && s.cluster().isLeader(s.name())) {"),
+                "two nodes whose health endpoint says primary");
+    }
+
+    private static void expectCaught(SourceMutant.Change mutant, String violation) {
+        String[] caught = SourceMutant.firstFailure(mutant, SEEDS);
+        assertThat(caught).as("a seed of 1.." + SEEDS + " where the mutant of " + mutant.type()
+                + " violates an invariant").isNotNull();
+        System.out.println("MUTATION " + mutant.type() + " caught at seed " + caught[0] + ": " + caught[2]);
+        assertThat(caught[1]).contains(violation);
+    }
+
     private static void expectCaught(SimMutations.Variant mutation, String violation) {
         SimRunner r = new SimRunner().runSeeds(1, SEEDS, mutation, true);
         r.failures.stream().limit(1).forEach(f -> System.out.println(
