@@ -46,7 +46,8 @@ final class FailsafeCheck {
         body.put("name", ctx.name());
         body.put("conn_url", ctx.connUrl());
         body.put("api_url", ctx.apiUrl());
-        body.put("slots", last.status().slots());
+        // Patroni sends the slots as they are now: replicas advance theirs to these positions (R57).
+        body.put("slots", io.patronijvm.core.ha.LogicalSlotRules.published(in.config(), in.selfTags(), in.pg()));
         if (!ctx.peers().confirmFailsafe(others, body, TIMEOUT)) {
             log.warn("failsafe: not every member of {} confirmed", others.keySet());
             state.failsafeActive(false);
