@@ -280,6 +280,19 @@ class ReplicationClusterTest {
                 + "ORDER BY slot_name) FROM pg_replication_slots"))
                 .isEqualTo("cdc:logical:test_decoding,node3:physical:-,unmanaged:logical:test_decoding");
         assertThat(pg[2].observe().replicationSlots()).containsExactlyInAnyOrder("cdc", "node3");
+
+        // A logical slot PostgreSQL refuses (Patroni's suite: wal_level still replica until the restart)
+        // must not keep a member's physical slot from being created, whatever the order.
+        pg[2].applyDynamicConfig(new DynamicConfig(base.ttl(), base.loopWait(), base.retryTimeout(),
+                base.maximumLagOnFailover(), base.maximumLagOnSyncnode(), base.maxTimelinesHistory(),
+                base.primaryStartTimeout(), base.primaryStopTimeout(), false, false, 1, false, false, false, true, true,
+                base.parameters(), List.of(),
+                Map.of("cdc", Map.of("type", "logical", "plugin", "test_decoding", "database", "postgres"),
+                        "refused", Map.of("type", "logical", "plugin", "no_such_plugin", "database", "postgres")),
+                List.of(), null, Map.of()));
+        pg[2].syncReplicationSlots(new java.util.LinkedHashSet<>(List.of("refused", "node5", "node3", "cdc")));
+        assertThat(pg[2].observe().replicationSlots()).as("physical slot created, the refused logical one not")
+                .containsExactlyInAnyOrder("cdc", "node3", "node5");
         pg[2].applyDynamicConfig(base);
         pg[2].syncReplicationSlots(Set.of("node3"));
         assertThat(query(2, "SELECT count(*)::text FROM pg_replication_slots WHERE slot_type = 'logical'"))

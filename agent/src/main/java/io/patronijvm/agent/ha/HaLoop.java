@@ -60,7 +60,7 @@ public final class HaLoop implements Runnable {
     private long nextDue = Long.MIN_VALUE;
 
     /** What one cycle observed: the view (null when the DCS did not answer) and PostgreSQL. */
-    private record Observation(ClusterView view, LocalPgState pg) {
+    private record Observation(ClusterView view, LocalPgState pg, long number) {
     }
 
     /** {@code decider} is {@code HaDecider::decide} in production; tests may wrap it. */
@@ -72,13 +72,19 @@ public final class HaLoop implements Runnable {
         this.renewal = new LeaseRenewal(ctx, state, lease);
         this.publisher = new StatusPublisher(ctx, state, lease, renewal::intervalNanos, intents::restart);
         this.executor = new ActionExecutor(ctx, state, renewal, lease, intents, () -> stopped = true,
-                wakeup::signal, publisher::withdrawLeaseClaim);
+                this::longActionEnded, publisher::withdrawLeaseClaim);
         this.configs = new ConfigApplier(ctx, state);
         this.events = new EventRecorder(ctx.name(), new EventLog());
         state.onRoleChange((from, to, why) -> events.roleChanged(ctx.clock().wallNow(), from, to, why, timeline));
         this.fence = new SelfFence(ctx, state, publisher, events, this::wakeUp);
         this.restStatus = new FreshStatus(ctx.clock(), ctx.pg(), publisher::snapshot);
         this.watchdog = new WatchdogDuty(ctx, state);
+    }
+
+    /** Slot thread: show what the action left behind now (it may have taken the lock), then run a cycle. */
+    private void longActionEnded() {
+        publisher.refresh();
+        wakeup.signal();
     }
 
     /** The node's recent HA events (status page, {@code GET /events}). */
@@ -216,6 +222,7 @@ public final class HaLoop implements Runnable {
      * decision (spec 2.2), as does a reloaded local section (R65).
      */
     private Observation observe() {
+        long number = publisher.beginObservation();
         ClusterView view;
         try {
             if (state.takeDcsWriteTimedOut() && state.config().failsafeMode()
@@ -245,7 +252,7 @@ public final class HaLoop implements Runnable {
         if (view != null) {
             enforceHotStandbyFeedback(view, pg);
         }
-        return new Observation(view, pg);
+        return new Observation(view, pg, number);
     }
 
     /** R57: nodes that may hold a permanent logical slot run with hot_standby_feedback on. */
@@ -304,7 +311,7 @@ public final class HaLoop implements Runnable {
         if (stopped) {
             publisher.withdrawService();
         }
-        publisher.publish(seen.pg(), seen.view(), d.message());
+        publisher.publish(seen.pg(), seen.view(), d.message(), seen.number());
     }
 
     /** R42: a view without a leader key names the primary that announced failsafe to us, while fresh. */

@@ -44,7 +44,9 @@ final class SelfFence implements LeaseGuard.Fence {
                 ctx.pg().stop(StopMode.IMMEDIATE, ctx.startTimeout());
                 state.setRole(Role.DEMOTED);
             }
-            publisher.publish(ctx.pg().observe(), null, "demoted self because the leader lease could not be renewed");
+            long observation = publisher.beginObservation();
+            publisher.publish(ctx.pg().observe(), null, "demoted self because the leader lease could not be renewed",
+                    observation);
             wakeUp.run();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

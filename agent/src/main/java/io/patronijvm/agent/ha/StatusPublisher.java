@@ -1,6 +1,7 @@
 package io.patronijvm.agent.ha;
 
 import io.patronijvm.core.dcs.DcsOutcome;
+import io.patronijvm.core.dcs.DcsUnavailableException;
 import io.patronijvm.core.dcs.ServiceRegistration;
 import io.patronijvm.core.model.ClusterView;
 import io.patronijvm.core.pg.LocalPgState;
@@ -12,6 +13,7 @@ import io.patronijvm.core.ha.RestartIntent;
 
 import java.time.Instant;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
@@ -36,6 +38,10 @@ final class StatusPublisher {
     private volatile long lastReadAt;
     private volatile Instant dcsLastSeen;
     private volatile long cycle;
+    /** Numbers observations in the order they began (the loop's and {@link #refresh()}'s). */
+    private final AtomicLong observations = new AtomicLong();
+    /** The number of the observation behind the shown snapshot (guarded by {@code this}). */
+    private long shownObservation = -1;
 
     StatusPublisher(HaContext ctx, LoopState state, LeaseGuard lease, LongSupplier intervalNanos,
                     Supplier<RestartIntent> restart) {
@@ -48,6 +54,11 @@ final class StatusPublisher {
 
     StatusSnapshot snapshot() {
         return snapshot.get();
+    }
+
+    /** Call before reading the DCS and PostgreSQL for a snapshot; pass the number to {@link #publish}. */
+    long beginObservation() {
+        return observations.incrementAndGet();
     }
 
     /** The DCS answered at these times (the REST API shows them). */
@@ -117,14 +128,48 @@ final class StatusPublisher {
         return f != null && !f.name().equals(ctx.name());
     }
 
-    /** A new snapshot for the REST API; {@code view} null: the DCS did not answer, show the last view. */
-    void publish(LocalPgState pg, ClusterView view, String message) {
+    /**
+     * A new snapshot for the REST API; {@code view} null: the DCS did not answer, show the last view.
+     * {@code observation} is the number {@link #beginObservation()} gave before the DCS read of that
+     * view: a snapshot built from an older observation than the one shown keeps the shown PostgreSQL
+     * state and view (only role, message and the rest are the caller's), so a cycle that read the DCS
+     * before a long action took the lock cannot put "unlocked" back over {@link #refresh()}'s answer.
+     */
+    synchronized void publish(LocalPgState pg, ClusterView view, String message, long observation) {
+        StatusSnapshot newer = snapshot.get();
+        if (observation < shownObservation && newer != null) {
+            // Keep what the newer observation saw; the cycle's decision is still news.
+            pg = newer.pg();
+            view = newer.cluster();
+        } else {
+            shownObservation = observation;
+        }
         long now = ctx.clock().nanoTime();
         ClusterView shown = view != null ? view : state.lastView();
         snapshot.set(new StatusSnapshot(ctx.scope(), ctx.name(), MemberData.PROTOCOL_VERSION,
                 "patroni-jvm " + Version.VALUE, state.memory().role(), pg, claimedLease(), shown,
                 lastReadAt, dcsLastSeen, state.config(), state.tags(), state.config().pause(), failsafeActive(now),
                 !ctx.watchdog().isHealthy(), message, cycle, now + intervalNanos.getAsLong(), scheduledRestart(false), now));
+    }
+
+    /**
+     * A long action ended (slot thread): it may have taken the lock (bootstrap) or changed what
+     * PostgreSQL is (promote, demote, start). Patroni's REST API asks PostgreSQL per request and
+     * shows the cluster it loaded right after taking the lock, so we read both now instead of
+     * leaving the REST API on the last cycle's view until the next cycle has published.
+     */
+    void refresh() {
+        long at = beginObservation();
+        ClusterView view = null;
+        try {
+            view = ctx.dcs().loadCluster();
+            dcsRead(ctx.clock().nanoTime(), ctx.clock().wallNow());
+        } catch (DcsUnavailableException e) {
+            log.warn("DCS not accessible after a long action: {}", e.getMessage());
+        }
+        LocalPgState pg = ctx.pg().observe();
+        StatusSnapshot s = snapshot.get();
+        publish(pg, view, s == null ? "" : s.lastMessage(), at);
     }
 
     /** R64: a scheduled restart is visible (member key, /patroni, patronictl list) until it runs or is cancelled. */

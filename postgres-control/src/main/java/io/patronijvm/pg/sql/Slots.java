@@ -116,22 +116,29 @@ public final class Slots {
             dropped.add(s.name());
             log.info("dropped {} replication slot {}", s.type(), s.name());
         }
+        // Physical slots first, each logical slot on its own: as Patroni, a logical slot that cannot be
+        // created (wal_level not yet logical before the restart) must not keep a member's slot from existing.
+        for (String name : wanted) {
+            if (!logical.containsKey(name) && !existing.containsKey(name)) {
+                createPhysical(c, name);
+                created.add(name);
+                log.info("created physical replication slot {}", name);
+            }
+        }
         for (String name : wanted) {
             LogicalSpec spec = logical.get(name);
-            if (existing.containsKey(name)) {
+            if (spec == null || existing.containsKey(name) || !create) {
                 continue;
             }
-            if (spec == null) {
-                createPhysical(c, name);
-            } else if (create) {
-                try (Connection db = dbs.connect(spec.database())) {
-                    createLogical(db, name, spec.plugin());
-                }
-            } else {
+            try (Connection db = dbs.connect(spec.database())) {
+                createLogical(db, name, spec.plugin());
+            } catch (SQLException e) {
+                log.error("could not create logical replication slot {} (plugin {}, database {}): {}", name,
+                        spec.plugin(), spec.database(), e.getMessage());
                 continue;
             }
             created.add(name);
-            log.info("created {} replication slot {}", spec == null ? "physical" : "logical", name);
+            log.info("created logical replication slot {}", name);
         }
         return new Changes(created, dropped);
     }
