@@ -29,6 +29,7 @@ final class RoleConf {
     private volatile Upstream upstream = Upstream.NOBODY;
     private volatile String syncStandbyNames;
     private volatile Gucs last;
+    private volatile boolean hotStandbyFeedback;
     /** Set while a custom bootstrap runs (R15, R16): its recovery settings and the trust pg_hba.conf. */
     private volatile CustomBootstrap customBootstrap;
 
@@ -86,6 +87,13 @@ final class RoleConf {
         return customBootstrap != null && !replica;
     }
 
+    /** Returns true when the value changed. */
+    boolean hotStandbyFeedback(boolean on) {
+        boolean changed = hotStandbyFeedback != on;
+        hotStandbyFeedback = on;
+        return changed;
+    }
+
     Gucs lastGucs() {
         return last;
     }
@@ -96,6 +104,10 @@ final class RoleConf {
         boolean restoring = cb != null && !replica;
         Gucs gucs = Gucs.compute(ctx.dyn(), ctx.pg, ctx.scope, syncStandbyNames,
                 replica || restoring ? replicaControl : null, ctx.majorVersion());
+        if (hotStandbyFeedback) {
+            // R57: permanent logical slots on standbys need it; Patroni overrides the configured value.
+            gucs = gucs.withFile("hot_standby_feedback", "on");
+        }
         if (restoring && cb.hotStandbyOff()) {
             // Patroni: a point-in-time restore that promotes must not fail on hot-standby checks of
             // settings raised on the source; post_bootstrap restarts with the real values.
