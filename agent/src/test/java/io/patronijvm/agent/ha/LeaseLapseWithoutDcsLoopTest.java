@@ -1,5 +1,7 @@
 package io.patronijvm.agent.ha;
 
+import io.patronijvm.agent.watchdog.Watchdog;
+import io.patronijvm.core.config.WatchdogConfig;
 import io.patronijvm.core.dcs.Dcs;
 import io.patronijvm.core.dcs.DcsOutcome;
 import io.patronijvm.core.dcs.DcsUnavailableException;
@@ -42,6 +44,7 @@ class LeaseLapseWithoutDcsLoopTest {
     private HaLoop node1;
     private HaLoop node2;
     private volatile boolean cutOff;
+    private WatchdogLoopTest.Device device;
 
     @Test
     void r40_aPrimaryWhoseLeaseEndsInsideAHangingDcsCallComesBackReadOnly() {
@@ -116,6 +119,33 @@ class LeaseLapseWithoutDcsLoopTest {
                 .isTrue();
     }
 
+    /**
+     * R62 after a fence: the lease timer stopped PostgreSQL, so nothing writable is left to guard.
+     * Before, the watchdog stayed armed and unfed, and the (testbed's) hardware reset the whole host
+     * a second after every fence in the chaos partitions, instead of letting the node start read-only.
+     */
+    @Test
+    void r62_theLeaseTimersFenceDisarmsTheWatchdogOncePostgresIsDown() {
+        device = new WatchdogLoopTest.Device(true);
+        twoNodeCluster(true);
+        assertThat(device.isRunning()).as("armed while node1 leads").isTrue();
+        callHang = Duration.ofSeconds(3);
+        cutOff = true;
+        for (int i = 0; i < 6; i++) { // quorum lost, every member confirms
+            node1.runCycle();
+            timers.advance(Duration.ofNanos(node1.intervalNanos()));
+        }
+        assertThat(pg1.acceptsWrites()).as("R41 keeps node1 primary: " + pg1).isTrue();
+        peers.confirm = false;
+        // No cycle runs meanwhile: the HA thread is stuck in its DCS read (retry_timeout, longer than
+        // the second the watchdog's ttl - safety_margin leaves after the lease), and only the lease
+        // timer acts. Its rescue gets no confirmation and the lease ends.
+        timers.advance(Duration.ofSeconds(5));
+        assertThat(pg1.acceptsWrites()).as("fenced: " + pg1).isFalse();
+        assertThat(device.isRunning()).as("disarmed once PostgreSQL is down: " + device.writes).isFalse();
+        assertThat(device.writes).last().isEqualTo("V");
+    }
+
     private void twoNodeCluster(boolean failsafe) {
         node1 = loop("node1", "127.0.0.1", pg1, failsafe);
         node2 = loop("node2", "127.0.0.2", pg2, failsafe);
@@ -167,7 +197,9 @@ class LeaseLapseWithoutDcsLoopTest {
         HaContext ctx = new HaContext(name, SCOPE, "postgres://" + host + ":5432/postgres",
                 "http://" + host + ":8008/patroni", Tags.NONE, new LocalSettings(true, true, false, false, false, "off"),
                 null, bootstrapDcs, Duration.ofSeconds(2), Duration.ofSeconds(60), clock, clock, dcs, fake, peers,
-                new LoopKit.InlineSlot(clock), Callbacks.NONE, timers, null);
+                new LoopKit.InlineSlot(clock), Callbacks.NONE, timers, null, name.equals("node1") && device != null
+                ? Watchdog.of(new Watchdog.Settings(new WatchdogConfig(WatchdogConfig.Mode.REQUIRED, "default",
+                        "/dev/watchdog", 5), 10, 2), c -> device) : null);
         return new HaLoop(ctx, HaDecider::decide);
     }
 }
