@@ -135,7 +135,13 @@ final class RoleConf {
         }
         String slot = up.remote() ? up.slotName() : up.slotName() != null ? up.slotName()
                 : ctx.dyn().useSlots() ? SlotNames.forMember(ctx.name) : null;
-        String dsn = files.dsn(ctx.pg.replication(), up.host(), up.port(), ctx.name);
+        Map<String, String> attrs = Map.of();
+        if (up.remote() && up.host().contains(",") && slot != null && ctx.dyn().useSlots() && ctx.majorVersion() >= 10) {
+            // Patroni 3.3: a standby leader streaming through a slot from a list of remote hosts
+            // must reach the remote primary, not a replica that libpq happens to find first.
+            attrs = Map.of("target_session_attrs", "read-write");
+        }
+        String dsn = files.dsn(ctx.pg.replication(), up.host(), up.port(), ctx.name, attrs);
         return new ConfigFiles.Recovery(dsn, slot, extra);
     }
 

@@ -142,6 +142,11 @@ public final class HaLoop implements Runnable {
         wakeUp();
     }
 
+    /** Reload (R62): the local watchdog section; the facade applies it now or at the next keepalive. */
+    public void offerWatchdog(io.patronijvm.core.config.WatchdogConfig reloaded) {
+        ctx.watchdog().reloadSection(reloaded);
+    }
+
     /** SIGTERM (R63): the next cycle decides the shutdown; {@link #run()} returns after it. */
     public void requestShutdown() {
         shuttingDown = true;

@@ -125,8 +125,7 @@ final class LongActions {
         if (sc.host() == null) {
             throw new PgException("standby_cluster has no host to clone the standby leader from");
         }
-        String host = sc.host().contains(":") ? "[" + sc.host() + "]" : sc.host();
-        Member remote = new Member("remote member", null, 0, "postgres://" + host + ":" + sc.port() + "/postgres",
+        Member remote = new Member("remote member", null, 0, sc.connUrl(),
                 null, "running", Role.PRIMARY, null, null, null, null, null, false, false, null, null);
         log.info("clone from remote member {}", remote.connUrl());
         ctx.pg().cloneFrom(remote, sc.createReplicaMethods());
