@@ -260,7 +260,7 @@ def analyse(a, tb, ops, done, flog, nodes, primary, final_ids, converged, conv_a
             "outage_s": round(checker.outage(ops, f["start"], min(w_end, f["window_end"])), 2),
             "converged_s": f.get("converged_s"), "not_converged": f.get("not_converged"),
             "acked_lost": len(f_lost), "dual_primary_ms": sum(d["ms"] for d in f_dual),
-            "details": {k: v for k, v in f.items() if k in ("delay_ms", "loss", "failsafe", "watchdog", "flips", "consul", "node", "converged_late_s")},
+            "details": {k: v for k, v in f.items() if k in ("delay_ms", "loss", "failsafe", "watchdog", "flips", "consul", "node", "converged_late_s", "reset_after")},
         })
     # Rows a node holds that the final primary does not: a timeline the cluster left behind.
     only_on = {n: len(v["ids"] - final_ids) for n, v in nodes.items() if "ids" in v and n != primary}
