@@ -153,6 +153,20 @@ class SimulationTest {
                 "two nodes whose health endpoint says primary");
     }
 
+    /**
+     * Mutation 7 (invariant 2): LongActions no longer re-checks the provable lease right before
+     * {@code pg_ctl promote}. A node paused inside its promotion (a VM pause, SIGSTOP, a long GC)
+     * resumes after its key expired and another node promoted; when the slot's thread runs before
+     * the lease timer's (nothing orders them), the job promotes without holding the lock.
+     */
+    @Test
+    void promotingWithoutTheLeaseCheckIsCaughtAsAPromotionWithoutTheLock() {
+        expectCaught(new SourceMutant.Change("agent", "io.patronijvm.agent.ha.LongActions",
+                "if (!lease.holds(ctx.clock().nanoTime())) {\n            // The lease lapsed while we waited",
+                "if (false) {\n            // The lease lapsed while we waited"),
+                "promoted without holding the lock");
+    }
+
     private static void expectCaught(SourceMutant.Change mutant, String violation) {
         String[] caught = SourceMutant.firstFailure(mutant, SEEDS);
         assertThat(caught).as("a seed of 1.." + SEEDS + " where the mutant of " + mutant.type()
