@@ -72,6 +72,7 @@ class SimulationTest {
         }
         SimRunner.quietLogs();
         String caught = null;
+        String earlier = null;
         long seen = 0;
         for (long seed = 4; seed <= SEEDS && caught == null; seed += 7) {
             if (!SimProfile.etcdFor(seed)) {
@@ -79,11 +80,18 @@ class SimulationTest {
             }
             seen++;
             SimWorld.Result r = SimRunner.runOne(seed, SimMutations.ETCD_CONSUL_GRACE).result();
-            if (r.violation() != null) {
-                caught = "seed " + seed + " (" + r.profile().label() + "): " + r.violation();
+            String found = r.violation() == null ? null : "seed " + seed + " (" + r.profile().label() + "): "
+                    + r.violation();
+            // A node paused inside its promotion that still believes its lease promotes after its key
+            // expired (invariant 2) on earlier seeds; the split brain is what this test is about.
+            if (found != null && found.contains("split brain")) {
+                caught = found;
+            } else if (found != null && earlier == null) {
+                earlier = found;
             }
         }
-        System.out.println("MUTATION etcd-consul-grace after " + seen + " etcd seeds: " + caught);
+        System.out.println("MUTATION etcd-consul-grace after " + seen + " etcd seeds: " + caught
+                + (earlier == null ? "" : "; first caught otherwise at " + earlier));
         assertThat(caught).as("an etcd seed where believing a 2 x TTL lease violates an invariant").isNotNull()
                 .contains("split brain");
     }
