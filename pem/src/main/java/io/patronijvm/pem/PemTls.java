@@ -94,11 +94,18 @@ public final class PemTls {
      * {@code certfile}/{@code keyfile} when {@code certfile} is set.
      */
     public static SSLContext clientContext(String setting, X509TrustManager trust, String certfile, String keyfile) {
+        return clientContext(setting, trust, certfile, keyfile, null);
+    }
+
+    /** {@link #clientContext(String, X509TrustManager, String, String)} with an encrypted key's password. */
+    public static SSLContext clientContext(String setting, X509TrustManager trust, String certfile, String keyfile,
+                                           String keyPassword) {
         try {
             KeyManagerFactory kmf = null;
             if (certfile != null && !certfile.isBlank()) {
                 kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-                kmf.init(keyStore(setting, certfile, keyfile, null, null), STORE_PASSWORD);
+                kmf.init(keyStore(setting, certfile, keyfile, keyPassword, setting + ".keyfile_password"),
+                        STORE_PASSWORD);
             }
             SSLContext ctx = SSLContext.getInstance("TLS");
             ctx.init(kmf == null ? null : kmf.getKeyManagers(), new TrustManager[] {trust}, null);
