@@ -4,8 +4,11 @@ import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.X509ExtendedTrustManager;
 import javax.net.ssl.X509TrustManager;
 import java.io.IOException;
+import java.net.Socket;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
@@ -129,7 +132,11 @@ public final class PemTls {
         return ks;
     }
 
-    private static final class TrustAll implements X509TrustManager {
+    /**
+     * An extended trust manager, so the JDK does not wrap it with its own host name check: Python's
+     * {@code verify=False} / {@code CERT_NONE} checks neither the chain nor the name.
+     */
+    private static final class TrustAll extends X509ExtendedTrustManager {
         @Override
         public void checkClientTrusted(X509Certificate[] chain, String authType) {
             // the operator chose to accept anything
@@ -137,6 +144,26 @@ public final class PemTls {
 
         @Override
         public void checkServerTrusted(X509Certificate[] chain, String authType) {
+            // the operator chose to accept anything
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) {
+            // the operator chose to accept anything
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) {
+            // the operator chose to accept anything
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {
+            // the operator chose to accept anything
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {
             // the operator chose to accept anything
         }
 

@@ -36,9 +36,18 @@ class EtcdSecureTest {
     static Path dir;
 
     private static final List<Process> STARTED = new ArrayList<>();
+    /**
+     * The members' data directories: on tmpfs when there is one. etcd syncs its WAL on every write,
+     * and on a disk shared with busy PostgreSQL clusters one sync took longer than a test's whole
+     * retry_timeout (h16: lease grants and txns timing out at load 60). What is asserted is the
+     * security settings, not etcd's durability.
+     */
+    private static Path data;
     private static String certAddr;
     private static String authAddr;
     private static String dnsAddr;
+    /** An address of the range where nothing listens. */
+    private static String deadAddr;
 
     @BeforeAll
     static void start() throws Exception {
@@ -46,17 +55,24 @@ class EtcdSecureTest {
         Assumptions.assumeTrue(etcd != null && Files.isExecutable(Path.of("/usr/bin/etcdctl")),
                 "no etcd/etcdctl: install Debian's etcd-server and etcd-client (scripts/setup)");
         String prefix = EtcdTestSupport.THREE.get(0).substring(0, EtcdTestSupport.THREE.get(0).lastIndexOf('.') + 1);
+        Path shm = Path.of("/dev/shm");
+        data = Files.isDirectory(shm) && Files.isWritable(shm) ? Files.createTempDirectory(shm, "etcd-secure-")
+                : Files.createDirectories(dir.resolve("data"));
         certAddr = prefix + "4";
         authAddr = prefix + "5";
         dnsAddr = prefix + "53";
+        deadAddr = prefix + "9";
         openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.crt", "-days", "2",
                 "-subj", "/CN=etcd-test-ca");
         openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "other-ca.key", "-out", "other-ca.crt",
                 "-days", "2", "-subj", "/CN=someone-else");
         signed("server", "/CN=etcd", "subjectAltName=IP:" + certAddr + ",IP:" + authAddr);
         signed("client", "/CN=patroni", "extendedKeyUsage=clientAuth");
-        STARTED.add(etcd(etcd, "cert", certAddr, "--client-cert-auth", "--trusted-ca-file", path("ca.crt")));
-        STARTED.add(etcd(etcd, "auth", authAddr));
+        STARTED.add(etcd(etcd, "cert", certAddr, "--client-cert-auth", "--trusted-ca-file", path("ca.crt"),
+                "--peer-cert-file", path("server.crt"), "--peer-key-file", path("server.key")));
+        // The cheapest bcrypt etcd allows: every authenticate hashes the password, and at cost 10 that
+        // is CPU a loaded machine does not have to spare. The check itself is the same.
+        STARTED.add(etcd(etcd, "auth", authAddr, "--bcrypt-cost", "4"));
         awaitHealthy(certAddr, true);
         awaitHealthy(authAddr, false);
         // etcd's own recipe: root first, then a user whose role may write only under /service/.
@@ -69,10 +85,17 @@ class EtcdSecureTest {
     }
 
     @AfterAll
-    static void stop() throws InterruptedException {
+    static void stop() throws InterruptedException, IOException {
         for (Process p : STARTED) {
             p.destroyForcibly();
             p.waitFor(10, TimeUnit.SECONDS);
+        }
+        if (data != null && data.startsWith("/dev/shm")) {
+            try (var files = Files.walk(data)) {
+                for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(f);
+                }
+            }
         }
     }
 
@@ -104,6 +127,14 @@ class EtcdSecureTest {
                 "--srv-host=_etcd-client-ssl._tcp.etcd.test," + certAddr + ",2379,0,100",
                 "--srv-host=_etcd-client._tcp.dc2.test," + authAddr + ",2379,0,100",
                 "--srv-host=_etcd-client-ssl-blue._tcp.etcd.test," + authAddr + ",2379,0,100",
+                // Only peer records: Patroni's last resort asks the peers for /members.
+                "--srv-host=_etcd-server-ssl._tcp.peers.test," + certAddr + ",2380,0,100",
+                "--srv-host=_etcd-server._tcp.peers.test," + authAddr + ",2380,0,100",
+                "--srv-host=_etcd-server._tcp.plain-peers.test," + deadAddr + ",2380,0,100",
+                "--srv-host=_etcd-server._tcp.plain-peers.test," + authAddr + ",2380,1,100",
+                // A client record beats a peer record of the same name.
+                "--srv-host=_etcd._tcp.order.test," + certAddr + ",2379,0,100",
+                "--srv-host=_etcd-server._tcp.order.test," + authAddr + ",2380,0,100",
                 "--log-facility=" + dir.resolve("dnsmasq.log"))
                 .redirectErrorStream(true).redirectOutput(dir.resolve("dnsmasq.out").toFile()).start();
         STARTED.add(dns);
@@ -124,6 +155,24 @@ class EtcdSecureTest {
                 null, null, null, null, null);
         assertThat(EtcdSrv.endpoints(none, server)).as("no record: the configured hosts").containsExactly(
                 "http://fallback:2379");
+        // The peer records, _etcd-server-ssl before _etcd-server: GET /members on the peer port
+        // (https with its certificate unverified, as Patroni) gives the members' client URLs.
+        assertThat(EtcdSrv.endpoints(srvOnly("peers.test"), server)).as("_etcd-server-ssl first")
+                .containsExactly("https://" + certAddr + ":2379");
+        // A peer that does not answer is skipped for the next target of the same record.
+        assertThat(EtcdSrv.endpoints(srvOnly("plain-peers.test"), server)).as("_etcd-server, first answering peer")
+                .containsExactly("https://" + authAddr + ":2379");
+        assertThat(EtcdSrv.endpoints(srvOnly("order.test"), server)).as("_etcd before _etcd-server")
+                .containsExactly("http://" + certAddr + ":2379");
+        // Found through the peers, the member works with the client settings of the section.
+        Etcd3Config viaPeers = new Etcd3Config("https", List.of(), false, "peers.test", null, null, null,
+                path("ca.crt"), path("client.crt"), path("client.key"));
+        assertLeaderRoundTrip(viaPeers, EtcdSrv.endpoints(viaPeers, server), "srv-peers");
+    }
+
+    private static Etcd3Config srvOnly(String domain) {
+        return new Etcd3Config("http", List.of("http://fallback:2379"), false, domain, null, null, null, null, null,
+                null);
     }
 
     private static List<String> awaitSrv(Etcd3Config cfg, String server) {
@@ -153,7 +202,9 @@ class EtcdSecureTest {
     }
 
     private static void assertRefused(Etcd3Config cfg, String why) {
-        Dcs d = dcs(cfg, cfg.endpoints(), "refused");
+        // A refused handshake is retried until the deadline (it looks like a connection error), so a
+        // short one: an accepted call takes well under a second.
+        Dcs d = dcs(cfg, cfg.endpoints(), "refused", 3);
         try {
             assertThatThrownBy(d::loadCluster).as(why).isInstanceOf(DcsUnavailableException.class);
             assertThat(d.acquireLeader().ok()).as(why).isFalse();
@@ -163,7 +214,13 @@ class EtcdSecureTest {
     }
 
     private static Dcs dcs(Etcd3Config cfg, List<String> endpoints, String scope) {
-        return new EtcdDcs(cfg, endpoints, "/service", scope, "a", MonotonicClock.SYSTEM, Sleeper.SYSTEM, 30, 10);
+        return dcs(cfg, endpoints, scope, 10);
+    }
+
+    private static Dcs dcs(Etcd3Config cfg, List<String> endpoints, String scope, int retryTimeoutSeconds) {
+        int retryTimeout = (int) Math.ceil(retryTimeoutSeconds * EtcdTestSupport.timingMultiple());
+        return new EtcdDcs(cfg, endpoints, "/service", scope, "a", MonotonicClock.SYSTEM, Sleeper.SYSTEM,
+                Math.max(30, 3 * retryTimeout), retryTimeout);
     }
 
     private static Etcd3Config tls(String addr, String ca, String cert, String key, String user, String password) {
@@ -172,11 +229,12 @@ class EtcdSecureTest {
     }
 
     private static Process etcd(Path bin, String name, String addr, String... extra) throws IOException {
+        String peer = List.of(extra).contains("--peer-cert-file") ? "https://" : "http://";
         List<String> cmd = new ArrayList<>(List.of(bin.toString(), "--name", name,
-                "--data-dir", dir.resolve(name + "-data").toString(),
+                "--data-dir", data.resolve(name).toString(),
                 "--listen-client-urls", "https://" + addr + ":2379", "--advertise-client-urls", "https://" + addr + ":2379",
-                "--listen-peer-urls", "http://" + addr + ":2380", "--initial-advertise-peer-urls", "http://" + addr + ":2380",
-                "--initial-cluster", name + "=http://" + addr + ":2380", "--cert-file", path("server.crt"),
+                "--listen-peer-urls", peer + addr + ":2380", "--initial-advertise-peer-urls", peer + addr + ":2380",
+                "--initial-cluster", name + "=" + peer + addr + ":2380", "--cert-file", path("server.crt"),
                 "--key-file", path("server.key"), "--logger", "zap", "--log-level", "warn", "--enable-v2=false"));
         cmd.addAll(List.of(extra));
         return new ProcessBuilder(cmd).redirectErrorStream(true)
