@@ -121,8 +121,69 @@ class CtlTlsE2eTest extends ClusterTestBase {
         assertThat(ok(SHORT, "resume", "--wait").output()).contains("Success: cluster management is resumed");
     }
 
+    /**
+     * restart's selectors and conditions (issue 15: --role, --pending, --pg-version, --scheduled)
+     * and flush of a scheduled restart. A refused condition is the member's answer, so both tools
+     * print it alike and nothing restarts.
+     */
     @Test
     @Order(3)
+    void restartSelectorsConditionsAndScheduleAsPatronictl() {
+        Path yml = cluster.patroniYml("node1");
+        String primary = view.singlePrimary().orElseThrow();
+        String replica = replicasOf(primary).get(0);
+        long primaryPid = cluster.postmasterPid(primary).orElseThrow();
+        long replicaPid = cluster.postmasterPid(replica).orElseThrow();
+        same(yml, "restart", CLUSTER, "--pending", "--force");
+        same(yml, "restart", CLUSTER, "--pg-version", "10.0", "--force");
+        assertThat(cluster.postmasterPid(primary).orElseThrow()).as("nothing restarted").isEqualTo(primaryPid);
+        Exec.Result role = ok(timing.rejoin(), "restart", CLUSTER, "--role", "replica", "--force");
+        assertThat(role.output()).contains("Success: restart on member " + replica).doesNotContain("member " + primary);
+        assertThat(cluster.postmasterPid(replica).orElseThrow()).isNotEqualTo(replicaPid);
+        assertThat(cluster.postmasterPid(primary).orElseThrow()).isEqualTo(primaryPid);
+        awaitHealthy(timing.rejoin());
+        String at = java.time.LocalDateTime.now().plusHours(2)
+                .format(java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm"));
+        assertThat(ok(SHORT, "restart", CLUSTER, replica, "--scheduled", at, "--force").output())
+                .contains("Success: restart scheduled on member " + replica);
+        same(yml, "list");
+        assertThat(ok(SHORT, "list").output()).contains("Scheduled restart");
+        assertThat(ok(SHORT, "flush", CLUSTER, "restart", "--force").output())
+                .contains("Success: flush scheduled restart for member " + replica);
+        same(yml, "list");
+        assertThat(ok(SHORT, "list").output()).doesNotContain("Scheduled restart");
+    }
+
+    /** edit-config from a file, from standard input, and --replace (issue 15). */
+    @Test
+    @Order(4)
+    void editConfigAppliesAFileOrStandardInputAndReplaces() throws Exception {
+        Path yml = cluster.patroniYml("node1");
+        Path change = cluster.dir().resolve("ctl-apply.yml");
+        Files.writeString(change, "maximum_lag_on_failover: 3145728\npostgresql:\n  parameters:\n    work_mem: 7MB\n");
+        Exec.Result apply = ok(SHORT, "edit-config", "--apply", change.toString(), "--force");
+        assertThat(apply.output()).contains("+maximum_lag_on_failover: 3145728").contains("+    work_mem: 7MB");
+        assertThat(view.keyJson(1, "config").orElseThrow().path("maximum_lag_on_failover").asLong())
+                .isEqualTo(3145728L);
+        Exec.Result stdin = OurCtl.run(env, yml, SHORT, "maximum_lag_on_failover: 4194304\n", "edit-config", "--apply",
+                "-", "--force");
+        assertThat(stdin.exitCode()).as(stdin.output()).isZero();
+        assertThat(view.keyJson(1, "config").orElseThrow().path("maximum_lag_on_failover").asLong())
+                .isEqualTo(4194304L);
+        same(yml, "show-config");
+        // --replace: the whole key becomes the file; what is not in it is gone.
+        String shown = ok(SHORT, "show-config").output();
+        Path whole = cluster.dir().resolve("ctl-replace.yml");
+        Files.writeString(whole, shown.lines().filter(l -> !l.startsWith("maximum_lag_on_failover:"))
+                .reduce("", (a, l) -> a + l + "\n"));
+        Exec.Result replace = ok(SHORT, "edit-config", "--replace", whole.toString(), "--force");
+        assertThat(replace.output()).contains("-maximum_lag_on_failover: 4194304");
+        assertThat(view.keyJson(1, "config").orElseThrow().path("maximum_lag_on_failover").isMissingNode()).isTrue();
+        same(yml, "show-config");
+    }
+
+    @Test
+    @Order(5)
     void anEncryptedClientKeyIsReadWithKeyfilePassword() throws Exception {
         Path enc = cluster.dir().resolve("ctl-encrypted.key");
         Exec.Result openssl = Exec.run(List.of("openssl", "pkcs8", "-topk8", "-v2", "aes-256-cbc", "-in",
@@ -137,7 +198,7 @@ class CtlTlsE2eTest extends ClusterTestBase {
     }
 
     @Test
-    @Order(4)
+    @Order(6)
     void withoutAClientCertificateOrWithAnotherCaBothToolsAreRefused() throws Exception {
         // Neither ctl nor restapi names a certificate: the members refuse the handshake.
         Path noCert = variant("no-cert", y -> withoutLines(y, "ctl:", "  certfile:", "  keyfile:", "  cacert:",
