@@ -119,6 +119,13 @@ class CtlTlsE2eTest extends ClusterTestBase {
         assertThat(ok(SHORT, "pause", "--wait").output()).contains("Success: cluster management is paused");
         same(cluster.patroniYml("node1"), "list");
         assertThat(ok(SHORT, "resume", "--wait").output()).contains("Success: cluster management is resumed");
+        // --primary is patronictl 3.0.2's other name for --leader; the request goes to the leader's REST API.
+        Exec.Result sw = ok(timing.switchover(), "switchover", CLUSTER, "--primary", primary, "--candidate", replica,
+                "--force");
+        assertThat(sw.output()).containsPattern("Successfully switched over to \"" + replica + "\"");
+        await(timing.switchover()).untilAsserted(() -> assertThat(view.singlePrimary()).as(view::describe)
+                .contains(replica));
+        awaitHealthy(timing.rejoin());
     }
 
     /**
