@@ -35,7 +35,7 @@ class MixedClusterE2eTest extends ClusterTestBase {
     }
 
     /** A planned switchover through the real patronictl, with OPTIONS /primary polled on every node. */
-    private void switchover(String leader, String candidate) {
+    private void switchover(String leader, String candidate) throws InterruptedException {
         try (PrimaryPoller poller = new PrimaryPoller(cluster.nodes())) {
             patronictlSwitchover(leader, candidate);
             await(timing.switchover()).untilAsserted(() -> assertThat(view.singlePrimary()).as(view::describe)
@@ -92,7 +92,7 @@ class MixedClusterE2eTest extends ClusterTestBase {
 
     @Test
     @Order(4)
-    void killingOurPrimaryMakesPatroniTakeOverAndOursRejoins() {
+    void killingOurPrimaryMakesPatroniTakeOverAndOursRejoins() throws InterruptedException {
         String primary = view.singlePrimary().orElseThrow();
         assertThat(primary).isEqualTo(OURS);
         String promoted;
