@@ -60,15 +60,21 @@ public final class Slots {
     public record Changes(List<String> created, List<String> dropped) {
     }
 
+    static final String LIST_SQL = "SELECT slot_name, slot_type, plugin, database, active "
+            + "FROM pg_catalog.pg_replication_slots";
+
     public static Map<String, Slot> list(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(LIST_SQL); ResultSet rs = ps.executeQuery()) {
+            return read(rs);
+        }
+    }
+
+    /** The rows of {@link #LIST_SQL}, by slot name. */
+    static Map<String, Slot> read(ResultSet rs) throws SQLException {
         Map<String, Slot> out = new LinkedHashMap<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT slot_name, slot_type, plugin, database, active "
-                + "FROM pg_catalog.pg_replication_slots");
-             ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                out.put(rs.getString(1), new Slot(rs.getString(1), rs.getString(2), rs.getString(3),
-                        rs.getString(4), rs.getBoolean(5)));
-            }
+        while (rs.next()) {
+            out.put(rs.getString(1), new Slot(rs.getString(1), rs.getString(2), rs.getString(3),
+                    rs.getString(4), rs.getBoolean(5)));
         }
         return out;
     }
