@@ -50,6 +50,8 @@ public final class LocalPostgres implements PostgresControl {
     private final Rewinder rewinder;
     private final ObserveConnection observer;
     private final StateReader reader;
+    private final LogicalSlotAdvancer advancer;
+    private final LogicalSlotCopier copier;
 
     public LocalPostgres(PostgresqlConfig pg, BootstrapConfig bootstrap, String scope, String memberName,
                          DynamicConfig dynamic, MonotonicClock clock, Sleeper sleeper) {
@@ -62,6 +64,8 @@ public final class LocalPostgres implements PostgresControl {
         this.rewinder = new Rewinder(ctx, tools, conf);
         this.observer = new ObserveConnection(ctx);
         this.reader = new StateReader(ctx, lifecycle, tools, observer, conf); // one: it remembers the sysid
+        this.advancer = new LogicalSlotAdvancer(ctx);
+        this.copier = new LogicalSlotCopier(ctx);
     }
 
     /** The files this instance manages (for tests and diagnostics). */
@@ -262,6 +266,7 @@ public final class LocalPostgres implements PostgresControl {
      */
     @Override
     public void promote(Duration timeout, int usedTimeline) throws PgException, InterruptedException {
+        advancer.clear(); // a primary's slots move with its own consumers
         TimelinePlaceholders.write(ctx.paths.dataDir().resolve("pg_wal"), observe().timeline(), usedTimeline);
         promoteNow(timeout);
     }
@@ -334,6 +339,42 @@ public final class LocalPostgres implements PostgresControl {
                     wanted, Slots.logicalSpecs(ctx.dyn().slots()), ctx.dyn().ignoreSlots());
         } catch (SQLException e) {
             throw new PgException("syncing replication slots on port " + ctx.pg.port() + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void advanceLogicalSlots(Map<String, Long> positions) {
+        Map<String, Slots.LogicalSpec> specs = Slots.logicalSpecs(ctx.dyn().slots());
+        Map<String, Map<String, Long>> byDatabase = new java.util.TreeMap<>();
+        positions.forEach((slot, lsn) -> {
+            Slots.LogicalSpec spec = specs.get(slot);
+            if (spec != null) {
+                byDatabase.computeIfAbsent(spec.database(), k -> new java.util.LinkedHashMap<>()).put(slot, lsn);
+            }
+        });
+        advancer.schedule(byDatabase);
+    }
+
+    @Override
+    public void copyLogicalSlots(Member leader, List<String> names) throws PgException, InterruptedException {
+        Map<String, byte[]> states = copier.read(leader, names);
+        if (states.isEmpty()) {
+            return;
+        }
+        // PostgreSQL reads pg_replslot only at start: stop, write the files, start with the same role.
+        Deadline d = Deadline.after(ctx.clock, ctx.pg.pgCtlTimeout().multipliedBy(2));
+        if (!stop(StopMode.FAST, d.remaining())) {
+            throw new PgException("copying logical slots " + states.keySet() + ": postgres did not stop");
+        }
+        copier.write(states);
+        start(conf.upstream(), conf.replica(), d.remaining());
+    }
+
+    @Override
+    public void enforceHotStandbyFeedback(boolean on) throws PgException {
+        if (conf.hotStandbyFeedback(on) && lifecycle.running().isPresent()) {
+            log.info("{} hot_standby_feedback for permanent logical slots", on ? "enforcing" : "no longer enforcing");
+            reload();
         }
     }
 

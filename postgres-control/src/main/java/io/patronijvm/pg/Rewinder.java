@@ -143,6 +143,14 @@ final class Rewinder {
         ctx.runner.runChecked(new Command("crash recovery", cmd, ctx.toolEnv(), null, false), PgContext.LONG_TOOL_TIMEOUT);
     }
 
+    /**
+     * Patroni (3.0.2 and 3.3): pg_rewind's source connection asks for a read-write server, so a
+     * source given as several hosts (libpq's client-side failover) reaches the primary.
+     */
+    private Map<String, String> rewindAttrs() {
+        return ctx.majorVersion() >= 10 ? Map.of("target_session_attrs", "read-write") : Map.of();
+    }
+
     /** R38: PostgreSQL must be stopped; config files survive pg_rewind's copy from the source. */
     void rewind(Member leader) throws PgException, InterruptedException {
         OsUser.refuseRoot();
@@ -165,7 +173,7 @@ final class Rewinder {
         }
         Credentials user = ctx.pg.rewindOrSuperuser();
         List<String> cmd = new ArrayList<>(List.of(ctx.bin().get("pg_rewind"), "-D", ctx.paths.dataDir().toString(),
-                "--source-server=" + conf.files().dsn(user, hp.host(), hp.port(), null)));
+                "--source-server=" + conf.files().dsn(user, hp.host(), hp.port(), null, rewindAttrs())));
         if (ctx.pg.recoveryConf().containsKey("restore_command")) {
             cmd.add("--restore-target-wal");
         }

@@ -29,6 +29,7 @@ final class RoleConf {
     private volatile Upstream upstream = Upstream.NOBODY;
     private volatile String syncStandbyNames;
     private volatile Gucs last;
+    private volatile boolean hotStandbyFeedback;
     /** Set while a custom bootstrap runs (R15, R16): its recovery settings and the trust pg_hba.conf. */
     private volatile CustomBootstrap customBootstrap;
 
@@ -86,6 +87,13 @@ final class RoleConf {
         return customBootstrap != null && !replica;
     }
 
+    /** Returns true when the value changed. */
+    boolean hotStandbyFeedback(boolean on) {
+        boolean changed = hotStandbyFeedback != on;
+        hotStandbyFeedback = on;
+        return changed;
+    }
+
     Gucs lastGucs() {
         return last;
     }
@@ -96,6 +104,10 @@ final class RoleConf {
         boolean restoring = cb != null && !replica;
         Gucs gucs = Gucs.compute(ctx.dyn(), ctx.pg, ctx.scope, syncStandbyNames,
                 replica || restoring ? replicaControl : null, ctx.majorVersion());
+        if (hotStandbyFeedback) {
+            // R57: permanent logical slots on standbys need it; Patroni overrides the configured value.
+            gucs = gucs.withFile("hot_standby_feedback", "on");
+        }
         if (restoring && cb.hotStandbyOff()) {
             // Patroni: a point-in-time restore that promotes must not fail on hot-standby checks of
             // settings raised on the source; post_bootstrap restarts with the real values.
@@ -123,7 +135,13 @@ final class RoleConf {
         }
         String slot = up.remote() ? up.slotName() : up.slotName() != null ? up.slotName()
                 : ctx.dyn().useSlots() ? SlotNames.forMember(ctx.name) : null;
-        String dsn = files.dsn(ctx.pg.replication(), up.host(), up.port(), ctx.name);
+        Map<String, String> attrs = Map.of();
+        if (up.remote() && up.host().contains(",") && slot != null && ctx.dyn().useSlots() && ctx.majorVersion() >= 10) {
+            // Patroni 3.3: a standby leader streaming through a slot from a list of remote hosts
+            // must reach the remote primary, not a replica that libpq happens to find first.
+            attrs = Map.of("target_session_attrs", "read-write");
+        }
+        String dsn = files.dsn(ctx.pg.replication(), up.host(), up.port(), ctx.name, attrs);
         return new ConfigFiles.Recovery(dsn, slot, extra);
     }
 

@@ -60,7 +60,8 @@ final class StateReader {
                     o.currentWalLsn(), o.receivedLsn(), o.replayedLsn(), o.replayedTimestamp(), o.replayPaused(),
                     o.streaming(), ci.get("host"), upPort, standbySignal, o.serverVersion(), o.postmasterStartTime(),
                     o.walSenders(), o.slots(), o.inRecovery() ? "in archive recovery" : "in production",
-                    o.rewindPossible() && ctx.usePgRewind(), !pending.isEmpty(), pending, o.synchronousStandbyNames());
+                    o.rewindPossible() && ctx.usePgRewind(), !pending.isEmpty(), pending, o.synchronousStandbyNames(),
+                    o.logicalSlots());
         }
         ControlData cd = dir == DataDirState.VALID ? controlDataQuietly() : null;
         PgRunState state = runState(running, pid);

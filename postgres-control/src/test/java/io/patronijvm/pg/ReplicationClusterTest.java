@@ -347,6 +347,46 @@ class ReplicationClusterTest {
                 .isEqualTo("in archive recovery");
     }
 
+    /**
+     * R57 as Patroni 3.0.2 keeps a permanent logical slot on a replica: the replica runs with
+     * hot_standby_feedback, copies the slot's state file from the primary (restarting to load it),
+     * and advances it to the primary's confirmed_flush_lsn after a consumer moved that one.
+     */
+    @Test
+    @Order(11)
+    void aPermanentLogicalSlotIsCopiedToTheReplicaAndAdvancedThere_R57() throws Exception {
+        DynamicConfig d = PgNodes.dynamic(40);
+        DynamicConfig withSlot = new DynamicConfig(d.ttl(), d.loopWait(), d.retryTimeout(), d.maximumLagOnFailover(),
+                d.maximumLagOnSyncnode(), d.maxTimelinesHistory(), d.primaryStartTimeout(), d.primaryStopTimeout(),
+                false, false, 1, false, false, false, true, true, d.parameters(), List.of(),
+                Map.of("cdc", Map.of("type", "logical", "plugin", "test_decoding", "database", "postgres")),
+                List.of(), null, Map.of());
+        pg[2].applyDynamicConfig(withSlot);
+        pg[3].applyDynamicConfig(withSlot);
+        pg[2].syncReplicationSlots(Set.of("node3", "cdc"));
+        pg[3].enforceHotStandbyFeedback(true);
+        pg[3].start(new Upstream("node2", PgNodes.address(2), 5432, null), true, PgNodes.timeout(60));
+        awaitStreaming(2, "node3");
+        assertThat(query(3, "SELECT current_setting('hot_standby_feedback')")).isEqualTo("on");
+        long created = pg[2].observe().logicalSlots().get("cdc").confirmedFlushLsn();
+        assertThat(created).isPositive();
+
+        pg[3].copyLogicalSlots(PgNodes.member(2), List.of("cdc"));
+        LocalPgState copied = pg[3].observe();
+        assertThat(copied.isReplica()).as("%s", copied).isTrue();
+        assertThat(copied.logicalSlots().get("cdc")).as("slots on node3: %s", copied.logicalSlots())
+                .isNotNull().extracting(s -> s.plugin(), s -> s.database()).containsExactly("test_decoding", "postgres");
+
+        execute(2, "CREATE TABLE slot_moves (id int); INSERT INTO slot_moves SELECT generate_series(1, 10)");
+        query(2, "SELECT count(*)::text FROM pg_logical_slot_get_changes('cdc', NULL, NULL)");
+        long moved = pg[2].observe().logicalSlots().get("cdc").confirmedFlushLsn();
+        assertThat(moved).isGreaterThan(created);
+        await().atMost(PgNodes.timeout(30)).until(() -> pg[3].observe().replayedLsn() >= moved);
+        pg[3].advanceLogicalSlots(Map.of("cdc", moved));
+        await().atMost(PgNodes.timeout(30)).untilAsserted(() ->
+                assertThat(pg[3].observe().logicalSlots().get("cdc").confirmedFlushLsn()).isEqualTo(moved));
+    }
+
     private void awaitStreaming(int primary, String... names) {
         await().atMost(PgNodes.timeout(60)).untilAsserted(() -> {
             List<WalSender> ws = pg[primary].observe().walSenders();

@@ -162,12 +162,26 @@ final class WriteEndpoints {
         if (!(name instanceof String leader) || leader.isBlank()) {
             throw new HttpError(400, "failsafe: field 'name' (the primary's member name) is required");
         }
-        IntentResult r = node.acceptFailsafe(leader, text(body.get("conn_url")), text(body.get("api_url")));
+        IntentResult r = node.acceptFailsafe(leader, text(body.get("conn_url")), text(body.get("api_url")),
+                slotPositions(body.get("slots")));
         if (r.kind() == IntentResult.Kind.DONE) {
             Reply.text(ctx, 200, "Accepted");
         } else {
             Reply.text(ctx, 500, r.message() == null ? "Running as a leader" : r.message());
         }
+    }
+
+    /** {@code slots} of a failsafe heartbeat: name to LSN; entries that are not whole numbers are left out. */
+    static Map<String, Long> slotPositions(Object slots) {
+        Map<String, Long> out = new java.util.TreeMap<>();
+        if (slots instanceof Map<?, ?> m) {
+            m.forEach((k, v) -> {
+                if (v instanceof Number n && n.longValue() == n.doubleValue()) {
+                    out.put(String.valueOf(k), n.longValue());
+                }
+            });
+        }
+        return out;
     }
 
     private static String text(Object o) {

@@ -37,6 +37,17 @@ class FailsafeEndpointTest {
         }
     }
 
+    /** R57: the heartbeat's slot positions reach the loop; values that are not whole numbers are left out. */
+    @Test
+    void r57_theHeartbeatsSlotPositionsAreHandedOn() throws Exception {
+        try (ServerHarness h = new ServerHarness(replicaWithFailsafe())) {
+            RawHttp.Response r = post(h, BODY.replace("\"slots\":{}",
+                    "\"slots\":{\"dcs_slot_0\":67109360,\"bad\":\"x\",\"half\":1.5}"));
+            assertThat(r.status()).as(r.toString()).isEqualTo(200);
+            assertThat(h.node.failsafeSlots).containsExactly(Map.of("dcs_slot_0", 67109360L));
+        }
+    }
+
     @Test
     void r42_runningPrimaryAnswers500RunningAsALeader() throws Exception {
         Fixtures.Snap s = Fixtures.Snap.primary();

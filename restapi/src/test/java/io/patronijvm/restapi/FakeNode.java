@@ -8,6 +8,7 @@ import io.patronijvm.core.time.MonotonicClock;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -25,6 +26,7 @@ final class FakeNode implements NodeControl {
     volatile IntentResult cancelResult = IntentResult.done("deleted");
     volatile IntentResult reinitResult = IntentResult.done("reinitialize started");
     final List<String> failsafeLeaders = new CopyOnWriteArrayList<>();
+    final List<Map<String, Long>> failsafeSlots = new CopyOnWriteArrayList<>();
     volatile IntentResult failsafeResult = IntentResult.done("Accepted");
     volatile List<io.patronijvm.core.status.HaEvent> events = List.of();
 
@@ -78,5 +80,11 @@ final class FakeNode implements NodeControl {
     public IntentResult acceptFailsafe(String leaderName, String connUrl, String apiUrl) {
         failsafeLeaders.add(leaderName + " " + connUrl + " " + apiUrl);
         return failsafeResult;
+    }
+
+    @Override
+    public IntentResult acceptFailsafe(String leaderName, String connUrl, String apiUrl, Map<String, Long> slots) {
+        failsafeSlots.add(slots);
+        return acceptFailsafe(leaderName, connUrl, apiUrl);
     }
 }

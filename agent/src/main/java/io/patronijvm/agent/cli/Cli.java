@@ -106,6 +106,7 @@ public final class Cli implements Callable<Integer> {
             return report(result, err);
         }
         LogLevels.apply(result.loaded().config().logLevel());
+        io.patronijvm.agent.logging.LogOutput.apply(result.loaded().logFormat());
         for (ConfigProblem w : result.warnings()) {
             LOG.warn("config: {}", w);
         }

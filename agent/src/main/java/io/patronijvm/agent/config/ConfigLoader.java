@@ -132,6 +132,7 @@ public final class ConfigLoader {
         Tags tags = TagsSection.read(root.section("tags"));
         WatchdogConfig watchdog = watchdog(root.section("watchdog"));
         String logLevel = logLevel(root.section("log"));
+        io.patronijvm.agent.logging.LogFormat logFormat = LogSection.read(root.section("log"));
         if (problems.hasErrors()) {
             return new LoadResult(null, problems.all());
         }
@@ -140,7 +141,7 @@ public final class ConfigLoader {
                 effective.containsKey("bootstrap"), postgresql, tags, watchdog, logLevel,
                 ctlAuth.string("username"), ctlAuth.string("password"), etcd3Config);
         List<ConfigProblem> all = problems.all();
-        return new LoadResult(new LoadedConfig(config, bootstrap.dcs(), all, source, file, effective), all);
+        return new LoadResult(new LoadedConfig(config, bootstrap.dcs(), all, source, file, effective, logFormat), all);
     }
 
     /** scope and name become Consul key segments: a slash would change the key layout. */
@@ -208,6 +209,12 @@ public final class ConfigLoader {
     }
 
     private static String logLevel(Section log) {
+        for (String key : log.keys()) {
+            if (!key.equals("level") && !LogSection.KEYS.contains(key)) {
+                log.problems().warning(log.pathOf(key), "is not supported by patroni-jvm yet; ignored "
+                        + "(logs go to standard output, see logback.xml)");
+            }
+        }
         String level = log.string("level");
         if (level == null) {
             return "INFO";
@@ -216,13 +223,6 @@ public final class ConfigLoader {
         if (mapped == null) {
             log.problems().error(log.pathOf("level"), "'" + level + "' is not one of DEBUG, INFO, WARNING, ERROR, CRITICAL");
             return "INFO";
-        }
-        Set<String> others = new LinkedHashMap<>(log.asMap()).keySet();
-        for (String key : others) {
-            if (!key.equals("level")) {
-                log.problems().warning(log.pathOf(key), "is not supported by patroni-jvm yet; ignored "
-                        + "(logs go to standard output, see logback.xml)");
-            }
         }
         return mapped;
     }

@@ -84,6 +84,7 @@ final class EnvironmentConfig {
         typed("restapi", "http_extra_headers", Kind.DICT);
         typed("restapi", "https_extra_headers", Kind.DICT);
         typed("log", "static_fields", Kind.DICT);
+        logFormatList();
         typed("log", "loggers", Kind.DICT);
         for (String s : List.of("ctl", "restapi")) {
             Map<String, Object> auth = credentials(s, AUTH.subList(0, 2));
@@ -202,6 +203,16 @@ final class EnvironmentConfig {
             s.remove(key);
         } else {
             s.put(key, value);
+        }
+    }
+
+    /** Patroni 3.3: a PATRONI_LOG_FORMAT naming no %(field) is a YAML list of fields (JSON lines). */
+    private void logFormatList() {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> log = (Map<String, Object>) out.get("log");
+        if (log != null && log.get("format") instanceof String raw
+                && !java.util.regex.Pattern.compile("%\\(\\w+\\)").matcher(raw).find()) {
+            typed("log", "format", Kind.LIST);
         }
     }
 

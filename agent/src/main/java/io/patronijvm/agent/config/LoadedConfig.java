@@ -20,6 +20,7 @@ import java.util.Optional;
  * @param source       where it came from: the file name, {@code PATRONI_CONFIGURATION} or {@code environment}
  * @param file         the file, when there was one (a reload reads it again)
  * @param effective    the YAML tree after the environment overrides, for diagnostics
+ * @param logFormat    how log lines look ({@code log.type}/{@code format}/{@code dateformat}/{@code static_fields})
  */
 public record LoadedConfig(
         PatroniConfig config,
@@ -27,7 +28,8 @@ public record LoadedConfig(
         List<ConfigProblem> warnings,
         String source,
         Path file,
-        Map<String, Object> effective) {
+        Map<String, Object> effective,
+        io.patronijvm.agent.logging.LogFormat logFormat) {
 
     public LoadedConfig {
         warnings = List.copyOf(warnings);

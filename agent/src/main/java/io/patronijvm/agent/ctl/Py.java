@@ -5,12 +5,12 @@ import java.util.List;
 import java.util.Map;
 
 /** Python's {@code str()} of the values patronictl prints in table cells and TSV. */
-final class Py {
+public final class Py {
 
     private Py() {
     }
 
-    static String str(Object v) {
+    public static String str(Object v) {
         if (v == null) {
             return "None";
         }
@@ -41,18 +41,22 @@ final class Py {
         return abs % 60 != 0 ? base + String.format(":%02d", abs % 60) : base;
     }
 
-    /** {@code repr(float)}: the shortest form that reads back, with {@code .0} on whole numbers. */
-    static String floatRepr(double d) {
-        if (d == Math.rint(d) && Math.abs(d) < 1e16) {
-            return new BigDecimal(d).toPlainString() + ".0";
+    /**
+     * {@code repr(float)}: the shortest digits that read back, positional for decimal exponents
+     * -4..15 (with {@code .0} on whole numbers), else {@code 1.5e+16} / {@code 1e-05}.
+     */
+    public static String floatRepr(double d) {
+        if (d == 0) {
+            return 1 / d < 0 ? "-0.0" : "0.0";
         }
-        String s = Double.toString(d);
-        if (s.contains("E")) {
-            String[] parts = s.split("E");
-            int exp = Integer.parseInt(parts[1]);
-            String mantissa = parts[0].endsWith(".0") ? parts[0].substring(0, parts[0].length() - 2) : parts[0];
-            return mantissa + "e" + (exp < 0 ? "-" : "+") + String.format("%02d", Math.abs(exp));
+        BigDecimal b = new BigDecimal(Double.toString(d)).stripTrailingZeros();
+        int exp = b.precision() - b.scale() - 1;
+        if (exp >= -4 && exp < 16) {
+            String plain = b.toPlainString();
+            return plain.contains(".") ? plain : plain + ".0";
         }
-        return s;
+        String digits = b.unscaledValue().abs().toString();
+        String mantissa = digits.length() == 1 ? digits : digits.charAt(0) + "." + digits.substring(1);
+        return (d < 0 ? "-" : "") + mantissa + "e" + (exp < 0 ? "-" : "+") + String.format("%02d", Math.abs(exp));
     }
 }

@@ -8,12 +8,12 @@ import java.util.Map;
  * JSON as patronictl prints it (Python's {@code json.dumps} defaults): {@code ", "} and
  * {@code ": "} separators, keys in insertion order, non-ASCII escaped as {@code \\uXXXX}.
  */
-final class PyJson {
+public final class PyJson {
 
     private PyJson() {
     }
 
-    static String dumps(Object v) {
+    public static String dumps(Object v) {
         StringBuilder sb = new StringBuilder();
         write(sb, v);
         return sb.toString();

@@ -222,6 +222,10 @@ public final class ActionExecutor {
                     ctx.pg().syncReplicationSlots(s.wanted());
                     yield true;
                 }
+                case Action.AdvanceSlots s -> {
+                    ctx.pg().advanceLogicalSlots(s.positions());
+                    yield true;
+                }
                 case Action.SetSyncStandbyNames s -> {
                     ctx.pg().setSynchronousStandbyNames(s.value());
                     yield true;

@@ -2,6 +2,7 @@ package io.patronijvm.agent.ha;
 
 import io.patronijvm.core.ha.AttemptResult;
 import io.patronijvm.core.ha.HaInput;
+import io.patronijvm.core.ha.LogicalSlotRules;
 import io.patronijvm.core.model.ClusterView;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,6 +25,11 @@ final class FailsafeCheck {
     private final HaContext ctx;
     private final LoopState state;
     private final LeaseRenewal renewal;
+    /**
+     * The slot positions of the last cycle's check: the lease timer's rescue has no observation of
+     * its own (it runs between cycles), so it hands on the freshest the loop had.
+     */
+    private volatile Map<String, Long> currentSlots;
 
     FailsafeCheck(HaContext ctx, LoopState state, LeaseRenewal renewal) {
         this.ctx = ctx;
@@ -33,7 +39,10 @@ final class FailsafeCheck {
 
     AttemptResult check(HaInput in) throws InterruptedException {
         long start = ctx.clock().nanoTime(); // the promise of each member runs from before we asked
-        if (!confirmed(TIMEOUT)) {
+        // Patroni sends the slots as they are now: replicas advance theirs to these positions (R57).
+        Map<String, Long> now = LogicalSlotRules.published(in.config(), in.selfTags(), in.pg());
+        currentSlots = now;
+        if (!confirmed(TIMEOUT, now)) {
             state.failsafeActive(false);
             return AttemptResult.FAILSAFE_FAILED;
         }
@@ -48,7 +57,7 @@ final class FailsafeCheck {
      */
     boolean rescue(Duration timeout) throws InterruptedException {
         long start = ctx.clock().nanoTime();
-        if (!confirmed(timeout)) {
+        if (!confirmed(timeout, currentSlots)) {
             return false;
         }
         if (!renewal.renewedFromIfHeld(start)) {
@@ -58,7 +67,8 @@ final class FailsafeCheck {
         return true;
     }
 
-    private boolean confirmed(Duration timeout) throws InterruptedException {
+    /** {@code slots}: the primary's logical slot positions, null = those of the last status key. */
+    private boolean confirmed(Duration timeout, Map<String, Long> slots) throws InterruptedException {
         ClusterView last = state.lastView();
         Map<String, String> map = last == null ? null : last.failsafe();
         if (map == null || !map.containsKey(ctx.name())) {
@@ -71,7 +81,7 @@ final class FailsafeCheck {
         body.put("name", ctx.name());
         body.put("conn_url", ctx.connUrl());
         body.put("api_url", ctx.apiUrl());
-        body.put("slots", last.status().slots());
+        body.put("slots", slots != null ? slots : last.status().slots());
         if (!ctx.peers().confirmFailsafe(others, body, timeout)) {
             log.warn("failsafe: not every member of {} confirmed", others.keySet());
             return false;

@@ -14,7 +14,11 @@ import java.util.List;
  * this node as its leader (Patroni's {@code Failsafe.update_cluster}), so the replica follows it and
  * does not race: every member promised the primary that for ttl.
  */
-record FailsafeLeader(String name, String connUrl, String apiUrl, long untilNanos) {
+record FailsafeLeader(String name, String connUrl, String apiUrl, long untilNanos, java.util.Map<String, Long> slots) {
+
+    FailsafeLeader {
+        slots = slots == null ? java.util.Map.of() : java.util.Map.copyOf(slots);
+    }
 
     boolean fresh(long nowNanos) {
         return nowNanos - untilNanos < 0;

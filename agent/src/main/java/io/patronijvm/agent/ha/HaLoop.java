@@ -142,6 +142,11 @@ public final class HaLoop implements Runnable {
         wakeUp();
     }
 
+    /** Reload (R62): the local watchdog section; the facade applies it now or at the next keepalive. */
+    public void offerWatchdog(io.patronijvm.core.config.WatchdogConfig reloaded) {
+        ctx.watchdog().reloadSection(reloaded);
+    }
+
     /** SIGTERM (R63): the next cycle decides the shutdown; {@link #run()} returns after it. */
     public void requestShutdown() {
         shuttingDown = true;
@@ -209,7 +214,7 @@ public final class HaLoop implements Runnable {
         Observation seen = observe();
         LockState lock = renewal.renew(seen.view());
         if (lock == LockState.RENEWED) {
-            leaderStatus.afterRenewal(ctx.dcs(), seen.view(), seen.pg()); // R19: update_lock(update_status=True)
+            leaderStatus.afterRenewal(ctx.dcs(), seen.view(), seen.pg(), state.config(), state.tags()); // R19: update_lock(update_status=True)
         }
         watchdog.afterRenewal(seen.view(), seen.pg(), lock == LockState.RENEWED);
         List<Decision> rounds = new ArrayList<>();
@@ -251,7 +256,20 @@ public final class HaLoop implements Runnable {
         }
         configs.applyToPostgres(pg);
         configs.applyLocalReload();
+        if (view != null) {
+            enforceHotStandbyFeedback(view, pg);
+        }
         return new Observation(view, pg, number);
+    }
+
+    /** R57: nodes that may hold a permanent logical slot run with hot_standby_feedback on. */
+    private void enforceHotStandbyFeedback(ClusterView view, LocalPgState pg) {
+        try {
+            ctx.pg().enforceHotStandbyFeedback(io.patronijvm.core.ha.LogicalSlotRules.hotStandbyFeedback(view,
+                    state.config(), ctx.name(), state.tags(), pg.serverVersion()));
+        } catch (io.patronijvm.core.pg.PgException e) {
+            log.warn("could not apply hot_standby_feedback: {}", e.getMessage());
+        }
     }
 
     private HaInput input(Observation seen, LockState lock) {
@@ -259,7 +277,19 @@ public final class HaLoop implements Runnable {
         state.updateMemory(m -> HaDecider.observe(m, lock, seen.pg(), now)); // primary_start_timeout's clock (R7)
         return new HaInput(ctx.name(), state.tags(), seen.view(), seen.pg(), state.config(), ctx.local(),
                 now, ctx.clock().wallNow(), lock, null, AttemptResult.NONE, state.memory(),
-                ctx.slot().current(), intents.restart(), intents.reinit(), shuttingDown);
+                ctx.slot().current(), intents.restart(), intents.reinit(), shuttingDown, failsafeSlots(seen));
+    }
+
+    /**
+     * R57: with failsafe on and the key not ours, a fresh failsafe announcement's slot positions
+     * (Patroni's {@code Failsafe.update_cluster}); null otherwise.
+     */
+    private java.util.Map<String, Long> failsafeSlots(Observation seen) {
+        if (!state.config().failsafeMode() || (seen.view() != null && seen.view().isLeader(ctx.name()))) {
+            return null;
+        }
+        FailsafeLeader f = state.failsafeLeader(ctx.clock().nanoTime());
+        return f == null || f.name().equals(ctx.name()) ? null : f.slots();
     }
 
     /**
@@ -310,13 +340,18 @@ public final class HaLoop implements Runnable {
      * exclusion of promise and race); otherwise that primary is our leader for ttl seconds.
      */
     public IntentResult acceptFailsafe(String leader, String connUrl, String apiUrl) {
+        return acceptFailsafe(leader, connUrl, apiUrl, java.util.Map.of());
+    }
+
+    /** As {@link #acceptFailsafe(String, String, String)}, with the primary's logical slot positions (R57). */
+    public IntentResult acceptFailsafe(String leader, String connUrl, String apiUrl, java.util.Map<String, Long> slots) {
         StatusSnapshot s = publisher.snapshot();
         if (ctx.name().equals(leader) || (s != null && s.pg() != null && s.pg().isPrimary()
                 && s.role() == Role.PRIMARY)) {
             return IntentResult.refused("Running as a leader");
         }
         long until = ctx.clock().nanoTime() + Duration.ofSeconds(state.config().ttl()).toNanos();
-        if (!state.offerFailsafeLeader(new FailsafeLeader(leader, connUrl, apiUrl, until),
+        if (!state.offerFailsafeLeader(new FailsafeLeader(leader, connUrl, apiUrl, until, slots),
                 () -> lease.validUntilNanos() != Long.MIN_VALUE)) {
             return IntentResult.refused("Running as a leader");
         }

@@ -1,6 +1,9 @@
 package io.patronijvm.agent.ha;
 
+import io.patronijvm.core.config.DynamicConfig;
 import io.patronijvm.core.dcs.Dcs;
+import io.patronijvm.core.ha.LogicalSlotRules;
+import io.patronijvm.core.model.Tags;
 import io.patronijvm.core.dcs.DcsOutcome;
 import io.patronijvm.core.model.ClusterStatus;
 import io.patronijvm.core.model.ClusterView;
@@ -19,8 +22,8 @@ import java.util.Map;
  *
  * <p>Written only when it changed, as Patroni does: the value is compared with the one this cycle's
  * view shows (read in the same cycle, so another writer's value counts) and with our last write.
- * Slot positions are left empty: the observation knows slot names, not their LSNs, and only
- * permanent slots (not supported) would be listed there.
+ * With permanent logical slots it adds their {@code confirmed_flush_lsn} as {@code slots} (R57),
+ * which replicas advance their copies to.
  */
 final class LeaderStatus {
 
@@ -29,11 +32,11 @@ final class LeaderStatus {
     private ClusterStatus lastWritten;
 
     /** Called after the leader key was renewed in this cycle; {@code pg} is this cycle's observation. */
-    void afterRenewal(Dcs dcs, ClusterView view, LocalPgState pg) {
+    void afterRenewal(Dcs dcs, ClusterView view, LocalPgState pg, DynamicConfig config, Tags tags) {
         if (!pg.isPrimary() || pg.currentWalLsn() <= 0) {
             return; // Patroni writes status only with a known position (a promotion still running has none)
         }
-        ClusterStatus next = new ClusterStatus(pg.currentWalLsn(), Map.of(), List.of());
+        ClusterStatus next = new ClusterStatus(pg.currentWalLsn(), LogicalSlotRules.published(config, tags, pg), List.of());
         if (next.equals(view.status()) && next.equals(lastWritten)) {
             return;
         }

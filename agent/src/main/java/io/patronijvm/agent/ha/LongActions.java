@@ -66,6 +66,15 @@ final class LongActions {
                 ctx.pg().cloneFrom(r.source());
                 startReplica(Upstreams.of(r.source()));
             };
+            case Action.CopyLogicalSlots c -> () -> {
+                Member leader = view == null || view.leader() == null ? null
+                        : view.member(view.leader().name()).orElse(null);
+                if (leader == null || leader.connUrl() == null) {
+                    throw new PgException("copying logical slots " + c.names() + ": the leader has no conn_url");
+                }
+                log.info("copying logical slots {} from the primary {}", c.names(), leader.name());
+                ctx.pg().copyLogicalSlots(leader, c.names());
+            };
             case Action.Restart r -> () -> {
                 ctx.pg().restart(ctx.startTimeout());
                 ctx.callbacks().fire(CallbackEvent.ON_RESTART, state.memory().role());
@@ -116,8 +125,7 @@ final class LongActions {
         if (sc.host() == null) {
             throw new PgException("standby_cluster has no host to clone the standby leader from");
         }
-        String host = sc.host().contains(":") ? "[" + sc.host() + "]" : sc.host();
-        Member remote = new Member("remote member", null, 0, "postgres://" + host + ":" + sc.port() + "/postgres",
+        Member remote = new Member("remote member", null, 0, sc.connUrl(),
                 null, "running", Role.PRIMARY, null, null, null, null, null, false, false, null, null);
         log.info("clone from remote member {}", remote.connUrl());
         ctx.pg().cloneFrom(remote, sc.createReplicaMethods());

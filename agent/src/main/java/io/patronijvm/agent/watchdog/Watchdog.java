@@ -85,6 +85,15 @@ public final class Watchdog {
         }
     }
 
+    /**
+     * SIGHUP or {@code POST /reload} brought a new local {@code watchdog:} section; ttl and
+     * loop_wait stay those of the dynamic configuration. As Patroni: turning it off applies at once,
+     * anything else at the next keepalive while armed, so the timeout changes with a key update.
+     */
+    public synchronized void reloadSection(WatchdogConfig section) {
+        reload(new Settings(section, config.ttl(), config.loopWait()));
+    }
+
     /** The dynamic ttl or loop_wait changed; the local section stays. */
     public synchronized void reloadTiming(int ttl, int loopWait) {
         reload(new Settings(config.config(), ttl, loopWait));

@@ -126,6 +126,7 @@ public final class AgentDaemon implements Daemon, AutoCloseable {
             reloader.onReload(next -> {
                 p.loop.offerLocalPostgresql(next.config().postgresql());
                 p.loop.offerTags(next.config().tags());
+                p.loop.offerWatchdog(next.config().watchdog());
             });
             shutdownBudget = p.shutdownBudget();
             try {

@@ -21,7 +21,7 @@ import java.util.stream.Collectors;
 /**
  * SIGHUP and {@code POST /reload}: re-reads the YAML and the environment into a new, validated
  * configuration record (style guideline 5: never mutated in place). A broken file changes
- * nothing and is reported with its paths. The log level, the tags and the postgresql section (R65,
+ * nothing and is reported with its paths. The log section, the tags, the watchdog section (R62) and the postgresql section (R65,
  * through the loop) apply at once; the other sections the running ports were built from are named in a
  * warning, because they take effect on the next start.
  */
@@ -59,6 +59,7 @@ final class ConfigReloader {
         LoadedConfig next = r.loaded();
         current.set(next);
         LogLevels.apply(next.config().logLevel());
+        io.patronijvm.agent.logging.LogOutput.apply(next.logFormat());
         live.accept(next);
         List<String> later = changedSections(old.config(), next.config());
         if (later.isEmpty()) {

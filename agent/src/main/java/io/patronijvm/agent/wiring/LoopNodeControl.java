@@ -107,7 +107,13 @@ public final class LoopNodeControl implements NodeControl {
 
     @Override
     public IntentResult acceptFailsafe(String leaderName, String connUrl, String apiUrl) {
-        return loop.acceptFailsafe(leaderName, connUrl, apiUrl); // R42
+        return loop.acceptFailsafe(leaderName, connUrl, apiUrl, java.util.Map.of()); // R42
+    }
+
+    @Override
+    public IntentResult acceptFailsafe(String leaderName, String connUrl, String apiUrl,
+                                       java.util.Map<String, Long> slots) {
+        return loop.acceptFailsafe(leaderName, connUrl, apiUrl, slots); // R42, R57
     }
 
     private IntentResult await(CompletableFuture<IntentResult> answer, Duration timeout, String what)

@@ -124,6 +124,35 @@ class WatchdogLoopTest {
     }
 
     @Test
+    void r62_aReloadedWatchdogSectionReachesTheArmedWatchdogOfTheRunningLeader() {
+        Device device = new Device(true);
+        FakePostgres pg = new FakePostgres("node1", "127.0.0.1", 5432, network);
+        HaLoop loop = loop("node1", "127.0.0.1", pg, device);
+        for (int i = 0; i < 20 && !pg.acceptsWrites(); i++) {
+            loop.runCycle();
+            clock.advance(Duration.ofMillis(500));
+        }
+        loop.runCycle();
+        assertThat(device.isRunning()).as("armed while leading").isTrue();
+        // mode off: disarmed at once, with the magic close, not at the next keepalive
+        loop.offerWatchdog(new WatchdogConfig(WatchdogConfig.Mode.OFF, "default", "/dev/watchdog", 5));
+        assertThat(device.writes).last().isEqualTo("V");
+        assertThat(device.isRunning()).isFalse();
+        loop.runCycle();
+        clock.advance(Duration.ofMillis(500));
+        assertThat(device.isRunning()).as("off stays off across renewals").isFalse();
+        // back to required with another safety margin: armed again by the next renewal, ttl 10 - 3
+        device.writes.clear();
+        loop.offerWatchdog(new WatchdogConfig(WatchdogConfig.Mode.REQUIRED, "default", "/dev/watchdog", 3));
+        loop.runCycle();
+        clock.advance(Duration.ofMillis(500));
+        loop.runCycle();
+        assertThat(device.isRunning()).as("re-armed: %s", device.writes).isTrue();
+        assertThat(device.writes).contains("timeout=7");
+        assertThat(pg.acceptsWrites()).as("still the leader: %s", pg).isTrue();
+    }
+
+    @Test
     void r23_8_aRequiredWatchdogThatIsUnusableKeepsTheNodeFromLeading() {
         FakePostgres pg1 = new FakePostgres("node1", "127.0.0.1", 5432, network);
         FakePostgres pg2 = new FakePostgres("node2", "127.0.0.2", 5432, network);

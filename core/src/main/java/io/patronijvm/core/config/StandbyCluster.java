@@ -53,6 +53,24 @@ public record StandbyCluster(String host, int port, String primarySlotName, Stri
                 methods);
     }
 
+    /** True when {@code host} lists several hosts, which libpq tries in order (Patroni 3.3). */
+    public boolean multiHost() {
+        return host != null && host.contains(",");
+    }
+
+    /**
+     * The remote source as a member {@code conn_url}, null without a host. A host list stays one
+     * comma-separated host part (Patroni hands it to libpq as it is); only a single IPv6 address
+     * gets brackets.
+     */
+    public String connUrl() {
+        if (host == null) {
+            return null;
+        }
+        String h = !multiHost() && host.contains(":") ? "[" + host + "]" : host;
+        return "postgres://" + h + ":" + port + "/postgres";
+    }
+
     /** The recovery parameters every member of the standby cluster gets besides its upstream. */
     public Map<String, Object> archiveParams() {
         Map<String, Object> out = new java.util.LinkedHashMap<>();

@@ -225,6 +225,32 @@ public sealed interface Action {
         }
     }
 
+    /**
+     * R57 on a replica: move these permanent logical slots forward to the leader's published
+     * {@code confirmed_flush_lsn} ({@code pg_replication_slot_advance}); runs in the background,
+     * a slot still busy from the last request gets the newer target.
+     */
+    record AdvanceSlots(Map<String, Long> positions) implements Quick {
+        public AdvanceSlots {
+            positions = Map.copyOf(positions);
+        }
+    }
+
+    /**
+     * Long (R57): copy these permanent logical slots' state files from the leader
+     * ({@code pg_read_binary_file}) into {@code pg_replslot}, restarting PostgreSQL to load them.
+     */
+    record CopyLogicalSlots(java.util.List<String> names) implements LongRunning {
+        public CopyLogicalSlots {
+            names = java.util.List.copyOf(names);
+        }
+
+        @Override
+        public AsyncKind kind() {
+            return AsyncKind.COPY_SLOTS;
+        }
+    }
+
     /** Set {@code synchronous_standby_names} (empty clears it) and reload (R48 to R50). */
     record SetSyncStandbyNames(String value) implements Quick {
         public SetSyncStandbyNames {

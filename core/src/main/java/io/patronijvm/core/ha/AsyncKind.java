@@ -9,7 +9,8 @@ public enum AsyncKind {
     START("starting"),
     RESTART("restart"),
     REWIND("pg_rewind"),
-    REINITIALIZE("reinitialize");
+    REINITIALIZE("reinitialize"),
+    COPY_SLOTS("copy_logical_slots");
 
     private final String text;
 

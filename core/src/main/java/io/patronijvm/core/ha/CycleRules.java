@@ -111,7 +111,10 @@ final class CycleRules {
     private static Decision withoutDcs(HaInput in) {
         AsyncTask task = in.asyncTask();
         if (in.paused() || !Facts.mightBeWritable(in.pg())) {
-            return Decision.of(Reason.DCS_UNAVAILABLE, "DCS is not accessible");
+            // R57: with failsafe a replica keeps its logical slots up with the primary's POST /failsafe.
+            List<Action> advance = in.config().failsafeMode() && !in.paused() && in.failsafeSlots() != null
+                    ? SlotRules.logical(in) : List.of();
+            return Decision.of(Reason.DCS_UNAVAILABLE, "DCS is not accessible", advance.toArray(Action[]::new));
         }
         if (task != null && task.kind() == AsyncKind.DEMOTE) {
             return Decision.of(Reason.DCS_UNAVAILABLE, "DCS is not accessible; demote in progress");
@@ -163,6 +166,7 @@ final class CycleRules {
         if (slots != null) {
             extra.add(slots);
         }
+        extra.addAll(SlotRules.logical(in));                                                          // R57
         Role role = publishedRole(in);
         if (role != null && role != in.memory().role() && RoleTransitions.allowed(in.memory().role(), role)) {
             extra.add(new Action.SetRole(role));

@@ -30,6 +30,10 @@ import java.util.Objects;
  * @param restartIntent a pending restart request, or null
  * @param reinitIntent  a pending reinitialize request, or null
  * @param shuttingDown  the agent received SIGTERM (R63)
+ * @param failsafeSlots with failsafe mode on and without the lock: the logical slot positions the primary sent
+ *                      with its last {@code POST /failsafe} while that is fresh (R42), else null. They replace the
+ *                      {@code status} key's, as Patroni's {@code Failsafe.update_cluster} does, and are the only
+ *                      positions a replica has while the DCS does not answer.
  */
 public record HaInput(
         String self,
@@ -47,7 +51,17 @@ public record HaInput(
         AsyncTask asyncTask,
         RestartIntent restartIntent,
         ReinitIntent reinitIntent,
-        boolean shuttingDown) {
+        boolean shuttingDown,
+        Map<String, Long> failsafeSlots) {
+
+    /** An input without failsafe slot positions. */
+    public HaInput(String self, Tags selfTags, ClusterView view, LocalPgState pg, DynamicConfig config,
+                   LocalSettings local, long nowNanos, Instant wallNow, LockState lock, Map<String, PeerStatus> peers,
+                   AttemptResult lastAttempt, Memory memory, AsyncTask asyncTask, RestartIntent restartIntent,
+                   ReinitIntent reinitIntent, boolean shuttingDown) {
+        this(self, selfTags, view, pg, config, local, nowNanos, wallNow, lock, peers, lastAttempt, memory, asyncTask,
+                restartIntent, reinitIntent, shuttingDown, null);
+    }
 
     public HaInput {
         Objects.requireNonNull(self, "self");
@@ -60,6 +74,7 @@ public record HaInput(
         peers = peers == null ? Map.of() : Map.copyOf(peers);
         lastAttempt = lastAttempt == null ? AttemptResult.NONE : lastAttempt;
         memory = memory == null ? Memory.INITIAL : memory;
+        failsafeSlots = failsafeSlots == null ? null : Map.copyOf(failsafeSlots);
     }
 
     /** Maintenance mode (R44): the dynamic config in force says pause. */
@@ -81,6 +96,6 @@ public record HaInput(
     public HaInput after(AttemptResult result, Map<String, PeerStatus> newPeers, Memory newMemory) {
         return new HaInput(self, selfTags, view, pg, config, local, nowNanos, wallNow, lock,
                 newPeers == null ? peers : newPeers, result, newMemory == null ? memory : newMemory, asyncTask,
-                restartIntent, reinitIntent, shuttingDown);
+                restartIntent, reinitIntent, shuttingDown, failsafeSlots);
     }
 }

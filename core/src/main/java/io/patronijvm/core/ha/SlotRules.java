@@ -2,6 +2,8 @@ package io.patronijvm.core.ha;
 
 import io.patronijvm.core.model.Member;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -65,5 +67,28 @@ final class SlotRules {
             return null;
         }
         return new Action.SyncSlots(wanted);
+    }
+
+    /**
+     * R57 on a replica: advance the permanent logical slots it has and copy those it lacks (see
+     * {@link LogicalSlotRules}). Copying needs a leader to read from and is skipped while failsafe
+     * is active (Patroni: no copy while the primary only reaches us through failsafe) and in pause.
+     */
+    static List<Action> logical(HaInput in) {
+        List<Action> out = new ArrayList<>();
+        if (!in.config().useSlots() || in.holdsLock() || !in.pg().isReplica()) {
+            return out;
+        }
+        LogicalSlotRules.Plan plan = LogicalSlotRules.plan(in.config(), in.selfTags(), in.pg(),
+                LogicalSlotRules.leaderSlots(in));
+        if (!plan.advance().isEmpty()) {
+            out.add(new Action.AdvanceSlots(plan.advance()));
+        }
+        boolean leaderKnown = in.view() != null && in.view().leader() != null
+                && !in.self().equals(in.view().leader().name());
+        if (!plan.copy().isEmpty() && leaderKnown && in.failsafeSlots() == null && in.asyncTask() == null) {
+            out.add(new Action.CopyLogicalSlots(plan.copy()));
+        }
+        return out;
     }
 }

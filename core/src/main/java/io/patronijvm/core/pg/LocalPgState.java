@@ -32,6 +32,7 @@ import java.util.Set;
  * @param pendingRestart   a parameter change needs a restart
  * @param pendingRestartReasons param → [old, new]
  * @param synchronousStandbyNames current value of the GUC, or ""
+ * @param logicalSlots     logical slots on this node that no ignore_slots entry matches, by name
  */
 public record LocalPgState(
         DataDirState dataDir,
@@ -58,13 +59,30 @@ public record LocalPgState(
         boolean rewindPossible,
         boolean pendingRestart,
         Map<String, List<String>> pendingRestartReasons,
-        String synchronousStandbyNames) {
+        String synchronousStandbyNames,
+        Map<String, LogicalSlot> logicalSlots) {
+
+    /** An observation without logical slot details (stopped servers, models). */
+    public LocalPgState(DataDirState dataDir, String sysid, boolean postmasterRunning, PgRunState runState,
+                        boolean acceptsConnections, boolean inRecovery, int timeline, long currentWalLsn,
+                        long receivedLsn, long replayedLsn, String replayedTimestamp, boolean replayPaused,
+                        boolean streaming, String upstreamHost, int upstreamPort, boolean standbySignal,
+                        int serverVersion, String postmasterStartTime, List<WalSender> walSenders,
+                        Set<String> replicationSlots, String controlState, boolean rewindPossible,
+                        boolean pendingRestart, Map<String, List<String>> pendingRestartReasons,
+                        String synchronousStandbyNames) {
+        this(dataDir, sysid, postmasterRunning, runState, acceptsConnections, inRecovery, timeline, currentWalLsn,
+                receivedLsn, replayedLsn, replayedTimestamp, replayPaused, streaming, upstreamHost, upstreamPort,
+                standbySignal, serverVersion, postmasterStartTime, walSenders, replicationSlots, controlState,
+                rewindPossible, pendingRestart, pendingRestartReasons, synchronousStandbyNames, Map.of());
+    }
 
     public LocalPgState {
         walSenders = walSenders == null ? List.of() : List.copyOf(walSenders);
         replicationSlots = replicationSlots == null ? Set.of() : Set.copyOf(replicationSlots);
         pendingRestartReasons = pendingRestartReasons == null ? Map.of() : Map.copyOf(pendingRestartReasons);
         synchronousStandbyNames = synchronousStandbyNames == null ? "" : synchronousStandbyNames;
+        logicalSlots = logicalSlots == null ? Map.of() : Map.copyOf(logicalSlots);
     }
 
     /** Running, answering queries, and not in recovery. */

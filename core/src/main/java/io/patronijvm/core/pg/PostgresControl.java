@@ -109,6 +109,26 @@ public interface PostgresControl extends AutoCloseable {
      */
     void syncReplicationSlots(Set<String> wanted) throws PgException;
 
+    /**
+     * R57 on a replica: advance these logical slots to the given LSNs with
+     * {@code pg_replication_slot_advance}, in the background (a slow advance must not hold up the
+     * loop); a newer target for a slot still waiting replaces the older one. Failures are logged.
+     */
+    default void advanceLogicalSlots(Map<String, Long> positions) {
+    }
+
+    /**
+     * R57 on a replica: copy these permanent logical slots' state from {@code leader}, then restart
+     * PostgreSQL (stopped meanwhile) so it loads them. Slots whose type, plugin or database on the
+     * leader differ from their definition are not copied.
+     */
+    default void copyLogicalSlots(Member leader, java.util.List<String> names) throws PgException, InterruptedException {
+    }
+
+    /** R57: force {@code hot_standby_feedback = on} (or stop forcing it); rewrites and reloads on a change. */
+    default void enforceHotStandbyFeedback(boolean on) throws PgException {
+    }
+
     /** Sets {@code synchronous_standby_names} (empty string clears it) and reloads. */
     void setSynchronousStandbyNames(String value) throws PgException;
 

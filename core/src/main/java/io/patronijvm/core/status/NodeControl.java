@@ -48,4 +48,13 @@ public interface NodeControl {
     default IntentResult acceptFailsafe(String leaderName, String connUrl, String apiUrl) {
         return IntentResult.done("Accepted");
     }
+
+    /**
+     * As {@link #acceptFailsafe(String, String, String)}, with the primary's permanent logical slot
+     * positions ({@code slots} of the request, name to LSN), which a replica advances its own to (R57).
+     */
+    default IntentResult acceptFailsafe(String leaderName, String connUrl, String apiUrl,
+                                        java.util.Map<String, Long> slots) {
+        return acceptFailsafe(leaderName, connUrl, apiUrl);
+    }
 }

@@ -68,6 +68,9 @@ final class Scenario {
     boolean rewindPossible = true;
     List<WalSender> walSenders = new ArrayList<>();
     Set<String> slots = Set.of();
+    Map<String, io.patronijvm.core.pg.LogicalSlot> logicalSlots = Map.of();
+    Map<String, Long> statusSlots = Map.of();
+    Map<String, Long> failsafeSlots;
     String syncNames = "";
     boolean pendingRestart;
     int serverVersion = 150004;
@@ -281,7 +284,7 @@ final class Scenario {
         }
         return new ClusterView(initialize, configKey ? new ClusterConfig(cfg, 3) : null,
                 leader == null ? null : new Leader(leader, "s-" + leader, 42), ms, failover, sync, history, 5,
-                new ClusterStatus(optime, Map.of(), List.of()), failsafe, 100);
+                new ClusterStatus(optime, statusSlots, List.of()), failsafe, 100);
     }
 
     static int hostIndex(String name) {
@@ -293,12 +296,12 @@ final class Scenario {
         return new LocalPgState(dataDir, sysid, running, state, accepts, inRecovery, timeline,
                 inRecovery ? -1 : wal, inRecovery ? wal : -1, inRecovery ? wal : -1, null, false,
                 inRecovery && running, upstreamHost, upstreamPort, standbySignal, serverVersion, postmasterStart,
-                walSenders, slots, controlState, rewindPossible, pendingRestart, Map.of(), syncNames);
+                walSenders, slots, controlState, rewindPossible, pendingRestart, Map.of(), syncNames, logicalSlots);
     }
 
     HaInput input() {
         return new HaInput(self, new Tags(selfTags), view(), pg(), config(), local, now, WALL, lock, peers, last,
-                memory, async, restart, reinit, shuttingDown);
+                memory, async, restart, reinit, shuttingDown, failsafeSlots);
     }
 
     Decision decide() {

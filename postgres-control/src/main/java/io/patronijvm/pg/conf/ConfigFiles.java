@@ -178,6 +178,11 @@ public final class ConfigFiles {
 
     /** {@code primary_conninfo} / pg_basebackup / pg_rewind DSN: passfile instead of a password (4.5). */
     public String dsn(Credentials user, String host, int port, String applicationName) {
+        return dsn(user, host, port, applicationName, Map.of());
+    }
+
+    /** As {@link #dsn(Credentials, String, int, String)} with more libpq parameters (before dbname). */
+    public String dsn(Credentials user, String host, int port, String applicationName, Map<String, String> more) {
         Map<String, String> p = new LinkedHashMap<>();
         p.put("user", user.username());
         p.put("passfile", paths.pgpass().toString());
@@ -190,6 +195,7 @@ public final class ConfigFiles {
         if (applicationName != null) {
             p.put("application_name", applicationName);
         }
+        p.putAll(more);
         p.put("dbname", "postgres");
         return ConnInfo.format(p);
     }

@@ -63,6 +63,13 @@ public record Gucs(SortedMap<String, String> cmdline, SortedMap<String, String> 
         warnings = List.copyOf(warnings);
     }
 
+    /** A copy with one postgresql.conf parameter replaced. */
+    public Gucs withFile(String name, String value) {
+        SortedMap<String, String> f = new TreeMap<>(file);
+        f.put(name, value);
+        return new Gucs(cmdline, f, warnings);
+    }
+
     /** A copy with one command-line GUC replaced. */
     public Gucs withCmdline(String name, String value) {
         SortedMap<String, String> cmd = new TreeMap<>(cmdline);

@@ -1,5 +1,6 @@
 package io.patronijvm.pg.sql;
 
+import io.patronijvm.core.pg.LogicalSlot;
 import io.patronijvm.core.pg.WalSender;
 
 import java.util.List;
@@ -16,5 +17,6 @@ public record Observation(boolean inRecovery, int timeline, long currentWalLsn, 
                           int serverVersion, String postmasterStartTime, String sysid, String synchronousStandbyNames,
                           boolean rewindPossible, List<WalSender> walSenders, Set<String> slots,
                           Map<String, String> pendingRestart,
-                          Map<String, String> cmdlineSettings) {
+                          Map<String, String> cmdlineSettings,
+                          Map<String, LogicalSlot> logicalSlots) {
 }

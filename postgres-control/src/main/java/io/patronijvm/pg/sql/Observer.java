@@ -1,5 +1,6 @@
 package io.patronijvm.pg.sql;
 
+import io.patronijvm.core.pg.LogicalSlot;
 import io.patronijvm.core.pg.WalSender;
 
 import java.sql.Connection;
@@ -89,10 +90,15 @@ public final class Observer {
             }
             // Slots an ignore_slots entry matches are not ours to manage: the decider never sees them.
             Set<String> slots = new HashSet<>();
+            Map<String, LogicalSlot> logical = new LinkedHashMap<>();
             try (ResultSet rs = next(st, "pg_replication_slots")) {
                 for (Slots.Slot slot : Slots.read(rs).values()) {
                     if (!Slots.ignored(slot, ignoreSlots)) {
                         slots.add(slot.name());
+                        if (slot.logical()) {
+                            logical.put(slot.name(), new LogicalSlot(slot.name(), slot.plugin(), slot.database(),
+                                    slot.confirmedFlushLsn(), slot.catalogXmin()));
+                        }
                     }
                 }
             }
@@ -101,7 +107,7 @@ public final class Observer {
             return new Observation(rec, ((Number) row[1]).intValue(), ((Number) row[2]).longValue(),
                     ((Number) row[3]).longValue(), ((Number) row[4]).longValue(), (String) row[5],
                     (Boolean) row[6], (Boolean) row[7], (String) row[8], ((Number) row[9]).intValue(),
-                    (String) row[10], (String) row[11], (String) row[12], (Boolean) row[13], senders, slots, pending, cmdline);
+                    (String) row[10], (String) row[11], (String) row[12], (Boolean) row[13], senders, slots, pending, cmdline, logical);
         }
     }
 

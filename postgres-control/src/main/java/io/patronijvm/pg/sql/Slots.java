@@ -27,8 +27,16 @@ public final class Slots {
     private Slots() {
     }
 
-    /** One row of pg_replication_slots. */
-    public record Slot(String name, String type, String plugin, String database, boolean active) {
+    /**
+     * One row of pg_replication_slots; {@code confirmedFlushLsn} -1 and {@code catalogXmin} 0 when
+     * the server reports none (physical slots).
+     */
+    public record Slot(String name, String type, String plugin, String database, boolean active,
+                       long confirmedFlushLsn, long catalogXmin) {
+        public Slot(String name, String type, String plugin, String database, boolean active) {
+            this(name, type, plugin, database, active, -1, 0);
+        }
+
         boolean logical() {
             return "logical".equals(type);
         }
@@ -60,8 +68,11 @@ public final class Slots {
     public record Changes(List<String> created, List<String> dropped) {
     }
 
-    static final String LIST_SQL = "SELECT slot_name, slot_type, plugin, database, active "
-            + "FROM pg_catalog.pg_replication_slots";
+    // Temporary slots belong to a session and go with it; Patroni leaves them out too.
+    static final String LIST_SQL = "SELECT slot_name, slot_type, plugin, database, active, "
+            + "COALESCE(pg_catalog.pg_wal_lsn_diff(confirmed_flush_lsn, '0/0')::bigint, -1), "
+            + "COALESCE(catalog_xmin::text::bigint, 0) "
+            + "FROM pg_catalog.pg_replication_slots WHERE NOT temporary";
 
     public static Map<String, Slot> list(Connection c) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(LIST_SQL); ResultSet rs = ps.executeQuery()) {
@@ -74,7 +85,7 @@ public final class Slots {
         Map<String, Slot> out = new LinkedHashMap<>();
         while (rs.next()) {
             out.put(rs.getString(1), new Slot(rs.getString(1), rs.getString(2), rs.getString(3),
-                    rs.getString(4), rs.getBoolean(5)));
+                    rs.getString(4), rs.getBoolean(5), rs.getLong(6), rs.getLong(7)));
         }
         return out;
     }

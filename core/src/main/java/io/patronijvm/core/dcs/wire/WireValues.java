@@ -167,11 +167,19 @@ public final class WireValues {
         return new ClusterStatus(optime, Map.of(), List.of());
     }
 
+    /**
+     * As Patroni 3.0.2 writes it: {@code {"optime":N}}, with {@code "slots"} only when the leader has
+     * permanent logical slots to publish ({@code retain_slots} is 4.x's, written only when set).
+     */
     public static Map<String, Object> statusToJson(ClusterStatus status) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("optime", status.optime());
-        out.put("slots", new LinkedHashMap<>(status.slots()));
-        out.put("retain_slots", new ArrayList<>(status.retainSlots()));
+        if (!status.slots().isEmpty()) {
+            out.put("slots", new java.util.TreeMap<>(status.slots()));
+        }
+        if (!status.retainSlots().isEmpty()) {
+            out.put("retain_slots", new ArrayList<>(status.retainSlots()));
+        }
         return out;
     }
 
