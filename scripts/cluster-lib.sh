@@ -32,8 +32,12 @@ REST_PASSWORD=${REST_PASSWORD:-}
 CONSUL_MASTER_TOKEN=${CONSUL_MASTER_TOKEN:-}
 CONSUL_AGENT_TOKEN=${CONSUL_AGENT_TOKEN:-}
 REST_TLS_DIR=${REST_TLS_DIR:-}
-# Small-footprint JVM: one GC thread family, bounded heap and metaspace.
-JVM_FLAGS=${AGENT_JVM_FLAGS:--XX:+UseSerialGC -Xms8m -Xmx128m -XX:MaxMetaspaceSize=96m -XX:ReservedCodeCacheSize=32m -Xss512k -XX:TieredStopAtLevel=1}
+# Small-footprint JVM: one GC thread family, bounded heap and metaspace, C1 only. Measured in
+# issue 17 (bench/results/2026-12-01-issue17b.md): CompileThresholdScaling=0.1 compiles the
+# once-a-cycle code after 20 calls instead of 200 (idle CPU in the 2-4 minutes after a start
+# about -40 %), a fixed 4 MiB young generation and free ratios 10-30 % pay for the larger
+# code cache, and malloc's free memory goes back to the OS every 30 s (about -5 MiB).
+JVM_FLAGS=${AGENT_JVM_FLAGS:--XX:+UseSerialGC -Xms8m -Xmx128m -Xmn4m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -XX:MaxMetaspaceSize=96m -XX:ReservedCodeCacheSize=32m -Xss512k -XX:TieredStopAtLevel=1 -XX:CompileThresholdScaling=0.1 -XX:TrimNativeHeapInterval=30000}
 
 declare -F node_consul_addr >/dev/null || node_consul_addr() { consul_addr $(( ($1 - 1) % 3 + 1 )); }
 declare -F node_data_dir >/dev/null || node_data_dir() { echo "$CLUSTER_DIR/node$1/data"; }

@@ -253,8 +253,10 @@ def alive(pid):
         return False
     except PermissionError:
         return True
+    # A process that exits between the open and the read makes read() fail with ESRCH
+    # (ProcessLookupError): a soak's quorum-loss fault was aborted so, half applied.
     try:
         with open("/proc/%d/stat" % pid) as f:
             return f.read().split(") ")[-1][:1] != "Z"
-    except FileNotFoundError:
+    except (FileNotFoundError, ProcessLookupError):
         return False

@@ -41,7 +41,13 @@ final class SelfFence implements LeaseGuard.Fence {
             events.leaseLapsed(ctx.clock().wallNow(), pg.timeline());
             if (pg.isPrimary()) {
                 log.warn("provable leader lease ran out without a renewal: stopping PostgreSQL immediately");
-                ctx.pg().stop(StopMode.IMMEDIATE, ctx.startTimeout());
+                if (ctx.pg().stop(StopMode.IMMEDIATE, ctx.startTimeout())) {
+                    // Nothing writable is left, which is all the watchdog guards (as Patroni's demote
+                    // disarms it once PostgreSQL is down). Left armed and unfed, it reset the whole
+                    // host a second later in every chaos partition, agent and all; now the node starts
+                    // read-only (R40) and rejoins at the heal. The next promotion arms it again.
+                    ctx.watchdog().disable();
+                }
                 state.setRole(Role.DEMOTED);
             }
             long observation = publisher.beginObservation();

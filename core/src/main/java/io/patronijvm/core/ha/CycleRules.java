@@ -110,6 +110,14 @@ final class CycleRules {
 
     private static Decision withoutDcs(HaInput in) {
         AsyncTask task = in.asyncTask();
+        if (!in.paused() && task == null && fencedAndStopped(in)) {
+            // Patroni's offline demote ends by starting PostgreSQL as a replica of nobody. When the
+            // lease timer fenced us instead (between cycles, or inside a hung DCS call, while the
+            // cycle could not demote), the stop happened there and the start is still owed: read-only
+            // (standby.signal), so the lease argument holds, and the node serves reads meanwhile.
+            return Decision.of(Reason.DCS_UNAVAILABLE_DEMOTE, "demoted self because DCS is not accessible and I was a leader",
+                    new Action.StartPostgres(null, true));
+        }
         if (in.paused() || !Facts.mightBeWritable(in.pg())) {
             // R57: with failsafe a replica keeps its logical slots up with the primary's POST /failsafe.
             List<Action> advance = in.config().failsafeMode() && !in.paused() && in.failsafeSlots() != null
@@ -129,6 +137,15 @@ final class CycleRules {
         return task != null
                 ? Decision.of(Reason.DCS_UNAVAILABLE_DEMOTE, msg, new Action.CancelAsync("DCS is not accessible"), demote)
                 : Decision.of(Reason.DCS_UNAVAILABLE_DEMOTE, msg, demote);
+    }
+
+    /**
+     * We stepped down from primary (the lease timer's fence, or a demote whose start failed) and
+     * PostgreSQL is not running. The role stays DEMOTED until PostgreSQL is started again, so a
+     * cycle that could not start it (the slot still busy) leaves the start to the next one.
+     */
+    private static boolean fencedAndStopped(HaInput in) {
+        return in.memory().role() == Role.DEMOTED && !in.pg().postmasterRunning();
     }
 
     /**
