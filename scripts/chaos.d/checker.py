@@ -59,6 +59,21 @@ def dual_primary(intervals):
     return merged
 
 
+def split_linear(duals, ops, final_ids, addr_to_node):
+    """Splits dual-primary periods into divergent and linear ones. Intervals run from a write's
+    invoke to its acknowledgement, so with synchronous replication an old primary's last commit,
+    flushed by the standby before that standby was promoted, can be acknowledged after the new
+    primary's first write began: the intervals overlap, but both writes are on one history. A
+    period is linear when every acknowledged direct write to its nodes that overlaps it is in the
+    final primary's rows; a write missing there is on a diverged timeline, and the period counts."""
+    divergent, linear = [], []
+    for s, e, nodes in duals:
+        touching = [o for o in ops if o["k"] == "d" and o["out"] == "ok" and o["t0"] < e and o["t1"] > s
+                    and addr_to_node.get(o["to"].split(":")[0], o["to"].split(":")[0]) in nodes]
+        (linear if touching and all(o["id"] in final_ids for o in touching) else divergent).append((s, e, nodes))
+    return divergent, linear
+
+
 def lost_writes(ops, final_ids):
     """Acknowledged writes whose row the final primary does not have."""
     return [o for o in ops if o["k"] in ("w", "d") and o["out"] == "ok" and o["id"] not in final_ids]

@@ -113,10 +113,36 @@ def _delay_proxy(tb, host, port_local, to_addr, to_port, delay_ms):
     return proc
 
 
-def _stop_proxy(tb, proc):
+def _stop_proxy(tb, host, port_local, proc):
     tb.heal_net()
     proc.kill()
     proc.wait(timeout=10)
+    # A connection the proxy held can outlive it half-open on the client's side: a soak's
+    # walreceiver, redirected to the proxy as the fault healed, sat ESTABLISHED for good (its
+    # conntrack entry still pointing at the dead proxy, no FIN ever seen) and its replica never
+    # streamed again. A slow link that turns fast drops no connection, but the testbed's proxy is
+    # gone, so such connections are reset, as if the proxy had reset them itself.
+    r = tb.in_ns(host, ["cat", "/proc/net/nf_conntrack"], check=False)
+    stale = proxied_client_ports(r.stdout, port_local) if r.returncode == 0 else []
+    for port in stale:
+        tb.in_ns(host, ["ss", "-K", "-t", "sport", "=", ":%d" % port], check=False)
+    return stale
+
+
+def proxied_client_ports(conntrack, port_local):
+    """Client ports of the TCP connections conntrack still sees going to the local proxy on
+    port_local (their reply comes from 127.0.0.1:port_local), not yet closed."""
+    ports = []
+    for line in conntrack.splitlines():
+        f = line.split()
+        if "tcp" not in f or "ESTABLISHED" not in f:
+            continue
+        kv = [x.split("=", 1) for x in f if "=" in x]
+        srcs = [v for k, v in kv if k == "src"]
+        sports = [v for k, v in kv if k == "sport"]
+        if len(srcs) >= 2 and len(sports) >= 2 and srcs[1] == "127.0.0.1" and sports[1] == str(port_local):
+            ports.append(int(sports[0]))
+    return ports
 
 
 def slow_consul(tb, rng, f):
@@ -126,7 +152,7 @@ def slow_consul(tb, rng, f):
     f.update(target=p, delay_ms=ms, consul=c, start=now())
     proc = _delay_proxy(tb, p, 18500, tb.consul[c], 8500, ms)
     hold(f["hold"])
-    _stop_proxy(tb, proc)
+    f["reset_after"] = len(_stop_proxy(tb, p, 18500, proc))
     f["end"] = now()
 
 
@@ -137,7 +163,7 @@ def slow_replication(tb, rng, f):
     f.update(target=r, delay_ms=ms, start=now())
     proc = _delay_proxy(tb, r, 15432, tb.node[p], 5432, ms)
     hold(f["hold"])
-    _stop_proxy(tb, proc)
+    f["reset_after"] = len(_stop_proxy(tb, r, 15432, proc))
     f["end"] = now()
 
 

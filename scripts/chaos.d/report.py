@@ -17,6 +17,8 @@ def render(a, result):
          % (s["acked_lost"], s["acked_lost_proxy"], s["acked_lost_direct"])),
         ("lost, by the node that acknowledged them", s["lost_by_node"] or "-"),
         ("dual primary (counted)", "%d ms in %d periods" % (s["dual_primary_ms"], len(s["dual_primary"]))),
+        ("overlapping acceptance on one history (not counted: every write kept)",
+         "%d ms in %d periods" % (s.get("dual_primary_linear_ms", 0), len(s.get("dual_primary_linear", [])))),
         ("dual primary (frozen agent without watchdog, async: excused)",
          "%d ms in %d periods" % (s["dual_primary_excused_ms"], len(s["dual_primary_excused"]))),
         ("converged within 3 x ttl of the last fault", "%s (%s s)" % (s["converged"], s["converged_after_s"])),

@@ -245,6 +245,9 @@ def analyse(a, tb, ops, done, flog, nodes, primary, final_ids, converged, conv_a
     lost = checker.lost_writes(ops, final_ids) if primary else []
     intervals = checker.writable_intervals(ops, tb.addr_to_node)
     duals = checker.dual_primary(intervals)
+    # Without a readable final primary nothing can be shown linear: every overlap counts.
+    duals, linear = checker.split_linear(duals, ops, final_ids, tb.addr_to_node) if primary else (duals, [])
+    linear = [{"start": s, "end": e, "ms": round((e - s) * 1000), "nodes": n} for s, e, n in linear]
     excused_kinds = EXCUSED_ASYNC if a.mode == "async" else set()
     counted, excused = checker.attribute_dual(duals, done, excused_kinds)
     per_fault = []
@@ -260,7 +263,7 @@ def analyse(a, tb, ops, done, flog, nodes, primary, final_ids, converged, conv_a
             "outage_s": round(checker.outage(ops, f["start"], min(w_end, f["window_end"])), 2),
             "converged_s": f.get("converged_s"), "not_converged": f.get("not_converged"),
             "acked_lost": len(f_lost), "dual_primary_ms": sum(d["ms"] for d in f_dual),
-            "details": {k: v for k, v in f.items() if k in ("delay_ms", "loss", "failsafe", "watchdog", "flips", "consul", "node", "converged_late_s")},
+            "details": {k: v for k, v in f.items() if k in ("delay_ms", "loss", "failsafe", "watchdog", "flips", "consul", "node", "converged_late_s", "reset_after")},
         })
     # Rows a node holds that the final primary does not: a timeline the cluster left behind.
     only_on = {n: len(v["ids"] - final_ids) for n, v in nodes.items() if "ids" in v and n != primary}
@@ -294,6 +297,7 @@ def analyse(a, tb, ops, done, flog, nodes, primary, final_ids, converged, conv_a
         "dual_primary_ms": sum(d["ms"] for d in counted),
         "dual_primary_excused_ms": sum(d["ms"] for d in excused),
         "dual_primary": counted, "dual_primary_excused": excused,
+        "dual_primary_linear_ms": sum(d["ms"] for d in linear), "dual_primary_linear": linear,
         "faults": len([f for f in done if not f.get("skipped")]),
         "converged": converged, "converged_after_s": None if conv_at is None else round(conv_at, 1),
         "max_outage_s": max([p["outage_s"] for p in per_fault if not p["skipped"]], default=0.0),

@@ -13,6 +13,18 @@ def w(t1, out="ok", i=0):
 
 
 class CheckerTest(unittest.TestCase):
+    def test_an_overlap_whose_writes_all_survive_is_linear(self):
+        # Sync mode: a's last commit, flushed by b before b was promoted, is acknowledged after b's
+        # first write began (fault 29 of a sync soak, both agents).
+        ops = [d("a", 0, 0.1, i=1), d("a", 4.9, 5.1, i=2), d("b", 5.0, 5.05, i=3), d("b", 6, 6.1, i=4)]
+        duals = checker.dual_primary(checker.writable_intervals(ops, {}))
+        self.assertEqual(len(duals), 1)
+        divergent, linear = checker.split_linear(duals, ops, {1, 2, 3, 4}, {})
+        self.assertEqual((divergent, len(linear)), ([], 1))
+        # The same overlap with a's write missing from the final primary: a diverged timeline.
+        divergent, linear = checker.split_linear(duals, ops, {1, 3, 4}, {})
+        self.assertEqual((len(divergent), linear), (1, []))
+
     def test_one_writable_node_at_a_time_is_no_dual_primary(self):
         ops = [d("a", 0, 0.1), d("a", 1, 1.1), d("a", 2, 2.1, "fail"), d("b", 2.5, 2.6), d("b", 3, 3.1)]
         iv = checker.writable_intervals(ops, {})

@@ -15,15 +15,15 @@ import java.util.Optional;
 final class ClusterView {
 
     private final LocalCluster cluster;
-    private final Http http;
+    /** Made at first use: a TLS cluster's certificates exist only once it is up. */
+    private Http http;
 
     ClusterView(LocalCluster cluster) {
         this.cluster = cluster;
-        this.http = new Http(cluster::credentials);
     }
 
     NodeStatus status(String node) {
-        return http.get("http://" + LocalCluster.host(node) + ":8008/patroni")
+        return http().get(cluster.restUrl(node, "/patroni"))
                 .filter(r -> r.status() == 200)
                 .map(r -> NodeStatus.parse(node, r.json()))
                 .orElseGet(() -> NodeStatus.unreachable(node));
@@ -78,7 +78,7 @@ final class ClusterView {
             return etcdRange(server, "/service/" + LocalCluster.SCOPE + "/leader", false)
                     .map(m -> Optional.ofNullable(m.get("leader")));
         }
-        Optional<Http.Response> r = http.get(kvUrl(server) + "leader?consistent");
+        Optional<Http.Response> r = http().get(kvUrl(server) + "leader?consistent");
         if (r.isEmpty() || r.get().status() != 200 && r.get().status() != 404) {
             return Optional.empty();
         }
@@ -91,12 +91,12 @@ final class ClusterView {
      * there is no leader or the read failed. Shows when a ttl change reached the leader's session.
      */
     Optional<String> leaderSessionTtl(int server) {
-        Optional<Http.Response> key = http.get(kvUrl(server) + "leader?consistent").filter(r -> r.status() == 200);
+        Optional<Http.Response> key = http().get(kvUrl(server) + "leader?consistent").filter(r -> r.status() == 200);
         String session = key.map(r -> r.json().get(0).path("Session").asText("")).orElse("");
         if (session.isEmpty()) {
             return Optional.empty();
         }
-        return http.get("http://" + LocalCluster.consulHost(server) + ":8500/v1/session/info/" + session + "?consistent")
+        return http().get("http://" + LocalCluster.consulHost(server) + ":8500/v1/session/info/" + session + "?consistent")
                 .filter(r -> r.status() == 200 && r.json().size() == 1)
                 .map(r -> r.json().get(0).path("TTL").asText(""));
     }
@@ -107,7 +107,7 @@ final class ClusterView {
         String body = prefix ? "{\"key\":\"" + b64 + "\",\"range_end\":\"" + Base64.getEncoder().encodeToString(
                 (key.substring(0, key.length() - 1) + (char) (key.charAt(key.length() - 1) + 1))
                         .getBytes(StandardCharsets.UTF_8)) + "\"}" : "{\"key\":\"" + b64 + "\"}";
-        return http.post(LocalCluster.etcdUrl(member) + "/v3/kv/range", body, java.time.Duration.ofSeconds(3))
+        return http().post(LocalCluster.etcdUrl(member) + "/v3/kv/range", body, java.time.Duration.ofSeconds(3))
                 .filter(r -> r.status() == 200).map(r -> {
                     Map<String, String> out = new LinkedHashMap<>();
                     String scopePrefix = "/service/" + LocalCluster.SCOPE + "/";
@@ -125,7 +125,7 @@ final class ClusterView {
             return etcdRange(server, "/service/" + LocalCluster.SCOPE + "/", true)
                     .orElseThrow(() -> new IllegalStateException("etcd member " + server + " gave no keys"));
         }
-        JsonNode arr = http.get(kvUrl(server) + "?recurse&consistent")
+        JsonNode arr = http().get(kvUrl(server) + "?recurse&consistent")
                 .filter(r -> r.status() == 200)
                 .orElseThrow(() -> new IllegalStateException("Consul server " + server + " gave no keys"))
                 .json();
@@ -149,7 +149,10 @@ final class ClusterView {
         }
     }
 
-    Http http() {
+    synchronized Http http() {
+        if (http == null) {
+            http = new Http(cluster::credentials, cluster.restTls());
+        }
         return http;
     }
 

@@ -29,8 +29,7 @@ final class Http {
         }
     }
 
-    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2))
-            .version(HttpClient.Version.HTTP_1_1).build();
+    private final HttpClient client;
     private final Supplier<LocalCluster.Credentials> credentials;
 
     /** Without credentials: what an anonymous client gets. */
@@ -43,7 +42,18 @@ final class Http {
      * REST API's (port 8008) unsafe methods.
      */
     Http(Supplier<LocalCluster.Credentials> credentials) {
+        this(credentials, null);
+    }
+
+    /** With {@code tls} (not null) for https URLs: a cluster whose REST API wants client certificates. */
+    Http(Supplier<LocalCluster.Credentials> credentials, javax.net.ssl.SSLContext tls) {
         this.credentials = credentials;
+        HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2))
+                .version(HttpClient.Version.HTTP_1_1);
+        if (tls != null) {
+            b.sslContext(tls);
+        }
+        this.client = b.build();
     }
 
     /** The response, or empty when the server could not be reached in time. */

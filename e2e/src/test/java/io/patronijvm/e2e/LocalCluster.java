@@ -168,6 +168,31 @@ final class LocalCluster implements AutoCloseable {
         return dir.resolve(node);
     }
 
+    /** scripts/cluster's CLUSTER_TLS=1: the REST API over https, client certificates required. */
+    boolean restOverTls() {
+        return "1".equals(scriptEnv.get("CLUSTER_TLS"));
+    }
+
+    /** What scripts/cluster generated for CLUSTER_TLS=1: ca.crt, nodeN.crt/.key, ctl.crt/.key. */
+    Path tlsDir() {
+        return dir.resolve("tls");
+    }
+
+    /** A client context with the ctl certificate, trusting the cluster's CA; null without TLS. */
+    javax.net.ssl.SSLContext restTls() {
+        if (!restOverTls()) {
+            return null;
+        }
+        Path d = tlsDir();
+        return io.patronijvm.pem.PemTls.clientContext("e2e", io.patronijvm.pem.PemTls.trustManager("e2e",
+                d.resolve("ca.crt").toString()), d.resolve("ctl.crt").toString(), d.resolve("ctl.key").toString());
+    }
+
+    /** {@code path} on node's REST API, over https when the cluster runs it so. */
+    String restUrl(String node, String path) {
+        return (restOverTls() ? "https://" : "http://") + host(node) + ":8008" + path;
+    }
+
     Path patroniYml(String node) {
         return nodeDir(node).resolve("patroni.yml");
     }

@@ -34,12 +34,21 @@ class MixedClusterE2eTest extends ClusterTestBase {
         return Map.of(1, E2eEnv.PATRONI_BIN, 2, E2eEnv.PATRONI_BIN);
     }
 
-    private void switchover(String leader, String candidate) {
+    /** A planned switchover through the real patronictl, with OPTIONS /primary polled on every node. */
+    private void switchover(String leader, String candidate) throws InterruptedException {
+        try (PrimaryPoller poller = new PrimaryPoller(cluster.nodes())) {
+            patronictlSwitchover(leader, candidate);
+            await(timing.switchover()).untilAsserted(() -> assertThat(view.singlePrimary()).as(view::describe)
+                    .contains(candidate));
+            poller.assertNoOverlap("switchover " + leader + " -> " + candidate);
+        }
+        awaitHealthy(timing.rejoin());
+    }
+
+    private void patronictlSwitchover(String leader, String candidate) {
         Exec.Result r = Patronictl.run(cluster.patroniYml("node1"), timing.switchover(), "switchover",
                 "--leader", leader, "--candidate", candidate, "--force");
         assertThat(r.exitCode()).as(r.output()).isZero();
-        await(timing.switchover()).untilAsserted(() -> assertThat(view.singlePrimary()).as(view::describe).contains(candidate));
-        awaitHealthy(timing.rejoin());
     }
 
     @Test
@@ -74,18 +83,24 @@ class MixedClusterE2eTest extends ClusterTestBase {
 
     @Test
     @Order(3)
-    void switchoverMakesOursThePrimaryAndPatroniNodesFollow() {
-        switchover(view.singlePrimary().orElseThrow(), OURS);
+    void switchoverMakesOursThePrimaryAndPatroniNodesFollow() throws Exception {
+        String leader = view.singlePrimary().orElseThrow();
+        // Under writes: no two healthy primaries, no acknowledged write lost, no pg_rewind (issue 12).
+        switchoverUnderWrites("e2e_mixed_switchover", OURS, () -> patronictlSwitchover(leader, OURS));
         assertThat(view.leaderKey(1)).contains(OURS);
     }
 
     @Test
     @Order(4)
-    void killingOurPrimaryMakesPatroniTakeOverAndOursRejoins() {
+    void killingOurPrimaryMakesPatroniTakeOverAndOursRejoins() throws InterruptedException {
         String primary = view.singlePrimary().orElseThrow();
         assertThat(primary).isEqualTo(OURS);
-        cluster.kill(OURS);
-        String promoted = awaitNewPrimary(OURS, timing.failover());
+        String promoted;
+        try (PrimaryPoller poller = new PrimaryPoller(cluster.nodes())) {
+            cluster.kill(OURS);
+            promoted = awaitNewPrimary(OURS, timing.failover());
+            poller.assertNoOverlap("failover from our dead primary to " + promoted);
+        }
         assertThat(promoted).isIn("node1", "node2");
         cluster.start(OURS);
         awaitHealthy(timing.rejoin());

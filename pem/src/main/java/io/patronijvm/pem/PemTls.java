@@ -4,8 +4,11 @@ import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.X509ExtendedTrustManager;
 import javax.net.ssl.X509TrustManager;
 import java.io.IOException;
+import java.net.Socket;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
@@ -94,11 +97,18 @@ public final class PemTls {
      * {@code certfile}/{@code keyfile} when {@code certfile} is set.
      */
     public static SSLContext clientContext(String setting, X509TrustManager trust, String certfile, String keyfile) {
+        return clientContext(setting, trust, certfile, keyfile, null);
+    }
+
+    /** {@link #clientContext(String, X509TrustManager, String, String)} with an encrypted key's password. */
+    public static SSLContext clientContext(String setting, X509TrustManager trust, String certfile, String keyfile,
+                                           String keyPassword) {
         try {
             KeyManagerFactory kmf = null;
             if (certfile != null && !certfile.isBlank()) {
                 kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-                kmf.init(keyStore(setting, certfile, keyfile, null, null), STORE_PASSWORD);
+                kmf.init(keyStore(setting, certfile, keyfile, keyPassword, setting + ".keyfile_password"),
+                        STORE_PASSWORD);
             }
             SSLContext ctx = SSLContext.getInstance("TLS");
             ctx.init(kmf == null ? null : kmf.getKeyManagers(), new TrustManager[] {trust}, null);
@@ -122,7 +132,11 @@ public final class PemTls {
         return ks;
     }
 
-    private static final class TrustAll implements X509TrustManager {
+    /**
+     * An extended trust manager, so the JDK does not wrap it with its own host name check: Python's
+     * {@code verify=False} / {@code CERT_NONE} checks neither the chain nor the name.
+     */
+    private static final class TrustAll extends X509ExtendedTrustManager {
         @Override
         public void checkClientTrusted(X509Certificate[] chain, String authType) {
             // the operator chose to accept anything
@@ -130,6 +144,26 @@ public final class PemTls {
 
         @Override
         public void checkServerTrusted(X509Certificate[] chain, String authType) {
+            // the operator chose to accept anything
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) {
+            // the operator chose to accept anything
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) {
+            // the operator chose to accept anything
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {
+            // the operator chose to accept anything
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {
             // the operator chose to accept anything
         }
 

@@ -116,6 +116,9 @@ public final class Ctl {
         out.flush();
         if (ex instanceof CtlException || ex instanceof Console.Aborted) {
             err.println(ex instanceof Console.Aborted ? ex.getMessage() : "Error: " + ex.getMessage());
+        } else if (ex instanceof MemberApi.Unreachable) {
+            // patronictl ends with urllib3's traceback here; the same exit status, the reason in one line.
+            err.println("Error: " + ex.getMessage());
         } else if (ex instanceof InterruptedException) {
             Thread.currentThread().interrupt();
             err.println("Error: interrupted");

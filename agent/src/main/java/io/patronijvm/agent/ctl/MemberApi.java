@@ -84,14 +84,17 @@ final class MemberApi {
                     .version(HttpClient.Version.HTTP_1_1).followRedirects(HttpClient.Redirect.NEVER);
             boolean tls = settings.insecure() || settings.cacert() != null || settings.certfile() != null;
             if (tls) {
+                boolean clientCert = settings.certfile() != null && !settings.certfile().isBlank();
                 if (settings.insecure()) {
                     // urllib3's CERT_NONE checks neither the chain nor the name; the JDK client needs this switch.
                     System.setProperty("jdk.internal.httpclient.disableHostnameVerification", "true");
                 }
                 try {
-                    b.sslContext(PemTls.clientContext("ctl", settings.insecure() ? PemTls.trustAll()
+                    // As patronictl (urllib3): with a client certificate the server's chain is always
+                    // verified, and insecure only skips the host name check.
+                    b.sslContext(PemTls.clientContext("ctl", settings.insecure() && !clientCert ? PemTls.trustAll()
                             : PemTls.trustManager("ctl.cacert", settings.cacert()), settings.certfile(),
-                            settings.keyfile()));
+                            settings.keyfile(), settings.keyfilePassword()));
                 } catch (IllegalArgumentException e) {
                     throw new Unreachable("the REST API client's " + e.getMessage()
                             + " (ctl.cacert/certfile/keyfile or restapi.cafile/certfile/keyfile)");

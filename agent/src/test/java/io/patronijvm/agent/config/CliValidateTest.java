@@ -137,6 +137,28 @@ class CliValidateTest {
     }
 
     @Test
+    void aDaemonThatThrowsExitsOneWithTheFailureNamed() {
+        Daemon failing = cfg -> {
+            throw new IllegalStateException("boom");
+        };
+        int code = new Cli(Map.of(), new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), () -> failing)
+                .execute(TestConfigs.repoRoot().resolve("config/single-node.yml").toString());
+        assertThat(code).isEqualTo(1);
+        assertThat(err()).contains("unexpected failure").contains("boom");
+    }
+
+    @Test
+    void onlyAStartWithoutOptionsSkipsTheOptionParser() {
+        assertThat(Cli.isPlainStart()).isTrue();
+        assertThat(Cli.isPlainStart("patroni.yml")).isTrue();
+        assertThat(Cli.isPlainStart("--validate-config")).isFalse();
+        assertThat(Cli.isPlainStart("-V")).isFalse();
+        assertThat(Cli.isPlainStart("@args")).isFalse();
+        assertThat(Cli.isPlainStart("a.yml", "b.yml")).isFalse();
+    }
+
+    @Test
     void versionNamesTheProtocolLevel() {
         int code = run(Map.of(), "--version");
         assertThat(code).isZero();

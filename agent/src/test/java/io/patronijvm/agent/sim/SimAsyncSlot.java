@@ -6,6 +6,7 @@ import io.patronijvm.core.ha.AsyncTask;
 import io.patronijvm.core.time.MonotonicClock;
 
 import java.util.SplittableRandom;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /**
@@ -18,16 +19,20 @@ final class SimAsyncSlot implements AsyncSlot {
     private final MonotonicClock clock;
     private final SplittableRandom random;
     private final Consumer<String> trace;
+    /** Told of each job the slot takes, with how long it is held (ns): the world may pause the node meanwhile. */
+    private final BiConsumer<AsyncKind, Long> started;
     private AsyncTask current;
     private Job job;
     private Runnable done;
     private long dueAt;
     private Outcome outcome;
 
-    SimAsyncSlot(MonotonicClock clock, SplittableRandom random, Consumer<String> trace) {
+    SimAsyncSlot(MonotonicClock clock, SplittableRandom random, Consumer<String> trace,
+                 BiConsumer<AsyncKind, Long> started) {
         this.clock = clock;
         this.random = random;
         this.trace = trace;
+        this.started = started;
     }
 
     @Override
@@ -47,6 +52,7 @@ final class SimAsyncSlot implements AsyncSlot {
         };
         dueAt = clock.nanoTime() + ms * 1_000_000L;
         trace.accept("async " + kind.text() + " started (" + ms + " ms)");
+        started.accept(kind, ms * 1_000_000L);
         return true;
     }
 

@@ -63,7 +63,8 @@ final class SimNode {
         dcs = store.client(name, scope, ttl);
         timers = new SimTimers(clock);
         TimerService agentTimers = world.timerDecorator().apply(timers);
-        slot = new SimAsyncSlot(clock, random, world.tracer(name));
+        slot = new SimAsyncSlot(clock, random, world.tracer(name),
+                (kind, held) -> world.asyncStarted(this, kind, held));
         HaContext ctx = new HaContext(name, scope, "postgres://" + host + ":5432/postgres",
                 "http://" + host + ":8008/patroni", Tags.NONE,
                 new LocalSettings(true, true, false, false, false, "off"), null, bootstrapDcs,

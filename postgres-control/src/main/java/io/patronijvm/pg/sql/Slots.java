@@ -68,18 +68,24 @@ public final class Slots {
     public record Changes(List<String> created, List<String> dropped) {
     }
 
+    // Temporary slots belong to a session and go with it; Patroni leaves them out too.
+    static final String LIST_SQL = "SELECT slot_name, slot_type, plugin, database, active, "
+            + "COALESCE(pg_catalog.pg_wal_lsn_diff(confirmed_flush_lsn, '0/0')::bigint, -1), "
+            + "COALESCE(catalog_xmin::text::bigint, 0) "
+            + "FROM pg_catalog.pg_replication_slots WHERE NOT temporary";
+
     public static Map<String, Slot> list(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(LIST_SQL); ResultSet rs = ps.executeQuery()) {
+            return read(rs);
+        }
+    }
+
+    /** The rows of {@link #LIST_SQL}, by slot name. */
+    static Map<String, Slot> read(ResultSet rs) throws SQLException {
         Map<String, Slot> out = new LinkedHashMap<>();
-        // Temporary slots belong to a session and go with it; Patroni leaves them out too.
-        try (PreparedStatement ps = c.prepareStatement("SELECT slot_name, slot_type, plugin, database, active, "
-                + "COALESCE(pg_catalog.pg_wal_lsn_diff(confirmed_flush_lsn, '0/0')::bigint, -1), "
-                + "COALESCE(catalog_xmin::text::bigint, 0) "
-                + "FROM pg_catalog.pg_replication_slots WHERE NOT temporary");
-             ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                out.put(rs.getString(1), new Slot(rs.getString(1), rs.getString(2), rs.getString(3),
-                        rs.getString(4), rs.getBoolean(5), rs.getLong(6), rs.getLong(7)));
-            }
+        while (rs.next()) {
+            out.put(rs.getString(1), new Slot(rs.getString(1), rs.getString(2), rs.getString(3),
+                    rs.getString(4), rs.getBoolean(5), rs.getLong(6), rs.getLong(7)));
         }
         return out;
     }
