@@ -105,7 +105,10 @@ public interface Dcs extends AutoCloseable {
     /** Replaces the timing the DCS derives its session TTL and request timeouts from. */
     void applyTiming(int ttlSeconds, int retryTimeoutSeconds);
 
-    /** Destroys our session (releasing every key bound to it) and frees resources. Idempotent. */
+    /**
+     * Frees resources. The session (Consul) or lease (etcd) is left to expire by its TTL, as Patroni
+     * leaves it: the member key outlives a clean restart. Idempotent.
+     */
     @Override
     void close();
 }

@@ -328,18 +328,17 @@ public final class EtcdDcs implements Dcs {
         return lease.id();
     }
 
-    /** Revokes our lease, so our member key (and the leader key, if we hold it) go at once. Idempotent. */
+    /**
+     * Stops talking to etcd and leaves our lease to expire by its TTL, as Patroni 3.0.2 does (it
+     * never revokes): the member key outlives a clean restart, so the primary keeps this member's
+     * replication slot and a restarted replica streams at once. Revoking deleted the key, the
+     * primary dropped the slot and created it again one cycle after the restart, and the replica
+     * lagged by the shutdown checkpoint when the primary stopped (Patroni's ignored_slots scenario
+     * on etcd3). The leader key is released explicitly before this, by the loop's shutdown.
+     */
     @Override
     public synchronized void close() {
-        try {
-            lease.revoke(Deadline.after(clock, Duration.ofSeconds(2)));
-        } catch (EtcdUnavailableException | EtcdErrorException e) {
-            LOG.warn("Could not revoke our etcd lease on close (it expires by TTL): {}", e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } finally {
-            http.close();
-        }
+        http.close();
     }
 
     // ---- helpers ----
