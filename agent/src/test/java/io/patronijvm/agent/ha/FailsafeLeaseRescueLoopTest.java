@@ -1,7 +1,6 @@
 package io.patronijvm.agent.ha;
 
 import io.patronijvm.core.dcs.Dcs;
-import io.patronijvm.core.dcs.DcsUnavailableException;
 import io.patronijvm.core.ha.HaDecider;
 import io.patronijvm.core.ha.LocalSettings;
 import io.patronijvm.core.model.Tags;
@@ -11,8 +10,6 @@ import io.patronijvm.testkit.InMemoryDcs;
 import io.patronijvm.testkit.sim.FakePgNetwork;
 import org.junit.jupiter.api.Test;
 
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -145,23 +142,8 @@ class FailsafeLeaseRescueLoopTest {
 
     /** The store's client, whose every call hangs for retry_timeout and then fails while quorum is lost. */
     private Dcs hanging(InMemoryDcs inner) {
-        return (Dcs) Proxy.newProxyInstance(Dcs.class.getClassLoader(), new Class<?>[] {Dcs.class}, (p, m, args) -> {
-            if (quorumLost && !m.getName().equals("applyTiming") && !m.getName().equals("close")) {
-                timers.advance(READ_HANG);
-                if (m.getName().equals("loadCluster")) {
-                    throw new DcsUnavailableException("no cluster leader (test: quorum lost)");
-                }
-                if (m.getName().equals("watchLeader")) {
-                    return false;
-                }
-                return io.patronijvm.core.dcs.DcsOutcome.unavailable("no cluster leader (test: quorum lost)");
-            }
-            try {
-                return m.invoke(inner, args);
-            } catch (InvocationTargetException e) {
-                throw e.getCause();
-            }
-        });
+        return LoopKit.failingWhile(inner, () -> quorumLost, () -> timers.advance(READ_HANG),
+                "no cluster leader (test: quorum lost)");
     }
 
     private HaLoop loop(String name, String host, FakePostgres fake) {

@@ -3,8 +3,6 @@ package io.patronijvm.agent.ha;
 import io.patronijvm.agent.watchdog.Watchdog;
 import io.patronijvm.core.config.WatchdogConfig;
 import io.patronijvm.core.dcs.Dcs;
-import io.patronijvm.core.dcs.DcsOutcome;
-import io.patronijvm.core.dcs.DcsUnavailableException;
 import io.patronijvm.core.ha.HaDecider;
 import io.patronijvm.core.ha.LocalSettings;
 import io.patronijvm.core.model.Tags;
@@ -14,8 +12,6 @@ import io.patronijvm.testkit.InMemoryDcs;
 import io.patronijvm.testkit.sim.FakePgNetwork;
 import org.junit.jupiter.api.Test;
 
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -171,23 +167,8 @@ class LeaseLapseWithoutDcsLoopTest {
 
     /** The store's client, whose every call hangs and then fails while node1 is cut off. */
     private Dcs hanging(InMemoryDcs inner) {
-        return (Dcs) Proxy.newProxyInstance(Dcs.class.getClassLoader(), new Class<?>[] {Dcs.class}, (p, m, args) -> {
-            if (cutOff && !m.getName().equals("applyTiming") && !m.getName().equals("close")) {
-                timers.advance(callHang);
-                if (m.getName().equals("loadCluster")) {
-                    throw new DcsUnavailableException("connect timed out (test: cut off from the DCS)");
-                }
-                if (m.getName().equals("watchLeader")) {
-                    return false;
-                }
-                return DcsOutcome.unavailable("connect timed out (test: cut off from the DCS)");
-            }
-            try {
-                return m.invoke(inner, args);
-            } catch (InvocationTargetException e) {
-                throw e.getCause();
-            }
-        });
+        return LoopKit.failingWhile(inner, () -> cutOff, () -> timers.advance(callHang),
+                "connect timed out (test: cut off from the DCS)");
     }
 
     private HaLoop loop(String name, String host, FakePostgres fake, boolean failsafe) {

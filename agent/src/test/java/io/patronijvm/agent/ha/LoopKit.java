@@ -1,15 +1,46 @@
 package io.patronijvm.agent.ha;
 
+import io.patronijvm.core.dcs.Dcs;
+import io.patronijvm.core.dcs.DcsOutcome;
+import io.patronijvm.core.dcs.DcsUnavailableException;
 import io.patronijvm.core.ha.AsyncKind;
 import io.patronijvm.core.ha.AsyncTask;
 import io.patronijvm.testkit.FakeClock;
 
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.time.Duration;
+import java.util.function.BooleanSupplier;
 
 /** Small fakes for component tests that drive the real HaLoop cycle by cycle on a FakeClock. */
 final class LoopKit {
 
     private LoopKit() {
+    }
+
+    /**
+     * The DCS client of a node that loses its DCS: while {@code cut} holds, every call but
+     * applyTiming and close first runs {@code hang} (the call's timeout passing on the fake
+     * clock) and then fails as the real adapters fail, with {@code reason}.
+     */
+    static Dcs failingWhile(Dcs inner, BooleanSupplier cut, Runnable hang, String reason) {
+        return (Dcs) Proxy.newProxyInstance(Dcs.class.getClassLoader(), new Class<?>[] {Dcs.class}, (p, m, args) -> {
+            if (cut.getAsBoolean() && !m.getName().equals("applyTiming") && !m.getName().equals("close")) {
+                hang.run();
+                if (m.getName().equals("loadCluster")) {
+                    throw new DcsUnavailableException(reason);
+                }
+                if (m.getName().equals("watchLeader")) {
+                    return false;
+                }
+                return DcsOutcome.unavailable(reason);
+            }
+            try {
+                return m.invoke(inner, args);
+            } catch (InvocationTargetException e) {
+                throw e.getCause();
+            }
+        });
     }
 
     /** The lease timer: the test renews every half second, so the self-fence never has to fire. */
