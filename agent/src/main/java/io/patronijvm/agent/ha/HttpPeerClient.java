@@ -21,6 +21,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 
 /**
  * {@code GET <api_url>} ({@code /patroni}) on every member in parallel (R23.11), each bounded by
@@ -31,18 +32,21 @@ public final class HttpPeerClient implements PeerClient {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final HttpClient http;
+    private final Duration connectTimeout;
+    /** The TLS context for https members, or null for the JDK's default. */
+    private final Supplier<javax.net.ssl.SSLContext> tls;
+    private volatile HttpClient http;
     private final MonotonicClock clock;
     /** Basic auth for the unsafe endpoints of the peers ({@code POST /failsafe}), or null. */
     private final String authorization;
 
     /** {@code clock} bounds the wait for all answers (style guideline 9: time is injected). */
     public HttpPeerClient(Duration connectTimeout, MonotonicClock clock) {
-        this(connectTimeout, clock, null, null, null);
+        this(connectTimeout, clock, null, null, (Supplier<javax.net.ssl.SSLContext>) null);
     }
 
     public HttpPeerClient(Duration connectTimeout, MonotonicClock clock, String username, String password) {
-        this(connectTimeout, clock, username, password, null);
+        this(connectTimeout, clock, username, password, (Supplier<javax.net.ssl.SSLContext>) null);
     }
 
     /**
@@ -53,15 +57,41 @@ public final class HttpPeerClient implements PeerClient {
      */
     public HttpPeerClient(Duration connectTimeout, MonotonicClock clock, String username, String password,
                           javax.net.ssl.SSLContext tls) {
+        this(connectTimeout, clock, username, password, tls == null ? null : () -> tls);
+    }
+
+    /**
+     * As above with the TLS context made on first use: the JDK client and TLS (some 500 classes
+     * and the trust store) are only loaded once the agent talks to a peer, which a healthy
+     * cluster's replica may never do, and never on the way to the REST API and member key.
+     */
+    public HttpPeerClient(Duration connectTimeout, MonotonicClock clock, String username, String password,
+                          Supplier<javax.net.ssl.SSLContext> tls) {
         this.clock = clock;
+        this.connectTimeout = connectTimeout;
+        this.tls = tls;
         this.authorization = username == null || password == null ? null : "Basic " + java.util.Base64.getEncoder()
                 .encodeToString((username + ":" + password).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(connectTimeout).version(HttpClient.Version.HTTP_1_1)
-                .followRedirects(HttpClient.Redirect.NEVER);
-        if (tls != null) {
-            b.sslContext(tls);
+    }
+
+    private HttpClient http() {
+        HttpClient c = http;
+        if (c == null) {
+            synchronized (this) {
+                c = http;
+                if (c == null) {
+                    HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(connectTimeout)
+                            .version(HttpClient.Version.HTTP_1_1).followRedirects(HttpClient.Redirect.NEVER);
+                    javax.net.ssl.SSLContext context = tls == null ? null : tls.get();
+                    if (context != null) {
+                        b.sslContext(context);
+                    }
+                    c = b.build();
+                    http = c;
+                }
+            }
         }
-        this.http = b.build();
+        return c;
     }
 
     @Override
@@ -130,7 +160,7 @@ public final class HttpPeerClient implements PeerClient {
         } catch (IllegalArgumentException | NullPointerException e) {
             return CompletableFuture.completedFuture(false);
         }
-        return http.sendAsync(req, HttpResponse.BodyHandlers.discarding())
+        return http().sendAsync(req, HttpResponse.BodyHandlers.discarding())
                 .thenApply(r -> r.statusCode() == 200)
                 .exceptionally(t -> false);
     }
@@ -154,7 +184,7 @@ public final class HttpPeerClient implements PeerClient {
         } catch (IllegalArgumentException e) {
             return CompletableFuture.completedFuture(PeerStatus.unreachable(m.name()));
         }
-        return http.sendAsync(req, HttpResponse.BodyHandlers.ofString())
+        return http().sendAsync(req, HttpResponse.BodyHandlers.ofString())
                 .thenApply(r -> parse(m.name(), r.statusCode(), r.body()))
                 .exceptionally(t -> PeerStatus.unreachable(m.name()));
     }

@@ -27,6 +27,19 @@ public final class PeerTls {
     private PeerTls() {
     }
 
+    /**
+     * {@link #context} for {@code effective}: made now when a client certificate is configured (so
+     * an unreadable file fails the start), else on first use, since a plain-http cluster may never
+     * need it and making one loads TLS.
+     */
+    public static java.util.function.Supplier<SSLContext> onDemand(Map<String, Object> effective) {
+        if (value(effective, "certfile", "certfile") != null) {
+            SSLContext ssl = context(effective);
+            return () -> ssl;
+        }
+        return () -> context(effective);
+    }
+
     /** The context for {@code effective} (the loaded configuration), or null for the JDK's default. */
     public static SSLContext context(Map<String, Object> effective) {
         String cert = value(effective, "certfile", "certfile");
