@@ -274,7 +274,9 @@ public abstract class DcsContract {
         try {
             timer.schedule(during::cancel, 300, TimeUnit.MILLISECONDS);
             long t0 = System.nanoTime();
-            assertThat(b.watchLeader(l.version(), Duration.ofSeconds(20), during)).isFalse();
+            // Its answer may be either: after a cancel the loop runs a cycle and reads the key anyway
+            // (etcd's gateway may report the aborted stream as canceled, which the watch reads as "may have changed").
+            b.watchLeader(l.version(), Duration.ofSeconds(20), during);
             assertThat((System.nanoTime() - t0) / 1e9).as("seconds until the cancelled watch returned").isLessThan(5);
         } finally {
             timer.shutdownNow();
@@ -282,7 +284,7 @@ public abstract class DcsContract {
         ManualCancel before = new ManualCancel();
         before.cancel();
         long t1 = System.nanoTime();
-        assertThat(b.watchLeader(l.version(), Duration.ofSeconds(20), before)).isFalse();
+        b.watchLeader(l.version(), Duration.ofSeconds(20), before);
         assertThat((System.nanoTime() - t1) / 1e9).as("seconds for a watch cancelled before it began").isLessThan(3);
         a.releaseLeader(l);
         assertThat(b.watchLeader(l.version(), Duration.ofSeconds(5), new ManualCancel())).isTrue();
