@@ -100,6 +100,20 @@ class JdkHttpServerTest {
     }
 
     @Test
+    void listenAddressesIpv6TheWildcardAndAllIpv4() throws Exception {
+        try (ServerHarness h = new ServerHarness(Fixtures.Snap.primary(), RestApiConfig.plain("::1", 0), null)) {
+            assertThat(new RawHttp("::1", h.server.port()).get("/patroni").status()).isEqualTo(200);
+        }
+        try (ServerHarness h = new ServerHarness(Fixtures.Snap.primary(), RestApiConfig.plain("*", 0), null)) {
+            assertThat(new RawHttp("127.0.0.1", h.server.port()).get("/patroni").status()).isEqualTo(200);
+            assertThat(new RawHttp("::1", h.server.port()).get("/patroni").status()).isEqualTo(200);
+        }
+        try (ServerHarness h = new ServerHarness(Fixtures.Snap.primary(), RestApiConfig.plain("0.0.0.0", 0), null)) {
+            assertThat(new RawHttp("127.0.0.1", h.server.port()).get("/patroni").status()).isEqualTo(200);
+        }
+    }
+
+    @Test
     void queryStringsDecodeAsPythonsParseQsDoes() {
         assertThat(RestExchange.parseQuery("lag=10MB&tag_a=b+c&x&tag_a=%41&&bad=%&raw=%zz&u=%ff"))
                 .isEqualTo(Map.of("lag", List.of("10MB"), "tag_a", List.of("b c", "A"), "x", List.of(""),
