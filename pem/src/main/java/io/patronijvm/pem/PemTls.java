@@ -18,8 +18,8 @@ import java.security.cert.X509Certificate;
 import java.util.List;
 
 /**
- * In-memory PKCS12 stores and TLS managers from Patroni's PEM settings, for servers (Jetty's
- * key and trust stores) and clients (OkHttp's SSL context and trust manager). Each method takes
+ * In-memory PKCS12 stores and TLS managers from Patroni's PEM settings, for servers (the REST
+ * API's key and trust stores) and clients (OkHttp's SSL context and trust manager). Each method takes
  * the setting's name so an unusable file is reported as the operator wrote it
  * ({@code etcd3.cacert /etc/x.pem holds no CERTIFICATE block}).
  */

@@ -1,6 +1,5 @@
 package io.patronijvm.restapi;
 
-import io.javalin.http.Context;
 import io.patronijvm.core.config.RestApiConfig;
 import io.patronijvm.core.model.ClusterView;
 import io.patronijvm.core.model.Member;
@@ -25,7 +24,6 @@ import java.util.function.Supplier;
 final class AccessControl {
 
     private static final Logger LOG = LoggerFactory.getLogger(AccessControl.class);
-    static final String CERT_ATTRIBUTE = "jakarta.servlet.request.X509Certificate";
 
     private final List<Cidr> allowlist;
     private final boolean includeMembers;
@@ -59,7 +57,7 @@ final class AccessControl {
     }
 
     /** Throws {@link HttpError} when the request may not use an unsafe endpoint. */
-    void check(Context ctx) {
+    void check(RestExchange ctx) {
         check(ctx, true);
     }
 
@@ -68,16 +66,16 @@ final class AccessControl {
      * exactly when the DCS is down, so its member key may have expired and the member list cannot
      * vouch for it; only an explicit allowlist applies then.
      */
-    void check(Context ctx, boolean checkMembers) {
+    void check(RestExchange ctx, boolean checkMembers) {
         boolean members = checkMembers && includeMembers;
         if (!allowlist.isEmpty() || members) {
-            if (!allowed(ctx.req().getRemoteAddr(), members)) {
+            if (!allowed(ctx.remoteAddress(), members)) {
                 throw new HttpError(403, "Access is denied");
             }
         }
         if (clientCertRequired) {
-            Object certs = ctx.req().getAttribute(CERT_ATTRIBUTE);
-            if (!(certs instanceof java.security.cert.X509Certificate[] chain) || chain.length == 0) {
+            java.security.cert.X509Certificate[] chain = ctx.clientCertificates();
+            if (chain == null || chain.length == 0) {
                 throw new HttpError(403, "client certificate required");
             }
         }
@@ -99,19 +97,19 @@ final class AccessControl {
      * The status page: the allowlist and the client-certificate demand apply, basic authentication
      * does not (it guards changes, and the page changes nothing).
      */
-    void checkReadOnly(Context ctx) {
-        if ((!allowlist.isEmpty() || includeMembers) && !allowed(ctx.req().getRemoteAddr(), includeMembers)) {
+    void checkReadOnly(RestExchange ctx) {
+        if ((!allowlist.isEmpty() || includeMembers) && !allowed(ctx.remoteAddress(), includeMembers)) {
             throw new HttpError(403, "Access is denied");
         }
         if (clientCertRequired) {
-            Object certs = ctx.req().getAttribute(CERT_ATTRIBUTE);
-            if (!(certs instanceof java.security.cert.X509Certificate[] chain) || chain.length == 0) {
+            java.security.cert.X509Certificate[] chain = ctx.clientCertificates();
+            if (chain == null || chain.length == 0) {
                 throw new HttpError(403, "client certificate required");
             }
         }
     }
 
-    private static HttpError unauthorized(Context ctx, String reason) {
+    private static HttpError unauthorized(RestExchange ctx, String reason) {
         ctx.header("WWW-Authenticate", "Basic realm=\"Patroni\"");
         return new HttpError(401, reason);
     }

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.javalin.http.Context;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -33,7 +32,7 @@ final class JsonBody {
     private JsonBody() {
     }
 
-    static Map<String, Object> read(Context ctx, boolean optional) {
+    static Map<String, Object> read(RestExchange ctx, boolean optional) {
         String lengthHeader = ctx.header("Content-Length");
         if (lengthHeader == null) {
             if (optional) {
@@ -74,8 +73,8 @@ final class JsonBody {
         return body;
     }
 
-    private static byte[] readExactly(Context ctx, int length) {
-        try (InputStream in = ctx.req().getInputStream()) {
+    private static byte[] readExactly(RestExchange ctx, int length) {
+        try (InputStream in = ctx.body()) {
             byte[] raw = in.readNBytes(length);
             if (raw.length != length) {
                 throw new HttpError(400, "Bad request: body shorter than Content-Length");

@@ -34,17 +34,33 @@ final class MemberProbes {
     record Answer(JsonNode status, JsonNode extension, String error, long rttMillis) {
     }
 
-    private final HttpClient http;
+    private final RestApiConfig config;
     private final Duration timeout;
+    /** Made on the first status page: the JDK client (and TLS) is not loaded at start for a page few open. */
+    private volatile HttpClient http;
 
     MemberProbes(RestApiConfig config, Duration timeout) {
+        this.config = config;
         this.timeout = timeout;
-        HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(timeout).version(HttpClient.Version.HTTP_1_1)
-                .followRedirects(HttpClient.Redirect.NEVER);
-        if (config.tls()) {
-            b.sslContext(sslContext(config));
+    }
+
+    private HttpClient http() {
+        HttpClient c = http;
+        if (c == null) {
+            synchronized (this) {
+                c = http;
+                if (c == null) {
+                    HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(timeout)
+                            .version(HttpClient.Version.HTTP_1_1).followRedirects(HttpClient.Redirect.NEVER);
+                    if (config.tls()) {
+                        b.sslContext(sslContext(config));
+                    }
+                    c = b.build();
+                    http = c;
+                }
+            }
         }
-        this.http = b.build();
+        return c;
     }
 
     private static SSLContext sslContext(RestApiConfig config) {
@@ -116,7 +132,7 @@ final class MemberProbes {
 
     private CompletableFuture<HttpResponse<String>> get(URI uri) {
         HttpRequest req = HttpRequest.newBuilder(uri).timeout(timeout).GET().build();
-        return http.sendAsync(req, HttpResponse.BodyHandlers.ofString());
+        return http().sendAsync(req, HttpResponse.BodyHandlers.ofString());
     }
 
     private static JsonNode parse(String body) {

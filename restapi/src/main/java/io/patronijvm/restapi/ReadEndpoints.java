@@ -2,7 +2,6 @@ package io.patronijvm.restapi;
 
 import io.patronijvm.core.status.StatusFacts;
 import io.patronijvm.core.status.HealthCheck;
-import io.javalin.http.Context;
 import io.patronijvm.core.dcs.Dcs;
 import io.patronijvm.core.dcs.DcsUnavailableException;
 import io.patronijvm.core.model.ClusterView;
@@ -41,7 +40,7 @@ final class ReadEndpoints {
     }
 
     /** A GET on one of the named endpoints; false when the segment is not one of them. */
-    boolean get(Context ctx, String segment) {
+    boolean get(RestExchange ctx, String segment) {
         switch (segment) {
             case "patroni" -> Reply.json(ctx, 200, StatusJson.build(snapshot(), clock.nanoTime()));
             case "liveness" -> Reply.statusOnly(ctx, liveness());
@@ -62,7 +61,7 @@ final class ReadEndpoints {
     }
 
     /** GET on a health path, or on any unknown path (503 with the status body, spec 1.1). */
-    void health(Context ctx, String path, Map<String, List<String>> query) {
+    void health(RestExchange ctx, String path, Map<String, List<String>> query) {
         StatusSnapshot s = snapshot();
         long now = clock.nanoTime();
         int code = HealthCheck.evaluate(s, now, HealthCheck.kindOf(path), query);
@@ -70,7 +69,7 @@ final class ReadEndpoints {
     }
 
     /** HEAD and OPTIONS: the same decisions, the code only (decision 5, HAProxy httpchk). */
-    void statusOnly(Context ctx, String path, String segment, Map<String, List<String>> query) {
+    void statusOnly(RestExchange ctx, String path, String segment, Map<String, List<String>> query) {
         int code = switch (segment) {
             case "liveness" -> liveness();
             case "readiness" -> readiness();
@@ -103,7 +102,7 @@ final class ReadEndpoints {
         return "running".equals(StatusFacts.state(s)) && StatusFacts.of(s, now).freshView() ? 200 : 503;
     }
 
-    private void metrics(Context ctx) {
+    private void metrics(RestExchange ctx) {
         try {
             Reply.bytes(ctx, 200, PatroniMetrics.CONTENT_TYPE, metrics.scrape(snapshot(), clock.nanoTime()));
         } catch (IOException e) {
@@ -112,7 +111,7 @@ final class ReadEndpoints {
         }
     }
 
-    private void config(Context ctx) {
+    private void config(RestExchange ctx) {
         ClusterView view = freshCluster();
         if (view.config() == null) {
             throw new HttpError(502, "Bad Gateway: no configuration in the DCS");
@@ -120,7 +119,7 @@ final class ReadEndpoints {
         Reply.json(ctx, 200, view.config().data());
     }
 
-    private void failsafe(Context ctx) {
+    private void failsafe(RestExchange ctx) {
         StatusSnapshot s = snapshot();
         Map<String, String> failsafe = s.cluster() == null ? null : s.cluster().failsafe();
         if (!s.config().failsafeMode() || failsafe == null) {

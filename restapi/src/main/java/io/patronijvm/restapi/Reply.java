@@ -3,7 +3,6 @@ package io.patronijvm.restapi;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.javalin.http.Context;
 
 import java.nio.charset.StandardCharsets;
 
@@ -20,11 +19,11 @@ final class Reply {
     private Reply() {
     }
 
-    static void text(Context ctx, int status, String message) {
+    static void text(RestExchange ctx, int status, String message) {
         bytes(ctx, status, "text/html", message.getBytes(StandardCharsets.UTF_8));
     }
 
-    static void json(Context ctx, int status, Object body) {
+    static void json(RestExchange ctx, int status, Object body) {
         byte[] out;
         try {
             out = JSON.writeValueAsBytes(body);
@@ -35,17 +34,13 @@ final class Reply {
         bytes(ctx, status, "application/json", out);
     }
 
-    static void bytes(Context ctx, int status, String contentType, byte[] body) {
-        ctx.status(status);
-        ctx.contentType(contentType);
-        ctx.header("Content-Length", Integer.toString(body.length));
-        ctx.result(body);
+    static void bytes(RestExchange ctx, int status, String contentType, byte[] body) {
+        // The server adapter sends the exact Content-Length.
+        ctx.reply(status, contentType, body);
     }
 
     /** HEAD, OPTIONS, liveness and readiness: the code tells everything (spec 1.1). */
-    static void statusOnly(Context ctx, int status) {
-        ctx.status(status);
-        ctx.header("Content-Length", "0");
-        ctx.result(new byte[0]);
+    static void statusOnly(RestExchange ctx, int status) {
+        ctx.statusOnly(status);
     }
 }

@@ -1,14 +1,10 @@
 package io.patronijvm.restapi;
 
-import io.javalin.Javalin;
-import io.javalin.http.Context;
-import io.javalin.http.HandlerType;
 import io.patronijvm.core.config.RestApiConfig;
 import io.patronijvm.core.dcs.Dcs;
 import io.patronijvm.core.peer.PeerClient;
 import io.patronijvm.core.status.NodeControl;
 import io.patronijvm.core.time.MonotonicClock;
-import org.eclipse.jetty.server.ServerConnector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,7 +13,7 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Patroni's REST API (spec section 1) on Javalin/Jetty: health checks and status from the
+ * Patroni's REST API (spec section 1) on the JDK's HTTP server ({@link JdkHttpServer}): health checks and status from the
  * published {@link io.patronijvm.core.status.StatusSnapshot}, operator intents through
  * {@link NodeControl}, and what Patroni writes to the DCS directly through {@link Dcs}.
  *
@@ -27,8 +23,6 @@ import java.util.Objects;
 public final class RestApiServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(RestApiServer.class);
-    private static final HandlerType[] METHODS = {HandlerType.GET, HandlerType.HEAD, HandlerType.OPTIONS,
-        HandlerType.POST, HandlerType.PUT, HandlerType.PATCH, HandlerType.DELETE};
 
     /** A member that takes longer than this is shown as not answering; the page polls every 1.5 s. */
     private static final java.time.Duration UI_PROBE_TIMEOUT = java.time.Duration.ofSeconds(1);
@@ -38,7 +32,7 @@ public final class RestApiServer implements AutoCloseable {
     private final ReadEndpoints reads;
     private final Router router;
     private final Object lifecycle = new Object();
-    private Javalin app;
+    private JdkHttpServer http;
     private boolean closed;
 
     public RestApiServer(RestApiConfig config, String scope, String name, NodeControl node, Dcs dcs,
@@ -69,25 +63,10 @@ public final class RestApiServer implements AutoCloseable {
             if (closed) {
                 throw new IllegalStateException("RestApiServer was closed");
             }
-            if (app != null) {
+            if (http != null) {
                 return;
             }
-            Javalin created = Javalin.create(cfg -> {
-                cfg.showJavalinBanner = false;
-                cfg.startupWatcherEnabled = false;
-                cfg.http.disableCompression();
-                cfg.http.maxRequestSize = JsonBody.MAX_BYTES;
-                cfg.http.generateEtags = false;
-                cfg.jetty.threadPool = JettyConnectors.threadPool(options);
-                cfg.jetty.addConnector((server, http) -> JettyConnectors.connector(server, http, config, options));
-            });
-            for (HandlerType method : METHODS) {
-                created.addHttpHandler(method, "/", this::handle);
-                created.addHttpHandler(method, "/<path>", this::handle);
-            }
-            created.exception(Exception.class, (e, ctx) -> internalError(ctx, e));
-            created.start();
-            app = created;
+            http = JdkHttpServer.start(config, options, this::handle);
             LOG.info("REST API listening on {}:{} ({})", config.listenHost(), port(), config.tls() ? "https" : "http");
         }
     }
@@ -95,11 +74,7 @@ public final class RestApiServer implements AutoCloseable {
     /** The bound port (useful with port 0), or -1 when not started. */
     public int port() {
         synchronized (lifecycle) {
-            if (app == null) {
-                return -1;
-            }
-            return app.jettyServer().server().getConnectors().length == 0 ? -1
-                    : ((ServerConnector) app.jettyServer().server().getConnectors()[0]).getLocalPort();
+            return http == null ? -1 : http.port();
         }
     }
 
@@ -110,14 +85,14 @@ public final class RestApiServer implements AutoCloseable {
                 return;
             }
             closed = true;
-            if (app != null) {
-                app.stop();
-                app = null;
+            if (http != null) {
+                http.stop();
+                http = null;
             }
         }
     }
 
-    private void handle(Context ctx) {
+    private void handle(RestExchange ctx) {
         addExtraHeaders(ctx);
         try {
             router.route(ctx);
@@ -130,10 +105,12 @@ public final class RestApiServer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             Reply.text(ctx, 503, "interrupted while waiting for the agent");
+        } catch (RuntimeException e) {
+            internalError(ctx, e);
         }
     }
 
-    private void addExtraHeaders(Context ctx) {
+    private void addExtraHeaders(RestExchange ctx) {
         for (Map.Entry<String, String> h : config.httpExtraHeaders().entrySet()) {
             ctx.header(h.getKey(), h.getValue());
         }
@@ -144,14 +121,14 @@ public final class RestApiServer implements AutoCloseable {
         }
     }
 
-    private static boolean isStatusOnly(Context ctx) {
-        String m = ctx.req().getMethod();
+    private static boolean isStatusOnly(RestExchange ctx) {
+        String m = ctx.method();
         return m.equals("HEAD") || m.equals("OPTIONS");
     }
 
-    private static void internalError(Context ctx, Exception e) {
+    private static void internalError(RestExchange ctx, RuntimeException e) {
         // A bug of ours, not bad input: log the trace, send none.
-        LOG.error("REST API: unexpected error on {} {}", ctx.req().getMethod(), ctx.path(), e);
+        LOG.error("REST API: unexpected error on {} {}", ctx.method(), ctx.path(), e);
         Reply.text(ctx, 500, "Internal Server Error");
     }
 

@@ -1,6 +1,5 @@
 package io.patronijvm.restapi;
 
-import io.javalin.http.Context;
 
 import java.util.List;
 import java.util.Map;
@@ -32,11 +31,11 @@ final class Router {
         this.access = access;
     }
 
-    void route(Context ctx) throws InterruptedException {
-        String method = ctx.req().getMethod();
+    void route(RestExchange ctx) throws InterruptedException {
+        String method = ctx.method();
         String path = ctx.path();
         String segment = segment(path);
-        Map<String, List<String>> query = ctx.queryParamMap();
+        Map<String, List<String>> query = ctx.query();
         switch (method) {
             case "GET" -> {
                 if (segment.equals("ui")) {
@@ -50,7 +49,7 @@ final class Router {
         }
     }
 
-    private void write(Context ctx, String method, String segment) throws InterruptedException {
+    private void write(RestExchange ctx, String method, String segment) throws InterruptedException {
         String key = method + " " + segment;
         switch (key) {
             case "PATCH config", "PUT config", "POST reload", "POST restart", "DELETE restart",

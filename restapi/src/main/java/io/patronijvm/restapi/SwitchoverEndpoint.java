@@ -1,6 +1,5 @@
 package io.patronijvm.restapi;
 
-import io.javalin.http.Context;
 import io.patronijvm.core.dcs.Dcs;
 import io.patronijvm.core.dcs.DcsOutcome;
 import io.patronijvm.core.dcs.DcsUnavailableException;
@@ -42,7 +41,7 @@ final class SwitchoverEndpoint {
         this.options = options;
     }
 
-    void post(Context ctx, String requested) throws InterruptedException {
+    void post(RestExchange ctx, String requested) throws InterruptedException {
         Map<String, Object> body = JsonBody.read(ctx, false);
         String action = requested;
         String leader = name(body, "leader");
@@ -146,7 +145,7 @@ final class SwitchoverEndpoint {
     }
 
     /** DELETE /switchover: clears a scheduled request with CAS (spec 1.6). */
-    void delete(Context ctx) {
+    void delete(RestExchange ctx) {
         ClusterView view = reads.freshCluster();
         Failover f = view.failover();
         if (f == null || f.scheduledAt() == null) {

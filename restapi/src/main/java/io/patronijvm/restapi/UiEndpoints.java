@@ -1,6 +1,5 @@
 package io.patronijvm.restapi;
 
-import io.javalin.http.Context;
 import io.patronijvm.core.model.ClusterView;
 import io.patronijvm.core.model.Member;
 import io.patronijvm.core.status.NodeControl;
@@ -61,7 +60,7 @@ final class UiEndpoints {
         }
     }
 
-    void get(Context ctx, String path) throws InterruptedException {
+    void get(RestExchange ctx, String path) throws InterruptedException {
         access.checkReadOnly(ctx);
         // No framing by other sites, no inline or remote scripts: the page needs only itself.
         ctx.header("Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'");

@@ -2,7 +2,6 @@ package io.patronijvm.restapi;
 
 import io.patronijvm.core.status.StatusFacts;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.javalin.http.Context;
 import io.patronijvm.core.dcs.Dcs;
 import io.patronijvm.core.dcs.DcsOutcome;
 import io.patronijvm.core.model.ClusterView;
@@ -37,7 +36,7 @@ final class WriteEndpoints {
     }
 
     /** PATCH /config: merge, CAS on the config key's index; 503 without a config, 409 on CAS loss. */
-    void patchConfig(Context ctx) {
+    void patchConfig(RestExchange ctx) {
         Map<String, Object> patch = JsonBody.read(ctx, false);
         ClusterView view = reads.freshCluster();
         if (view.config() == null || view.config().version() <= 0) {
@@ -58,7 +57,7 @@ final class WriteEndpoints {
     }
 
     /** PUT /config: replace unconditionally, skipped when identical; 502 when the write fails. */
-    void putConfig(Context ctx) {
+    void putConfig(RestExchange ctx) {
         Map<String, Object> body = JsonBody.read(ctx, false);
         ClusterView view = reads.freshCluster();
         JsonNode wanted = Reply.JSON.valueToTree(body);
@@ -73,7 +72,7 @@ final class WriteEndpoints {
         Reply.json(ctx, 200, body);
     }
 
-    void reload(Context ctx) {
+    void reload(RestExchange ctx) {
         IntentResult r = node.reloadConfig();
         if (r.kind() == IntentResult.Kind.DONE || r.kind() == IntentResult.Kind.SCHEDULED) {
             Reply.text(ctx, 202, "reload scheduled");
@@ -83,7 +82,7 @@ final class WriteEndpoints {
     }
 
     /** POST /restart: validate like Patroni, then either restart now (waits) or schedule. */
-    void restart(Context ctx) throws InterruptedException {
+    void restart(RestExchange ctx) throws InterruptedException {
         Map<String, Object> body = JsonBody.read(ctx, true);
         StatusSnapshot s = reads.snapshot();
         if (s.paused() && body.containsKey("schedule")) {
@@ -119,7 +118,7 @@ final class WriteEndpoints {
         return start.plus(s.config().loopWaitDuration().multipliedBy(2)).plus(s.config().retryTimeoutDuration());
     }
 
-    void deleteRestart(Context ctx) {
+    void deleteRestart(RestExchange ctx) {
         IntentResult r = node.cancelScheduledRestart();
         if (r.kind() == IntentResult.Kind.DONE) {
             Reply.text(ctx, 200, "scheduled restart deleted");
@@ -129,7 +128,7 @@ final class WriteEndpoints {
     }
 
     /** POST /reinitialize: 200 {@code reinitialize started}, else 503 with the loop's reason. */
-    void reinitialize(Context ctx) throws InterruptedException {
+    void reinitialize(RestExchange ctx) throws InterruptedException {
         Map<String, Object> body = JsonBody.read(ctx, true);
         boolean force = RestartRequests.truthy(body.get("force"));
         boolean fromLeader = RestartRequests.truthy(body.get("from_leader"));
@@ -147,7 +146,7 @@ final class WriteEndpoints {
      * POST /failsafe from the primary in failsafe mode: 502 when failsafe_mode is off, 500 when
      * this node is itself a running primary, else 200 {@code Accepted}.
      */
-    void failsafe(Context ctx) {
+    void failsafe(RestExchange ctx) {
         StatusSnapshot s = reads.snapshot();
         if (!s.config().failsafeMode()) {
             throw new HttpError(502, "Bad Gateway: failsafe mode is off");

@@ -26,14 +26,6 @@ final class ServerHarness implements AutoCloseable {
         node.snapshot.set(snap.build(clock));
         RestApiOptions options = RestApiOptions.defaults().withClock(clock, clock)
                 .withSwitchoverTiming(Duration.ofSeconds(1), null);
-        if (config.tls()) {
-            // A cold JVM's first RSA handshakes on a loaded machine outlast the 10 s idle limit,
-            // which then closes the connection mid-handshake: HTTPS servers under test get room.
-            RestApiOptions o = options;
-            options = new RestApiOptions(o.clock(), o.sleeper(), o.switchoverPoll(), o.switchoverWait(),
-                    o.peerProbeTimeout(), o.maxThreads(), o.queueCapacity(),
-                    io.patronijvm.testkit.TimingMultiple.scaled(Duration.ofSeconds(30)));
-        }
         this.server = new RestApiServer(config, Fixtures.SCOPE, snap.name, node, dcs, peers, options);
         server.start();
         this.http = new RawHttp("127.0.0.1", server.port());

@@ -6,7 +6,7 @@ import org.slf4j.ILoggerFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Applies {@code log.level} from the config to the root logger (logback.xml reads PATRONI_LOG_LEVEL at start). */
+/** Applies {@code log.level} from the config to the root logger (ConsoleLogConfigurator reads PATRONI_LOG_LEVEL at start). */
 public final class LogLevels {
 
     private LogLevels() {

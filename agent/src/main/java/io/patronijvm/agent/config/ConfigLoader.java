@@ -212,7 +212,7 @@ public final class ConfigLoader {
         for (String key : log.keys()) {
             if (!key.equals("level") && !LogSection.KEYS.contains(key)) {
                 log.problems().warning(log.pathOf(key), "is not supported by patroni-jvm yet; ignored "
-                        + "(logs go to standard output, see logback.xml)");
+                        + "(logs go to standard output, see ConsoleLogConfigurator)");
             }
         }
         String level = log.string("level");

@@ -35,9 +35,9 @@ public final class HaLoop implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(HaLoop.class);
     /**
      * Each cycle's wall time, at DEBUG on its own logger so bench/scale can turn it on alone
-     * (logback.xml: PATRONI_JVM_CYCLE_TIMING=DEBUG) without the rest of the DEBUG output.
+     * ({@link io.patronijvm.agent.logging.ConsoleLogConfigurator#CYCLE_TIMING_ENV}) without the rest of the DEBUG output.
      */
-    private static final Logger timing = LoggerFactory.getLogger("io.patronijvm.agent.ha.CycleTiming");
+    private static final Logger timing = LoggerFactory.getLogger(io.patronijvm.agent.logging.ConsoleLogConfigurator.CYCLE_TIMING_LOGGER);
     /** Re-decisions in one cycle: probe, then acquire, then one more is the longest useful chain. */
     static final int MAX_ROUNDS = 4;
     /** The watch and the wake-up wait run in slices this long so a request is seen promptly. */

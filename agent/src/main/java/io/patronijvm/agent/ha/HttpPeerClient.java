@@ -9,10 +9,20 @@ import io.patronijvm.core.peer.PeerClient;
 import io.patronijvm.core.peer.PeerStatus;
 import io.patronijvm.core.time.MonotonicClock;
 
+import okhttp3.Call;
+import okhttp3.Callback;
+import okhttp3.ConnectionSpec;
+import okhttp3.HttpUrl;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Protocol;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+
+import java.io.IOException;
+import java.net.Proxy;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,6 +31,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 
 /**
  * {@code GET <api_url>} ({@code /patroni}) on every member in parallel (R23.11), each bounded by
@@ -30,8 +41,20 @@ import java.util.concurrent.TimeoutException;
 public final class HttpPeerClient implements PeerClient {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final MediaType JSON_TYPE = MediaType.get("application/json");
 
-    private final HttpClient http;
+    /**
+     * OkHttp, the client the DCS adapters already run (warm in the AOT cache), rather than the
+     * JDK's java.net.http: that one makes the default TLS context (the trust store, some 500
+     * classes) when built even for http members, and built on first use it made the first leader
+     * race after a start load them from the jar. Plain http members go through a client that
+     * cannot do TLS, so nothing of TLS is loaded for them; the TLS client is made on the first
+     * https member.
+     */
+    private final OkHttpClient cleartext;
+    /** The TLS set-up for https members ({@link PeerTls}), or null for the JDK's defaults. */
+    private final Supplier<PeerTls.Setup> tls;
+    private volatile OkHttpClient secure;
     private final MonotonicClock clock;
     /** Basic auth for the unsafe endpoints of the peers ({@code POST /failsafe}), or null. */
     private final String authorization;
@@ -49,19 +72,70 @@ public final class HttpPeerClient implements PeerClient {
      * With the credentials Patroni sends to its peers ({@code ctl.authentication}, else
      * {@code restapi.authentication}): every node's unsafe endpoints demand them.
      *
-     * @param tls for https members ({@link PeerTls}), or null for the JDK's default
+     * @param tls for https members ({@link PeerTls#onDemand}), asked on the first https member;
+     *            null for the JDK's default trust store and host name check
      */
     public HttpPeerClient(Duration connectTimeout, MonotonicClock clock, String username, String password,
-                          javax.net.ssl.SSLContext tls) {
+                          Supplier<PeerTls.Setup> tls) {
         this.clock = clock;
+        this.tls = tls;
         this.authorization = username == null || password == null ? null : "Basic " + java.util.Base64.getEncoder()
                 .encodeToString((username + ":" + password).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(connectTimeout).version(HttpClient.Version.HTTP_1_1)
-                .followRedirects(HttpClient.Redirect.NEVER);
-        if (tls != null) {
-            b.sslContext(tls);
+        // No retries, redirects or proxy, HTTP/1.1: as the JDK client was configured before.
+        this.cleartext = new OkHttpClient.Builder().connectTimeout(connectTimeout).retryOnConnectionFailure(false)
+                .followRedirects(false).followSslRedirects(false).proxy(Proxy.NO_PROXY)
+                .protocols(List.of(Protocol.HTTP_1_1)).connectionSpecs(List.of(ConnectionSpec.CLEARTEXT)).build();
+    }
+
+    private OkHttpClient client(HttpUrl url) {
+        if (!url.isHttps()) {
+            return cleartext;
         }
-        this.http = b.build();
+        OkHttpClient c = secure;
+        if (c == null) {
+            synchronized (this) {
+                c = secure;
+                if (c == null) {
+                    OkHttpClient.Builder b = cleartext.newBuilder()
+                            .connectionSpecs(List.of(ConnectionSpec.MODERN_TLS, ConnectionSpec.CLEARTEXT));
+                    PeerTls.Setup setup = tls == null ? null : tls.get();
+                    if (setup != null) {
+                        b.sslSocketFactory(setup.context().getSocketFactory(), setup.trustManager());
+                        // PeerTls checks the chain only: Patroni's peers are called without assert_hostname.
+                        b.hostnameVerifier((host, session) -> true);
+                    }
+                    c = b.build();
+                    secure = c;
+                }
+            }
+        }
+        return c;
+    }
+
+    /** Sends {@code request} within {@code timeout}; the future's cancel cancels the call. */
+    private CompletableFuture<Response> send(Request request, Duration timeout) {
+        Call call = client(request.url()).newCall(request);
+        call.timeout().timeout(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        CompletableFuture<Response> f = new CompletableFuture<>();
+        call.enqueue(new Callback() {
+            @Override
+            public void onFailure(Call c, IOException e) {
+                f.completeExceptionally(e);
+            }
+
+            @Override
+            public void onResponse(Call c, Response r) {
+                if (!f.complete(r)) {
+                    r.close();
+                }
+            }
+        });
+        f.whenComplete((r, t) -> {
+            if (f.isCancelled()) {
+                call.cancel();
+            }
+        });
+        return f;
     }
 
     @Override
@@ -118,11 +192,10 @@ public final class HttpPeerClient implements PeerClient {
     }
 
     private CompletableFuture<Boolean> post(String apiUrl, String json, Duration timeout) {
-        HttpRequest req;
+        Request req;
         try {
-            HttpRequest.Builder b = HttpRequest.newBuilder(HttpUris.of(failsafeUri(apiUrl))).timeout(timeout)
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(json));
+            Request.Builder b = new Request.Builder().url(HttpUrl.get(HttpUris.of(failsafeUri(apiUrl)).toString()))
+                    .post(RequestBody.create(json, JSON_TYPE));
             if (authorization != null) {
                 b.header("Authorization", authorization);
             }
@@ -130,9 +203,11 @@ public final class HttpPeerClient implements PeerClient {
         } catch (IllegalArgumentException | NullPointerException e) {
             return CompletableFuture.completedFuture(false);
         }
-        return http.sendAsync(req, HttpResponse.BodyHandlers.discarding())
-                .thenApply(r -> r.statusCode() == 200)
-                .exceptionally(t -> false);
+        return send(req, timeout).thenApply(r -> {
+            try (r) {
+                return r.code() == 200;
+            }
+        }).exceptionally(t -> false);
     }
 
     /** {@code http://h:8008/patroni} to {@code http://h:8008/failsafe}; package-private for tests. */
@@ -148,15 +223,19 @@ public final class HttpPeerClient implements PeerClient {
         if (m.api().isEmpty()) {
             return CompletableFuture.completedFuture(PeerStatus.unreachable(m.name()));
         }
-        HttpRequest req;
+        Request req;
         try {
-            req = HttpRequest.newBuilder(HttpUris.of(m.api().get())).timeout(timeout).GET().build();
+            req = new Request.Builder().url(HttpUrl.get(HttpUris.of(m.api().get()).toString())).get().build();
         } catch (IllegalArgumentException e) {
             return CompletableFuture.completedFuture(PeerStatus.unreachable(m.name()));
         }
-        return http.sendAsync(req, HttpResponse.BodyHandlers.ofString())
-                .thenApply(r -> parse(m.name(), r.statusCode(), r.body()))
-                .exceptionally(t -> PeerStatus.unreachable(m.name()));
+        return send(req, timeout).thenApply(r -> {
+            try (r) {
+                return parse(m.name(), r.code(), r.body() == null ? "" : r.body().string());
+            } catch (IOException e) {
+                return PeerStatus.unreachable(m.name());
+            }
+        }).exceptionally(t -> PeerStatus.unreachable(m.name()));
     }
 
     /** Reduces a {@code GET /patroni} answer to what the race needs; package-private for tests. */

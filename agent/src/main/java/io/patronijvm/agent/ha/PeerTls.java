@@ -27,8 +27,36 @@ public final class PeerTls {
     private PeerTls() {
     }
 
+    /**
+     * {@link #context} for {@code effective}: made now when a client certificate is configured (so
+     * an unreadable file fails the start), else on first use, since a plain-http cluster may never
+     * need it and making one loads TLS.
+     */
+    public static java.util.function.Supplier<Setup> onDemand(Map<String, Object> effective) {
+        if (value(effective, "certfile", "certfile") != null) {
+            Setup ssl = setup(effective);
+            return () -> ssl;
+        }
+        return () -> setup(effective);
+    }
+
+    /** A client context and the trust manager inside it (OkHttp wants both). */
+    public record Setup(SSLContext context, X509TrustManager trustManager) {
+    }
+
+    /** The context for {@code effective} with its trust manager. */
+    public static Setup setup(Map<String, Object> effective) {
+        X509TrustManager[] trust = new X509TrustManager[1];
+        SSLContext ssl = context(effective, trust);
+        return new Setup(ssl, trust[0]);
+    }
+
     /** The context for {@code effective} (the loaded configuration), or null for the JDK's default. */
     public static SSLContext context(Map<String, Object> effective) {
+        return context(effective, new X509TrustManager[1]);
+    }
+
+    private static SSLContext context(Map<String, Object> effective, X509TrustManager[] trustOut) {
         String cert = value(effective, "certfile", "certfile");
         String key = value(effective, "keyfile", "keyfile");
         String password = value(effective, "keyfile_password", "keyfile_password");
@@ -36,7 +64,8 @@ public final class PeerTls {
         try {
             SSLContext ssl = SSLContext.getInstance("TLS");
             if (cert == null) {
-                ssl.init(null, new TrustManager[] {new Unchecked(null)}, null);
+                trustOut[0] = new Unchecked(null);
+                ssl.init(null, new TrustManager[] {trustOut[0]}, null);
                 return ssl;
             }
             KeyStore keys = PemTls.keyStore("ctl", cert, key, password);
@@ -50,7 +79,8 @@ public final class PeerTls {
                     chain = x;
                 }
             }
-            ssl.init(kmf.getKeyManagers(), new TrustManager[] {new Unchecked(chain)}, null);
+            trustOut[0] = new Unchecked(chain);
+            ssl.init(kmf.getKeyManagers(), new TrustManager[] {trustOut[0]}, null);
             return ssl;
         } catch (GeneralSecurityException e) {
             throw new IllegalArgumentException("TLS for calls to other members: " + e.getMessage(), e);

@@ -8,7 +8,7 @@ import java.util.Objects;
 /**
  * How log lines look: the {@code log:} section's {@code type}, {@code format}, {@code dateformat}
  * and {@code static_fields} as Patroni 3.3 reads them, already checked ({@code LogSection}).
- * {@link #NATIVE} (no type and no format configured) keeps logback.xml's own line, which carries
+ * {@link #NATIVE} (no type and no format configured) keeps the console's own line (ConsoleLogConfigurator), which carries
  * the thread, member and HA cycle that Patroni's default line lacks.
  *
  * @param json         {@code type: json}: one JSON object per line (python-json-logger's layout)

@@ -12,7 +12,7 @@ import org.slf4j.LoggerFactory;
 import java.util.Iterator;
 
 /**
- * Applies the {@code log:} section's line format to the console output logback.xml sets up (at
+ * Applies the {@code log:} section's line format to the console output {@link ConsoleLogConfigurator} sets up (at
  * start and on each reload, as Patroni's {@code PatroniLogger.reload_config}).
  */
 public final class LogOutput {
@@ -22,7 +22,7 @@ public final class LogOutput {
     private LogOutput() {
     }
 
-    /** False when logback is not configured by logback.xml (then the lines stay as they are). */
+    /** False when logback is not configured by {@link ConsoleLogConfigurator} (then the lines stay as they are). */
     public static boolean apply(LogFormat format) {
         ILoggerFactory factory = LoggerFactory.getILoggerFactory();
         return factory instanceof LoggerContext context && apply(context, format);
@@ -35,7 +35,7 @@ public final class LogOutput {
             applied |= apply(it.next(), format);
         }
         if (!applied && !format.equals(LogFormat.NATIVE)) {
-            log.warn("log.type/log.format not applied: the console appender of logback.xml is not configured");
+            log.warn("log.type/log.format not applied: the agent's console appender is not configured");
         }
         return applied;
     }

@@ -8,7 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.ZoneId;
 
 /**
- * The console encoder of logback.xml: logback's own pattern line until the configuration asks for
+ * The console encoder ({@link ConsoleLogConfigurator}): logback's own pattern line until the configuration asks for
  * Patroni's {@code log.type}/{@code log.format} ({@link LogOutput}), then that line. Switching is
  * one volatile write, so a reload changes the format between two lines, never inside one.
  */
@@ -19,7 +19,7 @@ public final class PatroniEncoder extends EncoderBase<ILoggingEvent> {
     private volatile LogLines lines;
     private volatile LogFormat format = LogFormat.NATIVE;
 
-    /** logback.xml's pattern for {@link LogFormat#NATIVE}. */
+    /** The pattern for {@link LogFormat#NATIVE}. */
     public void setPattern(String pattern) {
         nativeLayout.setPattern(pattern);
     }

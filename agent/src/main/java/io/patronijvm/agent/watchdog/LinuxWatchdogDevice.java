@@ -51,6 +51,11 @@ class LinuxWatchdogDevice implements WatchdogDevice {
 
     @Override
     public void open() throws WatchdogException {
+        // Most hosts have no watchdog device and mode automatic (the default) tries anyway:
+        // answering that case without JNA keeps its classes and native library out of the agent.
+        if (!Files.exists(Path.of(device))) {
+            throw new WatchdogException("cannot open watchdog device " + device + ": errno 2 (no such file)");
+        }
         try {
             fd = libc().open(device, LibC.O_WRONLY);
         } catch (LastErrorException e) {

@@ -55,7 +55,7 @@ final class NodeParts implements AutoCloseable {
         this.pg = new LocalPostgres(c.postgresql(), c.bootstrap(), c.scope(), c.name(), dynamic, clock, sleeper);
         boolean ctlAuth = c.ctlUsername() != null && c.ctlPassword() != null;
         this.peers = new HttpPeerClient(PEER_CONNECT_TIMEOUT, clock, ctlAuth ? c.ctlUsername() : c.restapi().username(),
-                ctlAuth ? c.ctlPassword() : c.restapi().password(), PeerTls.context(cfg.effective()));
+                ctlAuth ? c.ctlPassword() : c.restapi().password(), PeerTls.onDemand(cfg.effective()));
         this.slot = new ThreadAsyncSlot("ha-async");
         this.callbacks = new ProcessCallbacks(c.postgresql().callbacks(), c.scope(), "callbacks");
         this.timers = new ScheduledTimerService("lease-timer");

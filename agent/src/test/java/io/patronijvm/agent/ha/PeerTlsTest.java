@@ -4,6 +4,9 @@ import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsParameters;
 import com.sun.net.httpserver.HttpsServer;
 import io.patronijvm.pem.PemTls;
+import io.patronijvm.core.model.Member;
+import io.patronijvm.core.peer.PeerStatus;
+import io.patronijvm.core.time.MonotonicClock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -49,7 +52,8 @@ class PeerTlsTest {
             }
         });
         server.createContext("/patroni", ex -> {
-            byte[] body = "{\"state\":\"running\"}".getBytes(StandardCharsets.UTF_8);
+            byte[] body = ("{\"state\":\"running\",\"role\":\"replica\",\"timeline\":3,"
+                    + "\"xlog\":{\"received_location\":77,\"replayed_location\":70}}").getBytes(StandardCharsets.UTF_8);
             ex.sendResponseHeaders(200, body.length);
             ex.getResponseBody().write(body);
             ex.close();
@@ -64,6 +68,20 @@ class PeerTlsTest {
             assertThat(get(PeerTls.context(viaCtl), uri)).as("ctl.* comes first").isEqualTo(200);
             assertThatThrownBy(() -> get(PeerTls.context(Map.of()), uri)).as("no client certificate: refused")
                     .isInstanceOf(java.io.IOException.class);
+
+            // The agent's own peer client (the leader race) with the same set-up, made on first use.
+            Member peer = new Member("node2", null, 0, null, uri.toString(), null, null, null, null, null, null, null,
+                    false, false, null, null);
+            HttpPeerClient withCert = new HttpPeerClient(Duration.ofSeconds(5), MonotonicClock.SYSTEM, null, null,
+                    PeerTls.onDemand(viaRestapi));
+            PeerStatus seen = withCert.probe(List.of(peer), Duration.ofSeconds(10)).get("node2");
+            assertThat(seen.reachable()).as("chain checked, host name not").isTrue();
+            assertThat(seen.walPosition()).isEqualTo(77);
+            assertThat(seen.timeline()).isEqualTo(3);
+            HttpPeerClient noCert = new HttpPeerClient(Duration.ofSeconds(5), MonotonicClock.SYSTEM, null, null,
+                    PeerTls.onDemand(Map.of()));
+            assertThat(noCert.probe(List.of(peer), Duration.ofSeconds(10)).get("node2").reachable())
+                    .as("the server demands a client certificate").isFalse();
         } finally {
             server.stop(0);
         }

@@ -3,11 +3,9 @@ package io.patronijvm.agent.logging;
 import ch.qos.logback.classic.AsyncAppender;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.joran.JoranConfigurator;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.LoggingEvent;
 import ch.qos.logback.core.OutputStreamAppender;
-import ch.qos.logback.core.joran.spi.JoranException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
@@ -17,7 +15,7 @@ import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The agent's own logback.xml, switched to Patroni's lines and back as a start or a reload does. */
+/** The agent's own console set-up ({@link ConsoleLogConfigurator}), switched to Patroni's lines and back as a start or a reload does. */
 class LogOutputTest {
 
     private final LoggerContext context = new LoggerContext();
@@ -28,10 +26,8 @@ class LogOutputTest {
     }
 
     @Test
-    void theProductionConsoleSwitchesToJsonPlainAndBackToItsOwnLine() throws JoranException {
-        JoranConfigurator joran = new JoranConfigurator();
-        joran.setContext(context);
-        joran.doConfigure(getClass().getResource("/logback.xml"));
+    void theProductionConsoleSwitchesToJsonPlainAndBackToItsOwnLine() {
+        ConsoleLogConfigurator.setUp(context, null);
         AsyncAppender async = (AsyncAppender) context.getLogger(Logger.ROOT_LOGGER_NAME).getAppender("ASYNC");
         @SuppressWarnings("unchecked")
         OutputStreamAppender<ILoggingEvent> console = (OutputStreamAppender<ILoggingEvent>) async.getAppender("STDOUT");

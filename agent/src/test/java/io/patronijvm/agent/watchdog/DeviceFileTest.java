@@ -75,4 +75,12 @@ class DeviceFileTest {
         assertThat(required.isHealthy()).isFalse();
         assertThat(required.activate()).isFalse();
     }
+
+    @Test
+    void aMissingDeviceFailsToOpenWithNoSuchFile() {
+        LinuxWatchdogDevice d = new LinuxWatchdogDevice(dir.resolve("no-watchdog").toString());
+        org.assertj.core.api.Assertions.assertThatThrownBy(d::open).isInstanceOf(WatchdogException.class)
+                .hasMessageContaining("no-watchdog: errno 2");
+        assertThat(d.isRunning()).isFalse();
+    }
 }

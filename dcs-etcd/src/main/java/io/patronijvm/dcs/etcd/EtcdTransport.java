@@ -63,6 +63,11 @@ final class EtcdTransport implements AutoCloseable {
         if ("https".equalsIgnoreCase(cfg.protocol())) {
             EtcdTls.Setup tls = EtcdTls.build(cfg);
             b.sslSocketFactory(tls.context().getSocketFactory(), tls.trustManager());
+        } else if (initialEndpoints.stream().allMatch(e -> e.regionMatches(true, 0, "http:", 0, 5))) {
+            // Plain HTTP never needs TLS: without this OkHttp loads the platform trust store
+            // (every CA certificate) when the client is built, on every start. (SRV records of
+            // _etcd-client-ssl give https members with protocol http: those keep TLS.)
+            b.connectionSpecs(List.of(okhttp3.ConnectionSpec.CLEARTEXT));
         }
         this.client = b.build();
     }
