@@ -9,6 +9,9 @@
 # Optional hooks (defaults give scripts/cluster's files):
 #   HBA_NET           network the nodes' pg_hba lines admit (default 127.0.0.0/8)
 #   DCS_EXTRA         extra YAML lines inside bootstrap.dcs, indented 4 (e.g. synchronous_mode)
+#   PG_MAX_CONNECTIONS  bootstrap.dcs max_connections (default 100)
+#   PG_PARAMS_EXTRA   extra "name: value" lines for bootstrap.dcs.postgresql.parameters, one a line
+#                     (bench/scale: max_wal_senders and max_replication_slots for 27 members)
 #   NODE_EXTRA        extra top-level YAML for every patroni.yml (e.g. a watchdog section)
 #   node_consul_addr I  the Consul server node I talks to (default server ((I-1) mod 3)+1)
 #   node_data_dir I     node I's data directory (default $CLUSTER_DIR/nodeI/data)
@@ -25,6 +28,8 @@
 
 HBA_NET=${HBA_NET:-127.0.0.0/8}
 DCS_EXTRA=${DCS_EXTRA:-}
+PG_MAX_CONNECTIONS=${PG_MAX_CONNECTIONS:-100}
+PG_PARAMS_EXTRA=${PG_PARAMS_EXTRA:-}
 NODE_EXTRA=${NODE_EXTRA:-}
 BG_NETNS=${BG_NETNS:-}
 REST_USERNAME=${REST_USERNAME:-}
@@ -259,8 +264,9 @@ restapi_auth() {
 }
 
 write_node_config() {
-    local i=$1 dir=$CLUSTER_DIR/node$1 addr auth tls ctl
+    local i=$1 dir=$CLUSTER_DIR/node$1 addr auth tls ctl params_extra=""
     addr=$(node_addr "$i")
+    [[ -z $PG_PARAMS_EXTRA ]] || params_extra=$(sed '/^ *$/d; s/^ */        /' <<<"$PG_PARAMS_EXTRA")
     auth=$(restapi_auth)
     tls=$(restapi_tls "$i")
     ctl=$(ctl_tls)
@@ -295,8 +301,9 @@ ${DCS_EXTRA:+$DCS_EXTRA
       use_slots: true
       parameters:
         wal_keep_size: 128MB
-        max_connections: 100
-  initdb:
+        max_connections: $PG_MAX_CONNECTIONS
+${params_extra:+$params_extra
+}  initdb:
   - encoding: UTF8
   - data-checksums
   pg_hba:

@@ -76,6 +76,9 @@ class JdkHttpServerTest {
         int port = h.server.port();
         assertThat(port).isPositive();
         try (Socket idle = connect(port)) {
+            // One answered request first: the connection is then surely accepted and kept alive.
+            idle.getOutputStream().write("GET /patroni HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            assertThat(readOne(idle.getInputStream()).status()).isEqualTo(200);
             h.close();
             h.close(); // idempotent
             assertThat(h.server.port()).isEqualTo(-1);
@@ -83,7 +86,7 @@ class JdkHttpServerTest {
                 again.bind(new InetSocketAddress("127.0.0.1", port));
                 assertThat(again.getLocalPort()).isEqualTo(port);
             }
-            assertThat(closedByPeer(idle)).as("open connections are closed too").isTrue();
+            assertThat(closedByPeer(idle)).as("kept-alive connections are closed too").isTrue();
         }
         assertThatThrownBy(h.server::start).isInstanceOf(IllegalStateException.class);
     }
@@ -96,6 +99,20 @@ class JdkHttpServerTest {
             assertThatThrownBy(() -> new ServerHarness(Fixtures.Snap.primary(), config, null))
                     .isInstanceOf(java.io.UncheckedIOException.class)
                     .hasMessageContaining("restapi.listen 127.0.0.1:" + taken.getLocalPort());
+        }
+    }
+
+    @Test
+    void listenAddressesIpv6TheWildcardAndAllIpv4() throws Exception {
+        try (ServerHarness h = new ServerHarness(Fixtures.Snap.primary(), RestApiConfig.plain("::1", 0), null)) {
+            assertThat(new RawHttp("::1", h.server.port()).get("/patroni").status()).isEqualTo(200);
+        }
+        try (ServerHarness h = new ServerHarness(Fixtures.Snap.primary(), RestApiConfig.plain("*", 0), null)) {
+            assertThat(new RawHttp("127.0.0.1", h.server.port()).get("/patroni").status()).isEqualTo(200);
+            assertThat(new RawHttp("::1", h.server.port()).get("/patroni").status()).isEqualTo(200);
+        }
+        try (ServerHarness h = new ServerHarness(Fixtures.Snap.primary(), RestApiConfig.plain("0.0.0.0", 0), null)) {
+            assertThat(new RawHttp("127.0.0.1", h.server.port()).get("/patroni").status()).isEqualTo(200);
         }
     }
 

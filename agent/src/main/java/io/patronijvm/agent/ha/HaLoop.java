@@ -34,6 +34,11 @@ import java.util.function.Function;
 public final class HaLoop implements Runnable {
 
     private static final Logger log = LoggerFactory.getLogger(HaLoop.class);
+    /**
+     * Each cycle's wall time, at DEBUG on its own logger so bench/scale can turn it on alone
+     * ({@link io.patronijvm.agent.logging.ConsoleLogConfigurator#CYCLE_TIMING_ENV}) without the rest of the DEBUG output.
+     */
+    private static final Logger timing = LoggerFactory.getLogger(io.patronijvm.agent.logging.ConsoleLogConfigurator.CYCLE_TIMING_LOGGER);
     /** Re-decisions in one cycle: probe, then acquire, then one more is the longest useful chain. */
     static final int MAX_ROUNDS = 4;
 
@@ -198,9 +203,13 @@ public final class HaLoop implements Runnable {
         publisher.cycle(cycle);
         MDC.put("member", ctx.name());
         MDC.put("cycle", Long.toString(cycle));
+        long began = ctx.clock().nanoTime();
         try {
             Decision d = cycleBody();
             log.info("{}", d.message());
+            if (timing.isDebugEnabled()) {
+                timing.debug("cycle took {} us", (ctx.clock().nanoTime() - began) / 1_000);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             stopped = true;

@@ -33,6 +33,12 @@ public final class ConsoleLogConfigurator extends ContextAwareBase implements Co
             "%d{yyyy-MM-dd HH:mm:ss.SSS} %-5level [%thread] [%X{member:--}#%X{cycle:--}] %logger{0}: %msg%n";
     /** Sets the root level at start; {@code log.level} from patroni.yml is applied after the config is loaded. */
     public static final String LEVEL_ENV = "PATRONI_LOG_LEVEL";
+    /**
+     * The level of the HA loop's per-cycle wall-time logger ({@link #CYCLE_TIMING_LOGGER}, DEBUG lines;
+     * bench/scale sets DEBUG); its own, so neither this nor {@code log.level} turns on the rest of DEBUG.
+     */
+    public static final String CYCLE_TIMING_ENV = "PATRONI_JVM_CYCLE_TIMING";
+    public static final String CYCLE_TIMING_LOGGER = "io.patronijvm.agent.ha.CycleTiming";
     static final int QUEUE_SIZE = 4096;
 
     private final Map<String, String> env;
@@ -53,7 +59,14 @@ public final class ConsoleLogConfigurator extends ContextAwareBase implements Co
             return ExecutionStatus.INVOKE_NEXT_IF_ANY;
         }
         setUp(context, env.get(LEVEL_ENV));
+        cycleTiming(context, env.get(CYCLE_TIMING_ENV));
         return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
+    }
+
+    /** The cycle-timing logger at {@code level} when set, else INFO (its DEBUG lines off). */
+    static void cycleTiming(LoggerContext context, String level) {
+        context.getLogger(CYCLE_TIMING_LOGGER)
+                .setLevel(level == null || level.isBlank() ? Level.INFO : Level.toLevel(level.strip(), Level.INFO));
     }
 
     /** The console appender {@code STDOUT} behind the async appender {@code ASYNC} on the root logger. */

@@ -49,6 +49,19 @@ class ConsoleLogConfiguratorTest {
     }
 
     @Test
+    void theCycleTimingLoggerIsOffUnlessItsOwnVariableAsksAndDoesNotFollowTheRoot() {
+        ConsoleLogConfigurator.setUp(context, "debug");
+        ConsoleLogConfigurator.cycleTiming(context, null);
+        ch.qos.logback.classic.Logger timing = context.getLogger(ConsoleLogConfigurator.CYCLE_TIMING_LOGGER);
+        assertThat(timing.isDebugEnabled()).as("root at DEBUG, variable unset").isFalse();
+        ConsoleLogConfigurator.cycleTiming(context, " DEBUG ");
+        context.getLogger(Logger.ROOT_LOGGER_NAME).setLevel(Level.WARN);
+        assertThat(timing.isDebugEnabled()).as("variable DEBUG, root at WARN").isTrue();
+        ConsoleLogConfigurator.cycleTiming(context, "nonsense");
+        assertThat(timing.getLevel()).isEqualTo(Level.INFO);
+    }
+
+    @Test
     void theRootLevelComesFromTheEnvironmentAndTheConsoleIsBehindANonBlockingQueue() {
         ConsoleLogConfigurator.setUp(context, "error");
         ch.qos.logback.classic.Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);

@@ -39,6 +39,7 @@ final class SimWorld {
 
     static final long TICK = 100_000_000L;
     private static final ThreadMXBean CPU = ManagementFactory.getThreadMXBean();
+    private static final com.sun.management.ThreadMXBean ALLOC = (com.sun.management.ThreadMXBean) CPU;
     static final String SCOPE = "sim";
     private static final int TRACE_LINES = 120;
 
@@ -74,6 +75,17 @@ final class SimWorld {
     private final InMemoryDcs ctl;
     long lastFaultEnd;
     long lastFailoverRequest = Long.MIN_VALUE;
+    /** A benchmark's view of every cycle (SimScaleMain); null in the simulation tests. */
+    interface CycleCost {
+        void cycle(SimNode node, long wallNanos, long allocatedBytes);
+    }
+
+    private CycleCost cost;
+
+    void measureCycles(CycleCost c) {
+        this.cost = c;
+    }
+
     /** Insertion-ordered: two machines coming back in one tick start in a seed-determined order. */
     private final Map<SimNode, Long> pendingRestarts = new LinkedHashMap<>();
 
@@ -82,6 +94,14 @@ final class SimWorld {
     }
 
     SimWorld(long seed, SimMutations.Variant variant) {
+        this(seed, variant, null);
+    }
+
+    /**
+     * With {@code shape} a world of that shape and no faults or requests (SimScaleMain: what one
+     * idle cycle costs against the member count); null draws the seed's shape and faults.
+     */
+    SimWorld(long seed, SimMutations.Variant variant, SimProfile shape) {
         Function<HaInput, Decision> decider = variant.decider();
         IntToLongFunction leaseRule = variant.leaseRule();
         this.timerDecorator = variant.timers();
@@ -89,7 +109,7 @@ final class SimWorld {
         this.seed = seed;
         this.random = new SplittableRandom(seed);
         this.pauses = new SplittableRandom(seed ^ 0x5DEECE66DL);
-        this.profile = SimProfile.forSeed(seed, random);
+        this.profile = shape == null ? SimProfile.forSeed(seed, random) : shape;
         if (profile.etcd()) {
             store.etcdSemantics();
             // Production picks the etcd rule for an etcd3 section (DcsChoice); a mutation's rule wins.
@@ -114,7 +134,7 @@ final class SimWorld {
         for (SimNode n : nodes.values()) {
             n.pg.onPromote(pg -> invariants.onPromote(n));
         }
-        this.faults = SimFaults.plan(random, profile, nodes.size(), origin);
+        this.faults = shape == null ? SimFaults.plan(random, profile, nodes.size(), origin) : List.of();
         lastFaultEnd = faults.stream().mapToLong(SimFault::endNanos).max().orElse(origin);
         this.slowDcs = SimSlowDcs.plan(seed, profile, nodes.size(), origin);
         lastFaultEnd = Math.max(lastFaultEnd, slowDcs.endNanos);
@@ -296,7 +316,15 @@ final class SimWorld {
         }
         if (due || n.wake) {
             n.wake = false;
-            n.loop.runCycle();
+            if (cost == null) {
+                n.loop.runCycle();
+            } else {
+                long a0 = ALLOC.getCurrentThreadAllocatedBytes();
+                long t0 = System.nanoTime();
+                n.loop.runCycle();
+                long wall = System.nanoTime() - t0;
+                cost.cycle(n, wall, ALLOC.getCurrentThreadAllocatedBytes() - a0);
+            }
             cycles++;
             n.nextCycleNodeNanos = n.clock.nanoTime() + n.loop.intervalNanos();
             var snap = n.loop.snapshot();
