@@ -29,17 +29,22 @@ final class SimSlowDcs {
     final long startNanos;
     final long endNanos;
 
-    private SimSlowDcs(long seed, SimProfile p, int nodes, long origin) {
+    private SimSlowDcs(long seed, SimProfile p, int nodes, long origin, boolean enabled) {
         random = new SplittableRandom(seed ^ 0x2545F4914F6CDD1DL);
         retryTimeoutNanos = p.retryTimeout() * 1_000_000_000L;
-        boolean window = random.nextBoolean();
+        boolean window = random.nextBoolean() && enabled;
         planned = random.nextInt(nodes);
         startNanos = window ? origin + (40_000L + random.nextInt(230_000)) * 1_000_000L : origin;
         endNanos = window ? startNanos + (20_000L + random.nextInt(40_000)) * 1_000_000L : origin;
     }
 
     static SimSlowDcs plan(long seed, SimProfile p, int nodes, long origin) {
-        return new SimSlowDcs(seed, p, nodes, origin);
+        return new SimSlowDcs(seed, p, nodes, origin, true);
+    }
+
+    /** No window (a world without faults). */
+    static SimSlowDcs none(long seed, SimProfile p, int nodes, long origin) {
+        return new SimSlowDcs(seed, p, nodes, origin, false);
     }
 
     boolean planned() {

@@ -136,7 +136,8 @@ final class SimWorld {
         }
         this.faults = shape == null ? SimFaults.plan(random, profile, nodes.size(), origin) : List.of();
         lastFaultEnd = faults.stream().mapToLong(SimFault::endNanos).max().orElse(origin);
-        this.slowDcs = SimSlowDcs.plan(seed, profile, nodes.size(), origin);
+        this.slowDcs = shape == null ? SimSlowDcs.plan(seed, profile, nodes.size(), origin)
+                : SimSlowDcs.none(seed, profile, nodes.size(), origin);
         lastFaultEnd = Math.max(lastFaultEnd, slowDcs.endNanos);
     }
 
