@@ -28,7 +28,8 @@ import java.util.function.Function;
  * act and decide again on the outcome (bounded), then publish the member key and a snapshot
  * ({@link StatusPublisher}) and log one line. The lease timer fences on its own thread
  * ({@link SelfFence}). {@link #runCycle()} is one synchronous cycle (the simulator calls it
- * directly); {@link #run()} paces cycles by loop_wait, wakes early on the leader watch and on requests.
+ * directly); {@link #run()} paces cycles by loop_wait ({@link LeaseRenewal#intervalNanos}), wakes early on
+ * the leader watch and on requests (a request cancels the watch in flight, {@link Wakeup}).
  */
 public final class HaLoop implements Runnable {
 
@@ -40,8 +41,6 @@ public final class HaLoop implements Runnable {
     private static final Logger timing = LoggerFactory.getLogger(io.patronijvm.agent.logging.ConsoleLogConfigurator.CYCLE_TIMING_LOGGER);
     /** Re-decisions in one cycle: probe, then acquire, then one more is the longest useful chain. */
     static final int MAX_ROUNDS = 4;
-    /** The watch and the wake-up wait run in slices this long so a request is seen promptly. */
-    private static final Duration WAIT_SLICE = Duration.ofSeconds(1);
 
     private final HaContext ctx;
     private final Function<HaInput, Decision> decider;
@@ -184,21 +183,22 @@ public final class HaLoop implements Runnable {
     private void waitForNext() throws InterruptedException {
         while (!stopped && ctx.clock().nanoTime() - nextDue < 0 && !wakeup.take()) {
             Duration left = Duration.ofNanos(nextDue - ctx.clock().nanoTime());
-            Duration slice = left.compareTo(WAIT_SLICE) < 0 ? left : WAIT_SLICE;
             ClusterView v = state.lastView();
-            // Decision 4: a replica blocks on the leader key so it races as soon as the key goes.
+            // Decision 4: a replica blocks on the leader key so it races as soon as the key goes; for the
+            // whole rest of the cycle, as Patroni's, since a wake-up cancels the request in flight.
             if (v != null && v.leader() != null && !v.isLeader(ctx.name()) && ctx.slot().current() == null) {
-                if (ctx.dcs().watchLeader(v.leader().version(), slice)) {
+                if (ctx.dcs().watchLeader(v.leader().version(), left, wakeup)) {
                     return;
                 }
             } else {
-                wakeup.await(slice);
+                wakeup.await(left);
             }
         }
     }
 
     /** One HA cycle, synchronously. */
     public void runCycle() {
+        renewal.cycleStarted(ctx.clock().nanoTime());
         cycle++;
         publisher.cycle(cycle);
         MDC.put("member", ctx.name());

@@ -19,6 +19,9 @@ final class LeaseRenewal {
     private final HaContext ctx;
     private final LoopState state;
     private final LeaseGuard lease;
+    private long cycleStart = Long.MIN_VALUE;
+    /** From the start of the last cycle whose renewal succeeded to the end of that renewal. */
+    private long lastLead;
 
     LeaseRenewal(HaContext ctx, LoopState state, LeaseGuard lease) {
         this.ctx = ctx;
@@ -56,6 +59,9 @@ final class LeaseRenewal {
         return switch (o.kind()) {
             case OK -> {
                 renewedFrom(start);
+                if (cycleStart != Long.MIN_VALUE) {
+                    lastLead = ctx.clock().nanoTime() - cycleStart;
+                }
                 yield LockState.RENEWED;
             }
             case SESSION_LOST, CONFLICT -> {
@@ -66,12 +72,25 @@ final class LeaseRenewal {
         };
     }
 
-    /** Time between cycles: loop_wait, shorter for a leader whose provable lease needs renewing sooner. */
+    /** The HA loop started a cycle at {@code nanos} (the schedule counts from there). */
+    void cycleStarted(long nanos) {
+        cycleStart = nanos;
+    }
+
+    /**
+     * Time from the start of the last cycle to the next: loop_wait, as Patroni's; for a leader
+     * sooner when the next renewal would otherwise start with less than the reserve of its lease
+     * left (a failed or slow renewal; {@link LeaseMath#nextCycleDue}, docs/lease.md "The cost").
+     */
     long intervalNanos() {
         DynamicConfig c = state.config();
-        // The DCS's own lease rule (Consul ttl/2, etcd ttl; DcsChoice) sets how often to renew.
-        return lease.validUntilNanos() != Long.MIN_VALUE
-                ? LeaseMath.renewIntervalForLease(ctx.leaseRule().applyAsLong(c.ttl()), c.loopWait())
-                : c.loopWaitDuration().toNanos();
+        long until = lease.validUntilNanos();
+        if (until == Long.MIN_VALUE) {
+            return c.loopWaitDuration().toNanos();
+        }
+        long from = cycleStart == Long.MIN_VALUE ? ctx.clock().nanoTime() : cycleStart;
+        // The DCS's own lease rule (Consul ttl/2, etcd ttl; DcsChoice) sets the lease the schedule protects.
+        long provable = ctx.leaseRule().applyAsLong(c.ttl());
+        return LeaseMath.nextCycleDue(from, until, provable, lastLead, c.loopWait()) - from;
     }
 }

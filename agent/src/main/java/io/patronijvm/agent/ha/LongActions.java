@@ -11,6 +11,7 @@ import io.patronijvm.core.model.Role;
 import io.patronijvm.core.model.SyncState;
 import io.patronijvm.core.pg.LocalPgState;
 import io.patronijvm.core.pg.PgException;
+import io.patronijvm.core.pg.RewindVerdict;
 import io.patronijvm.core.pg.StopMode;
 import io.patronijvm.core.pg.Upstream;
 import org.slf4j.Logger;
@@ -238,7 +239,14 @@ final class LongActions {
         try {
             ctx.pg().rewind(r.leader());
         } catch (PgException e) {
-            state.updateMemory(m -> m.withRewind(RewindState.FAILED));
+            // R38: only a failure against a usable leader is FAILED (which waits for a reinit); when the
+            // leader became unusable meanwhile (stopped, unreachable, in recovery) a later cycle checks again.
+            boolean leaderUsable = ctx.pg().checkDivergence(r.leader()) != RewindVerdict.UNKNOWN;
+            if (!leaderUsable) {
+                log.warn("pg_rewind failed because the leader {} became unusable; checking again next cycle",
+                        r.leader().name());
+            }
+            state.updateMemory(m -> m.withRewind(leaderUsable ? RewindState.FAILED : RewindState.CHECK));
             throw e;
         }
         state.updateMemory(m -> m.withRewind(RewindState.SUCCESS));

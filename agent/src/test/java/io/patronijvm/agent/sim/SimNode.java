@@ -68,7 +68,8 @@ final class SimNode {
         HaContext ctx = new HaContext(name, scope, "postgres://" + host + ":5432/postgres",
                 "http://" + host + ":8008/patroni", Tags.NONE,
                 new LocalSettings(true, true, false, false, false, "off"), null, bootstrapDcs,
-                Duration.ofSeconds(2), Duration.ofSeconds(60), clock, clock, world.dcsDecorator().apply(dcs), pg, peers,
+                Duration.ofSeconds(2), Duration.ofSeconds(60), clock, clock,
+                world.slowWhenPlanned(this, world.dcsDecorator().apply(dcs)), pg, peers,
                 slot, Callbacks.NONE,
                 agentTimers, world.leaseRule());
         loop = new HaLoop(ctx, decider);

@@ -58,6 +58,7 @@ final class SimWorld {
     private final Map<String, SimNode> nodes = new LinkedHashMap<>();
     private List<SimNode> nodeList = List.of();
     private final List<SimFault> faults;
+    private final SimSlowDcs slowDcs;
     private final Deque<String> trace = new ArrayDeque<>();
     /** Hash over every trace line of the run (not only the kept tail): same seed, same hash. */
     private long traceHash = 1125899906842597L;
@@ -135,6 +136,9 @@ final class SimWorld {
         }
         this.faults = shape == null ? SimFaults.plan(random, profile, nodes.size(), origin) : List.of();
         lastFaultEnd = faults.stream().mapToLong(SimFault::endNanos).max().orElse(origin);
+        this.slowDcs = shape == null ? SimSlowDcs.plan(seed, profile, nodes.size(), origin)
+                : SimSlowDcs.none(seed, profile, nodes.size(), origin);
+        lastFaultEnd = Math.max(lastFaultEnd, slowDcs.endNanos);
     }
 
     FakeClock clock() {
@@ -148,6 +152,11 @@ final class SimWorld {
     /** Wraps each agent's DCS client (a mutation may break the lock client). */
     UnaryOperator<io.patronijvm.core.dcs.Dcs> dcsDecorator() {
         return dcsDecorator;
+    }
+
+    /** Node {@code n}'s DCS client as its agent sees it: slow and flaky in the seed's slow-DCS window, if any. */
+    io.patronijvm.core.dcs.Dcs slowWhenPlanned(SimNode n, io.patronijvm.core.dcs.Dcs inner) {
+        return slowDcs.wrap(this, n, inner);
     }
 
     /** Wraps each agent's timer service (a mutation may drop the lease timer). */
@@ -214,6 +223,10 @@ final class SimWorld {
         long cpu0 = CPU.getCurrentThreadCpuTime();
         for (SimNode n : nodes.values()) {
             n.startAgent(store, SCOPE, profile.ttl(), peers, random);
+        }
+        if (slowDcs.planned()) {
+            trace("plan: the leader's DCS slow and flaky from t=" + (slowDcs.startNanos - origin) / 1_000_000_000L
+                    + "s to t=" + (slowDcs.endNanos - origin) / 1_000_000_000L + "s");
         }
         int nextFault = 0;
         long end = origin + length.toNanos();

@@ -96,6 +96,16 @@ public interface Dcs extends AutoCloseable {
      */
     boolean watchLeader(long knownIndex, Duration wait) throws InterruptedException;
 
+    /**
+     * {@link #watchLeader(long, Duration)} that also returns (false, or true when the key changed)
+     * promptly after {@code cancel} fires. Stores whose watch blocks must honour it: the HA loop
+     * watches for the whole rest of loop_wait and relies on it to see requests. The default, for
+     * stores whose watch never blocks, ignores it.
+     */
+    default boolean watchLeader(long knownIndex, Duration wait, WatchCancel cancel) throws InterruptedException {
+        return watchLeader(knownIndex, wait);
+    }
+
     /** Registers or updates the node's service (only when enabled in the configuration). */
     DcsOutcome registerService(ServiceRegistration registration);
 

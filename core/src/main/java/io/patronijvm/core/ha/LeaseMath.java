@@ -60,9 +60,15 @@ public final class LeaseMath {
         return validUntilNanos != Long.MIN_VALUE && nowNanos - validUntilNanos < 0;
     }
 
+    /** The most a renewal is given before the lease's end when it has been fast: 1 s (less for tiny leases). */
+    public static final long MAX_BASE_RESERVE_NANOS = 1_000_000_000L;
+    /** Least time between the starts of two cycles, so a renewal failing at once cannot spin the loop. */
+    public static final long MIN_CYCLE_GAP_NANOS = 250_000_000L;
+
     /**
-     * How often the leader should renew: every loop_wait, but at least three times per provable
-     * lease so one slow or lost renewal does not end the lease (Consul's api renews every TTL/2).
+     * The leader's cadence while its renewals are quick: every loop_wait, as Patroni's, unless
+     * that would leave less than the reserve of the provable lease for the next renewal (a
+     * loop_wait close to ttl/2). docs/lease.md, "The cost", says what renewing this rarely costs.
      */
     public static long renewIntervalNanos(int ttlSeconds, int loopWaitSeconds) {
         return renewIntervalForLease(provableLeaseNanos(ttlSeconds), loopWaitSeconds);
@@ -71,7 +77,37 @@ public final class LeaseMath {
     /** {@link #renewIntervalNanos} for any store's provable lease (nanoseconds). */
     public static long renewIntervalForLease(long provableLeaseNanos, int loopWaitSeconds) {
         long loop = loopWaitSeconds * 1_000_000_000L;
-        return Math.max(1, Math.min(loop, provableLeaseNanos / 3));
+        return Math.max(1, Math.min(loop, provableLeaseNanos - reserveNanos(provableLeaseNanos, 0)));
+    }
+
+    /**
+     * How much of the provable lease the next renewal is given: at least 1 s (a quarter of tiny
+     * leases), and twice what the last cycle needed from its start to the end of its renewal, so a
+     * DCS that became slow gets the next renewal started early enough; at most half the lease.
+     */
+    public static long reserveNanos(long provableLeaseNanos, long lastLeadNanos) {
+        long base = Math.min(MAX_BASE_RESERVE_NANOS, provableLeaseNanos / 4);
+        return Math.min(provableLeaseNanos / 2, Math.max(base, 2 * Math.max(0, lastLeadNanos)));
+    }
+
+    /**
+     * When the leader's next cycle is due after one that started at {@code cycleStartNanos}: loop_wait
+     * later, or earlier so that the next renewal starts {@link #reserveNanos reserve} before the
+     * lease that holds until {@code validUntilNanos} ends (after a failed renewal, or a slow cycle),
+     * but never sooner than {@link #MIN_CYCLE_GAP_NANOS} after this one started. Lease safety does not
+     * depend on this schedule (the lease guard fences at {@code validUntilNanos} whatever happens);
+     * only how often a slow DCS costs the primary its lease does.
+     */
+    public static long nextCycleDue(long cycleStartNanos, long validUntilNanos, long provableLeaseNanos,
+                                    long lastLeadNanos, int loopWaitSeconds) {
+        long loop = loopWaitSeconds * 1_000_000_000L;
+        long due = cycleStartNanos + loop;
+        long renewBy = validUntilNanos - reserveNanos(provableLeaseNanos, lastLeadNanos);
+        if (renewBy - due < 0) {
+            due = renewBy;
+        }
+        long earliest = cycleStartNanos + Math.min(loop, MIN_CYCLE_GAP_NANOS);
+        return due - earliest < 0 ? earliest : due;
     }
 
     // ---- etcd v3 (docs/etcd-lease.md) ----

@@ -43,9 +43,48 @@ class LeaseMathTest {
     }
 
     @Test
-    void renewsAtLeastThreeTimesPerLease() {
-        assertThat(LeaseMath.renewIntervalNanos(30, 10)).isEqualTo(4_500_000_000L);
+    void aHealthyLeaderRenewsEveryLoopWaitAsPatroniDoes() {
+        assertThat(LeaseMath.renewIntervalNanos(30, 10)).isEqualTo(10_000_000_000L);
+        assertThat(LeaseMath.renewIntervalNanos(10, 2)).isEqualTo(2_000_000_000L);
         assertThat(LeaseMath.renewIntervalNanos(30, 1)).isEqualTo(1_000_000_000L);
+        // loop_wait too close to ttl/2: the next renewal still starts a second before the lease ends.
+        assertThat(LeaseMath.renewIntervalNanos(10, 5)).isEqualTo(3_000_000_000L);
+    }
+
+    @Test
+    void afterAQuickRenewalTheNextCycleIsLoopWaitLater() {
+        long lease = LeaseMath.provableLeaseNanos(10); // 4 s
+        long start = 100_000_000_000L;
+        long renewedAt = start + 20_000_000L;
+        long due = LeaseMath.nextCycleDue(start, renewedAt + lease, lease, 30_000_000L, 2);
+        assertThat(due - start).isEqualTo(2_000_000_000L);
+    }
+
+    @Test
+    void afterAFailedRenewalTheNextCycleComesSoonerThanLoopWait() {
+        long lease = LeaseMath.provableLeaseNanos(10); // 4 s
+        long lastRenewal = 100_000_000_000L;
+        long failedCycle = lastRenewal + 2_000_000_000L; // failed at once, the old lease holds to +4 s
+        long due = LeaseMath.nextCycleDue(failedCycle, lastRenewal + lease, lease, 30_000_000L, 2);
+        assertThat(due - lastRenewal).isEqualTo(3_000_000_000L); // 1 s of the lease left for the retry
+    }
+
+    @Test
+    void aSlowCycleMovesTheNextRenewalEarlierButNeverBelowHalfTheLease() {
+        long lease = LeaseMath.provableLeaseNanos(30); // 13.5 s
+        long start = 100_000_000_000L;
+        long renewedAt = start + 2_500_000_000L; // load and renewal took 3 s together
+        long due = LeaseMath.nextCycleDue(start, renewedAt + lease, lease, 3_000_000_000L, 10);
+        assertThat(due - renewedAt).isEqualTo(lease - 6_000_000_000L); // 9 s after the start, not 10
+        assertThat(LeaseMath.reserveNanos(lease, 60_000_000_000L)).isEqualTo(lease / 2);
+    }
+
+    @Test
+    void aLeaseAlreadyTooShortStillLeavesAGapBetweenCycles() {
+        long lease = LeaseMath.provableLeaseNanos(10);
+        long start = 100_000_000_000L;
+        long due = LeaseMath.nextCycleDue(start, start + 500_000_000L, lease, 0, 2);
+        assertThat(due - start).isEqualTo(LeaseMath.MIN_CYCLE_GAP_NANOS);
     }
 
     @Test

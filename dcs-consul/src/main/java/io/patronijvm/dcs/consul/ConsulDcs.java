@@ -8,6 +8,7 @@ import io.patronijvm.core.dcs.Dcs;
 import io.patronijvm.core.dcs.DcsOutcome;
 import io.patronijvm.core.dcs.DcsUnavailableException;
 import io.patronijvm.core.dcs.ServiceRegistration;
+import io.patronijvm.core.dcs.WatchCancel;
 import io.patronijvm.core.dcs.wire.ClusterViewAssembler;
 import io.patronijvm.core.dcs.wire.ClusterViewAssembler.KeyValue;
 import io.patronijvm.core.dcs.wire.WireValues;
@@ -317,8 +318,13 @@ public final class ConsulDcs implements Dcs {
 
     @Override
     public boolean watchLeader(long knownIndex, Duration wait) throws InterruptedException {
+        return watchLeader(knownIndex, wait, WatchCancel.NEVER);
+    }
+
+    @Override
+    public boolean watchLeader(long knownIndex, Duration wait, WatchCancel cancel) throws InterruptedException {
         return new LeaderWatch(http, kv("leader", consistency(false)), sleeper, clock, watchFailures).await(
-                knownIndex, wait, skipNextWatchOnce());
+                knownIndex, wait, skipNextWatchOnce(), cancel);
     }
 
     private synchronized boolean skipNextWatchOnce() {

@@ -1,6 +1,7 @@
 package io.patronijvm.dcs.consul;
 
 import io.patronijvm.core.config.ConsulConfig;
+import io.patronijvm.core.dcs.WatchCancel;
 import io.patronijvm.core.time.Deadline;
 import io.patronijvm.core.time.Sleeper;
 import okhttp3.Call;
@@ -41,6 +42,8 @@ final class ConsulTransport implements AutoCloseable {
     private final Sleeper sleeper;
     private final OkHttpClient root;
     private volatile OkHttpClient client;
+    /** {@link #client} without read and call timeouts: each blocking query sets its own call timeout. */
+    private volatile OkHttpClient watchClient;
     private final AtomicBoolean aclLogged = new AtomicBoolean();
 
     ConsulTransport(ConsulConfig cfg, Sleeper sleeper, Duration retryTimeout) {
@@ -74,6 +77,9 @@ final class ConsulTransport implements AutoCloseable {
                 .connectTimeout(third).readTimeout(third).writeTimeout(third)
                 .callTimeout(retryTimeout.compareTo(third) > 0 ? retryTimeout : third)
                 .build();
+        // Built once, not per query: a blocking query's length varies with the rest of the cycle, so a
+        // read timeout would have to follow it; the per-call timeout in once() bounds every query instead.
+        watchClient = client.newBuilder().readTimeout(Duration.ZERO).callTimeout(Duration.ZERO).build();
     }
 
     /** {@code /v1/<path>} with the {@code dc} parameter (when configured) and the given query. */
@@ -133,10 +139,13 @@ final class ConsulTransport implements AutoCloseable {
                 + " gave no usable answer within the retry_timeout deadline; last error: " + last);
     }
 
-    /** One blocking query, its own timeouts: the server holds it open for {@code wait}. */
-    ConsulResponse blocking(HttpUrl url, Duration httpTimeout) throws IOException, ConsulUnavailableException {
-        OkHttpClient c = client.newBuilder().readTimeout(httpTimeout).callTimeout(httpTimeout).build();
-        ConsulResponse r = once(c, "GET", url, null, httpTimeout);
+    /**
+     * One blocking query: the server holds it open for up to its {@code wait}, the call ends after
+     * {@code httpTimeout} at the latest, and at once when {@code cancel} fires (an IOException then).
+     */
+    ConsulResponse blocking(HttpUrl url, Duration httpTimeout, WatchCancel cancel)
+            throws IOException, ConsulUnavailableException {
+        ConsulResponse r = once(watchClient, "GET", url, null, httpTimeout, cancel);
         if (r.code() == 403) {
             throw aclError(url, r);
         }
@@ -145,6 +154,11 @@ final class ConsulTransport implements AutoCloseable {
 
     private ConsulResponse once(OkHttpClient c, String method, HttpUrl url, String body, Duration budget)
             throws IOException {
+        return once(c, method, url, body, budget, WatchCancel.NEVER);
+    }
+
+    private ConsulResponse once(OkHttpClient c, String method, HttpUrl url, String body, Duration budget,
+                                WatchCancel cancel) throws IOException {
         Request.Builder rb = new Request.Builder().url(url);
         if (token != null) {
             rb.header("X-Consul-Token", token);
@@ -152,7 +166,7 @@ final class ConsulTransport implements AutoCloseable {
         rb.method(method, body == null && !method.equals("PUT") ? null : RequestBody.create(body == null ? "" : body, TEXT));
         Call call = c.newCall(rb.build());
         call.timeout().timeout(Math.max(1, budget.toMillis()), TimeUnit.MILLISECONDS);
-        try (Response resp = call.execute()) {
+        try (WatchCancel.Registration ignored = cancel.onCancel(call::cancel); Response resp = call.execute()) {
             ResponseBody rbody = resp.body();
             String text = rbody == null ? "" : rbody.string();
             String idx = resp.header("X-Consul-Index");

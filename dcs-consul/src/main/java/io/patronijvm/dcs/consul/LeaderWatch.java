@@ -1,5 +1,6 @@
 package io.patronijvm.dcs.consul;
 
+import io.patronijvm.core.dcs.WatchCancel;
 import io.patronijvm.core.time.Deadline;
 import io.patronijvm.core.time.MonotonicClock;
 import io.patronijvm.core.time.Sleeper;
@@ -8,12 +9,13 @@ import okhttp3.HttpUrl;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A blocking query on the leader key (spec 2.4 "Watch"): {@code GET leader?index=<idx>&wait=<N>ms}
  * with an HTTP timeout of {@code wait + max(wait/15, 1 s)}. Returns true as soon as Consul's
  * index differs from the known one. Errors are retried with a short pause until {@code wait} is
- * used up; then it answers false (quiet), as Patroni falls back to sleeping. Failures are logged
+ * used up or the caller's {@link WatchCancel} fires; then it answers false (quiet), as Patroni falls back to sleeping. Failures are logged
  * through {@link WatchFailureLog}, which keeps one outage from logging a line per watch slice.
  */
 final class LeaderWatch {
@@ -36,26 +38,32 @@ final class LeaderWatch {
         this.failures = failures;
     }
 
-    boolean await(long knownIndex, Duration wait, boolean skip) throws InterruptedException {
+    boolean await(long knownIndex, Duration wait, boolean skip, WatchCancel cancel) throws InterruptedException {
         if (skip) {
             return true;
         }
         Deadline end = Deadline.after(clock, wait);
+        AtomicBoolean cancelled = new AtomicBoolean();
+        // The loop's wake-up aborts the query in flight (and any later one of this wait) at once.
+        WatchCancel mine = hook -> cancel.onCancel(() -> {
+            cancelled.set(true);
+            hook.run();
+        });
         if (knownIndex <= 0) {
-            sleeper.sleep(end.remaining());
+            pause(end, end.remaining(), cancelled, mine);
             return false;
         }
-        // Consul parses `wait` as a Go duration, so milliseconds work: the HA loop watches in slices of
-        // at most a second (to see REST requests promptly), and a whole-seconds wait would round every
-        // slice down to nothing and leave the replica sleeping through the key's disappearance.
-        while (end.remaining().toMillis() >= MIN_BLOCK.toMillis()) {
+        // Consul parses `wait` as a Go duration, so milliseconds work: the HA loop watches for the rest
+        // of its cycle, and a whole-seconds wait would round a short rest down to nothing and leave the
+        // replica sleeping through the key's disappearance.
+        while (!cancelled.get() && end.remaining().toMillis() >= MIN_BLOCK.toMillis()) {
             long waitMillis = end.remaining().toMillis();
             Duration blockFor = Duration.ofMillis(waitMillis);
             Duration httpTimeout = blockFor.plus(max(blockFor.dividedBy(15), Duration.ofSeconds(1)));
             HttpUrl u = leaderUrl.newBuilder().addQueryParameter("index", Long.toString(knownIndex))
                     .addQueryParameter("wait", waitMillis + "ms").build();
             try {
-                ConsulResponse r = http.blocking(u, httpTimeout);
+                ConsulResponse r = http.blocking(u, httpTimeout, mine);
                 if (r.index() >= 0 && (r.code() == 200 || r.code() == 404)) {
                     failures.succeeded();
                     return r.index() != knownIndex;
@@ -65,14 +73,31 @@ final class LeaderWatch {
                 if (Thread.currentThread().isInterrupted()) {
                     throw new InterruptedException("leader watch interrupted");
                 }
-                failures.failed("leader watch timed out: " + e.getMessage());
+                if (!cancelled.get()) {
+                    failures.failed("leader watch timed out: " + e.getMessage());
+                }
             } catch (IOException | ConsulUnavailableException e) {
-                failures.failed("leader watch failed: " + e.getMessage());
+                if (!cancelled.get()) {
+                    failures.failed("leader watch failed: " + e.getMessage());
+                }
             }
-            sleeper.sleep(end.remainingCappedAt(Duration.ofSeconds(1)));
+            pause(end, end.remainingCappedAt(Duration.ofSeconds(1)), cancelled, mine);
         }
-        sleeper.sleep(end.remaining());
+        if (!cancelled.get()) {
+            sleeper.sleep(end.remaining());
+        }
         return false;
+    }
+
+    /** Sleeps {@code length} in slices of at most 1 s, ending early after a cancel. */
+    private void pause(Deadline end, Duration length, AtomicBoolean cancelled, WatchCancel cancel)
+            throws InterruptedException {
+        Deadline stop = Deadline.after(clock, length);
+        try (WatchCancel.Registration ignored = cancel.onCancel(() -> { })) {
+            while (!cancelled.get() && !stop.expired() && !end.expired()) {
+                sleeper.sleep(stop.remainingCappedAt(Duration.ofSeconds(1)));
+            }
+        }
     }
 
     private static Duration max(Duration a, Duration b) {

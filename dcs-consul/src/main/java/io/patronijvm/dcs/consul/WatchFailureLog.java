@@ -6,8 +6,8 @@ import org.slf4j.Logger;
 import java.time.Duration;
 
 /**
- * Logs the leader watch's failures without flooding: the HA loop watches in slices of at most a
- * second, so while Consul is unreachable every slice fails again. The first failure of an outage
+ * Logs the leader watch's failures without flooding: a failed watch retries about every second
+ * until the rest of the cycle is used up, so while Consul is unreachable it fails again and again. The first failure of an outage
  * is a WARN, then at most one WARN per {@link #EVERY} with the number of repeats left out, and one
  * INFO when the watch answers again. The loop's own "DCS not accessible" line still says, once per
  * cycle, that the DCS is gone. One instance lives as long as its {@link ConsulDcs}.

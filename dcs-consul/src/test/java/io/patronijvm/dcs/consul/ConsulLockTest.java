@@ -126,9 +126,9 @@ class ConsulLockTest {
     }
 
     /**
-     * Decision 4: the HA loop watches in slices of at most one second (so REST requests are seen
-     * promptly); each slice must be a real blocking query, so a released key wakes the replica
-     * within a fraction of a second instead of at its next loop_wait.
+     * Decision 4: the HA loop watches for the rest of its cycle, which may be under a second (a
+     * short wait must still be a real blocking query, not rounded down to whole seconds), so a
+     * released key wakes the replica within a fraction of a second instead of at its next loop_wait.
      */
     @Test
     void watchingInOneSecondSlicesWakesSoonAfterTheKeyIsReleased() throws Exception {

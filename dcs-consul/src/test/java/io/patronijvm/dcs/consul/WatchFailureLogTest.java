@@ -16,7 +16,7 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The leader watch runs in 1 s slices (decision 4), so an unreachable Consul fails once per slice:
+ * A failing leader watch retries about once a second, so an unreachable Consul fails once a second:
  * the first failure is a WARN, then one WARN per 30 s with the count left out, and an INFO when
  * the watch answers again.
  */

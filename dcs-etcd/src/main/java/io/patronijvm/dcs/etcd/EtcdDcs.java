@@ -9,6 +9,7 @@ import io.patronijvm.core.dcs.Dcs;
 import io.patronijvm.core.dcs.DcsOutcome;
 import io.patronijvm.core.dcs.DcsUnavailableException;
 import io.patronijvm.core.dcs.ServiceRegistration;
+import io.patronijvm.core.dcs.WatchCancel;
 import io.patronijvm.core.dcs.wire.ClusterViewAssembler;
 import io.patronijvm.core.dcs.wire.ClusterViewAssembler.KeyValue;
 import io.patronijvm.core.dcs.wire.WireValues;
@@ -289,7 +290,12 @@ public final class EtcdDcs implements Dcs {
 
     @Override
     public boolean watchLeader(long knownIndex, Duration wait) throws InterruptedException {
-        return watch.await(knownIndex, wait, skipNextWatchOnce());
+        return watchLeader(knownIndex, wait, WatchCancel.NEVER);
+    }
+
+    @Override
+    public boolean watchLeader(long knownIndex, Duration wait, WatchCancel cancel) throws InterruptedException {
+        return watch.await(knownIndex, wait, skipNextWatchOnce(), cancel);
     }
 
     private synchronized boolean skipNextWatchOnce() {

@@ -3,10 +3,10 @@ package io.patronijvm.dcs.etcd;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.patronijvm.core.dcs.WatchCancel;
 import io.patronijvm.core.time.Deadline;
 import io.patronijvm.core.time.MonotonicClock;
 import io.patronijvm.core.time.Sleeper;
-import okhttp3.Response;
 import okio.BufferedSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,13 +14,15 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Blocks on the leader key with etcd's streaming {@code /watch} from the revision after the one we
  * know ({@code start_revision = mod_revision + 1}), so a change that happened between our read and
  * the watch is delivered at once, never missed. Returns true on any event, or when etcd cancels
  * the watch (the revision was compacted: the key may have changed); false when {@code wait} passes
- * quietly. Errors are retried after a pause until {@code wait} is used up, then it answers false,
+ * quietly or the caller's {@link WatchCancel} fires. Errors are retried after a pause until
+ * {@code wait} is used up, then it answers false,
  * and an outage is logged once at WARN, then at DEBUG, and once at INFO when it ends.
  */
 final class EtcdLeaderWatch {
@@ -42,21 +44,27 @@ final class EtcdLeaderWatch {
         this.clock = clock;
     }
 
-    boolean await(long knownIndex, Duration wait, boolean skip) throws InterruptedException {
+    boolean await(long knownIndex, Duration wait, boolean skip, WatchCancel cancel) throws InterruptedException {
         if (skip) {
             return true;
         }
         Deadline end = Deadline.after(clock, wait);
+        AtomicBoolean cancelled = new AtomicBoolean();
+        // The loop's wake-up aborts the stream in flight (and any later one of this wait) at once.
+        WatchCancel mine = hook -> cancel.onCancel(() -> {
+            cancelled.set(true);
+            hook.run();
+        });
         if (knownIndex <= 0) {
-            sleeper.sleep(end.remaining());
+            pause(end, end.remaining(), cancelled, mine);
             return false;
         }
-        while (end.remaining().compareTo(MIN_BLOCK) >= 0) {
+        while (!cancelled.get() && end.remaining().compareTo(MIN_BLOCK) >= 0) {
             ObjectNode create = EtcdJson.object();
             create.putObject("create_request").put("key", leaderKey).put("start_revision",
                     Long.toString(knownIndex + 1));
-            try (Response r = http.openWatch(create, end)) {
-                Boolean changed = read(r.body().source());
+            try (EtcdTransport.WatchStream w = http.openWatch(create, end, mine)) {
+                Boolean changed = read(w.response().body().source());
                 if (changed != null) {
                     succeeded();
                     return changed;
@@ -66,18 +74,34 @@ final class EtcdLeaderWatch {
                 if (Thread.currentThread().isInterrupted()) {
                     throw new InterruptedException("leader watch interrupted");
                 }
-                if (end.remaining().compareTo(MIN_BLOCK) < 0) {
+                if (cancelled.get() || end.remaining().compareTo(MIN_BLOCK) < 0) {
                     succeeded();
-                    return false; // the wait passed quietly
+                    return false; // the wait passed quietly, or the loop woke up
                 }
                 failed("leader watch timed out: " + e.getMessage());
             } catch (IOException | EtcdErrorException e) {
+                if (cancelled.get()) {
+                    return false;
+                }
                 failed("leader watch failed: " + e.getMessage());
             }
-            sleeper.sleep(end.remainingCappedAt(Duration.ofSeconds(1)));
+            pause(end, end.remainingCappedAt(Duration.ofSeconds(1)), cancelled, mine);
         }
-        sleeper.sleep(end.remaining());
+        if (!cancelled.get()) {
+            sleeper.sleep(end.remaining());
+        }
         return false;
+    }
+
+    /** Sleeps {@code length} in slices of at most 1 s, ending early after a cancel. */
+    private void pause(Deadline end, Duration length, AtomicBoolean cancelled, WatchCancel cancel)
+            throws InterruptedException {
+        Deadline stop = Deadline.after(clock, length);
+        try (WatchCancel.Registration ignored = cancel.onCancel(() -> { })) {
+            while (!cancelled.get() && !stop.expired() && !end.expired()) {
+                sleeper.sleep(stop.remainingCappedAt(Duration.ofSeconds(1)));
+            }
+        }
     }
 
     /** True on an event or a cancel, null when the stream ended first; blocks until then or the call timeout. */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.patronijvm.core.config.Etcd3Config;
+import io.patronijvm.core.dcs.WatchCancel;
 import io.patronijvm.core.time.Deadline;
 import io.patronijvm.core.time.Sleeper;
 import okhttp3.Call;
@@ -154,20 +155,39 @@ final class EtcdTransport implements AutoCloseable {
                 && !e.error().contains("authentication is not enabled");
     }
 
-    /** The streaming watch request on the preferred member; the caller reads and closes the response. */
-    Response openWatch(ObjectNode body, Deadline d) throws IOException, EtcdErrorException {
+    /** An open watch stream: closing it ends the cancel hook's registration and the response. */
+    record WatchStream(Response response, WatchCancel.Registration registration) implements AutoCloseable {
+        @Override
+        public void close() {
+            try (registration) {
+                response.close();
+            }
+        }
+    }
+
+    /**
+     * The streaming watch request on the preferred member; the caller reads and closes the stream.
+     * {@code cancel} aborts the call (the read then fails with an IOException) until then.
+     */
+    WatchStream openWatch(ObjectNode body, Deadline d, WatchCancel cancel) throws IOException, EtcdErrorException {
         String base = endpoints.preferred();
         ensureReady(base, d);
         Duration timeout = d.remaining();
         Call call = client.newCall(request(base, apiPrefix + "/watch", body));
         call.timeout().timeout(Math.max(1, timeout.toMillis()), TimeUnit.MILLISECONDS);
-        Response r = call.execute();
-        if (r.code() >= 400) {
-            try (r) {
-                throw error(r.code(), r.body() == null ? "" : r.body().string(), "/watch");
+        WatchCancel.Registration reg = cancel.onCancel(call::cancel);
+        try {
+            Response r = call.execute();
+            if (r.code() >= 400) {
+                try (r) {
+                    throw error(r.code(), r.body() == null ? "" : r.body().string(), "/watch");
+                }
             }
+            return new WatchStream(r, reg);
+        } catch (IOException | EtcdErrorException | RuntimeException e) {
+            reg.close();
+            throw e;
         }
-        return r;
     }
 
     private void ensureReady(String base, Deadline d) throws IOException, EtcdErrorException {

@@ -2,6 +2,7 @@ package io.patronijvm.testkit.contract;
 
 import io.patronijvm.core.dcs.Dcs;
 import io.patronijvm.core.dcs.DcsOutcome.Kind;
+import io.patronijvm.core.dcs.WatchCancel;
 import io.patronijvm.core.model.ClusterStatus;
 import io.patronijvm.core.model.ClusterView;
 import io.patronijvm.core.model.Failover;
@@ -21,6 +22,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -253,6 +257,69 @@ public abstract class DcsContract {
         Leader l = b.loadCluster().leader();
         a.releaseLeader(l);
         assertThat(b.watchLeader(l.version(), Duration.ofSeconds(2))).isTrue();
+    }
+
+    /**
+     * Issue 17: the HA loop watches for the whole rest of loop_wait and relies on a cancel to see
+     * REST intents; a cancel during the watch, or one that came before it, ends it promptly.
+     */
+    @Test
+    public void aCancelEndsTheWatchPromptlyAndTheNextWatchStillSeesAChange() throws Exception {
+        Dcs a = client("a");
+        Dcs b = client("b");
+        assertThat(a.acquireLeader().ok()).isTrue();
+        Leader l = b.loadCluster().leader();
+        ManualCancel during = new ManualCancel();
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+        try {
+            timer.schedule(during::cancel, 300, TimeUnit.MILLISECONDS);
+            long t0 = System.nanoTime();
+            // Its answer may be either: after a cancel the loop runs a cycle and reads the key anyway
+            // (etcd's gateway may report the aborted stream as canceled, which the watch reads as "may have changed").
+            b.watchLeader(l.version(), Duration.ofSeconds(20), during);
+            assertThat((System.nanoTime() - t0) / 1e9).as("seconds until the cancelled watch returned").isLessThan(5);
+        } finally {
+            timer.shutdownNow();
+        }
+        ManualCancel before = new ManualCancel();
+        before.cancel();
+        long t1 = System.nanoTime();
+        b.watchLeader(l.version(), Duration.ofSeconds(20), before);
+        assertThat((System.nanoTime() - t1) / 1e9).as("seconds for a watch cancelled before it began").isLessThan(3);
+        a.releaseLeader(l);
+        assertThat(b.watchLeader(l.version(), Duration.ofSeconds(5), new ManualCancel())).isTrue();
+    }
+
+    /** A cancel fired by the test: hooks registered before run then, hooks registered after run at once. */
+    private static final class ManualCancel implements WatchCancel {
+        private final List<Runnable> hooks = new ArrayList<>();
+        private boolean cancelled;
+
+        void cancel() {
+            List<Runnable> run;
+            synchronized (this) {
+                cancelled = true;
+                run = List.copyOf(hooks);
+                hooks.clear();
+            }
+            run.forEach(Runnable::run);
+        }
+
+        @Override
+        public Registration onCancel(Runnable hook) {
+            synchronized (this) {
+                if (!cancelled) {
+                    hooks.add(hook);
+                    return () -> {
+                        synchronized (this) {
+                            hooks.remove(hook);
+                        }
+                    };
+                }
+            }
+            hook.run();
+            return () -> { };
+        }
     }
 
     @Test
