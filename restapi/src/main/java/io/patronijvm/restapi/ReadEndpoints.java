@@ -74,7 +74,11 @@ final class ReadEndpoints {
             case "liveness" -> liveness();
             case "readiness" -> readiness();
             case "patroni", "metrics" -> 200;
-            default -> HealthCheck.evaluate(snapshot(), clock.nanoTime(), HealthCheck.kindOf(path), query);
+            default -> {
+                HealthCheck.Kind kind = HealthCheck.kindOf(path);
+                StatusSnapshot s = kind == HealthCheck.Kind.PRIMARY ? publishedSnapshot() : snapshot();
+                yield HealthCheck.evaluate(s, clock.nanoTime(), kind, query);
+            }
         };
         Reply.statusOnly(ctx, code);
     }
@@ -138,7 +142,15 @@ final class ReadEndpoints {
     }
 
     StatusSnapshot snapshot() {
-        StatusSnapshot s = node.status();
+        return started(node.status());
+    }
+
+    /** For HEAD/OPTIONS primary checks only: the GET body shows positions, so it stays live. */
+    private StatusSnapshot publishedSnapshot() {
+        return started(node.publishedStatus());
+    }
+
+    private static StatusSnapshot started(StatusSnapshot s) {
         if (s == null || s.config() == null) {
             throw new HttpError(503, "Patroni is starting: no status published yet");
         }

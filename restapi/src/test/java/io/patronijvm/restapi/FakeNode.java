@@ -19,6 +19,8 @@ final class FakeNode implements NodeControl {
     final AtomicReference<StatusSnapshot> snapshot = new AtomicReference<>();
     final MonotonicClock clock;
     final AtomicInteger wakeUps = new AtomicInteger();
+    /** Reads of {@link #status()}, the live answer (a PostgreSQL observation on a real replica). */
+    final AtomicInteger liveReads = new AtomicInteger();
     final List<RestartRequest> restarts = new CopyOnWriteArrayList<>();
     final List<String> reinits = new CopyOnWriteArrayList<>();
     volatile IntentResult restartResult = IntentResult.done("restarted successfully");
@@ -36,6 +38,12 @@ final class FakeNode implements NodeControl {
 
     @Override
     public StatusSnapshot status() {
+        liveReads.incrementAndGet();
+        return snapshot.get();
+    }
+
+    @Override
+    public StatusSnapshot publishedStatus() {
         return snapshot.get();
     }
 

@@ -56,6 +56,20 @@ class HealthEndpointsTest {
     }
 
     @Test
+    void aReplicasPrimaryCheckIsAnsweredWithoutALiveObservationItsReplicaCheckWithOne() throws Exception {
+        try (ServerHarness h = new ServerHarness(Fixtures.Snap.replica("node2", Fixtures.LEADER_LSN, true))) {
+            int before = h.node.liveReads.get();
+            for (String path : List.of("/", "/primary", "/master", "/read-write")) {
+                assertThat(h.http.send("OPTIONS", path, Map.of(), null).status()).as(path).isEqualTo(503);
+                assertThat(h.http.send("HEAD", path, Map.of(), null).status()).as(path).isEqualTo(503);
+            }
+            assertThat(h.node.liveReads.get()).isEqualTo(before);
+            assertThat(h.http.send("OPTIONS", "/replica", Map.of(), null).status()).isEqualTo(200);
+            assertThat(h.node.liveReads.get()).isGreaterThan(before);
+        }
+    }
+
+    @Test
     void streamingReplicaIsHealthyOnReplicaPathsAndReportsReplicaXlog() throws Exception {
         try (ServerHarness h = new ServerHarness(Fixtures.Snap.replica("node2", Fixtures.LEADER_LSN, true))) {
             Map<String, Integer> get = codes(h, "GET");

@@ -48,6 +48,12 @@ public final class LoopNodeControl implements NodeControl {
     }
 
     @Override
+    public StatusSnapshot publishedStatus() {
+        StatusSnapshot s = loop.snapshot();
+        return s != null ? s : initial;
+    }
+
+    @Override
     public java.util.List<io.patronijvm.core.status.HaEvent> recentEvents() {
         return loop.events().recent();
     }

@@ -15,6 +15,16 @@ public interface NodeControl {
     /** The last published snapshot (never null once the agent has started). */
     StatusSnapshot status();
 
+    /**
+     * The loop's snapshot as published, without the live PostgreSQL observation {@link #status()}
+     * may add on a replica. For answers that cannot depend on it: a primary check is decided by
+     * the lease and the role, which an observation never changes (HAProxy's write-backend check
+     * hits every replica every second, and each observation is a round trip to PostgreSQL).
+     */
+    default StatusSnapshot publishedStatus() {
+        return status();
+    }
+
     MonotonicClock clock();
 
     /**
