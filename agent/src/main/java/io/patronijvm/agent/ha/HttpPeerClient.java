@@ -81,8 +81,11 @@ public final class HttpPeerClient implements PeerClient {
         this.tls = tls;
         this.authorization = username == null || password == null ? null : "Basic " + java.util.Base64.getEncoder()
                 .encodeToString((username + ":" + password).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        // No retries, redirects or proxy, HTTP/1.1: as the JDK client was configured before.
-        this.cleartext = new OkHttpClient.Builder().connectTimeout(connectTimeout).retryOnConnectionFailure(false)
+        // No redirects or proxy, HTTP/1.1, as the JDK client was configured before. One retry on a
+        // fresh connection when a pooled one turns out closed, as the JDK client also did: peers close
+        // kept-alive connections they find idle (our REST server after 10 s), and a probe that failed
+        // on that would count a healthy member as unreachable (a switchover without candidates).
+        this.cleartext = new OkHttpClient.Builder().connectTimeout(connectTimeout).retryOnConnectionFailure(true)
                 .followRedirects(false).followSslRedirects(false).proxy(Proxy.NO_PROXY)
                 .protocols(List.of(Protocol.HTTP_1_1)).connectionSpecs(List.of(ConnectionSpec.CLEARTEXT)).build();
     }
