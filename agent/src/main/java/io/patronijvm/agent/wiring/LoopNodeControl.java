@@ -92,6 +92,8 @@ public final class LoopNodeControl implements NodeControl {
         if (pending == null || pending.request().schedule() == null || !box.cancelRestart()) {
             return IntentResult.refused("no restart is scheduled");
         }
+        // The member key still announces the restart; Patroni rewrites it at once, so a cycle now.
+        loop.wakeUp();
         return IntentResult.done("scheduled restart deleted");
     }
 
