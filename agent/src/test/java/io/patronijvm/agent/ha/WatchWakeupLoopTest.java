@@ -59,15 +59,7 @@ class WatchWakeupLoopTest {
 
     @Test
     void aRestartIntentCancelsTheWatchOfAReplicaAndIsDecidedAtOnce() throws Exception {
-        HaLoop node1 = loop("node1", "127.0.0.1", pg1, store.client("node1", SCOPE, 10));
-        HaLoop node2 = loop("node2", "127.0.0.2", pg2, blockingWatch(store.client("node2", SCOPE, 10)));
-        for (int i = 0; i < 40 && !pg2.streaming(); i++) {
-            node1.runCycle();
-            node2.runCycle();
-            timers.advance(Duration.ofMillis(500));
-            pg2.replicate(1 << 20);
-        }
-        assertThat(pg2.streaming()).as("node2 streams from node1: " + pg2).isTrue();
+        HaLoop node2 = streamingReplica();
 
         blockWatches = true;
         runner = new Thread(node2, "ha-loop-node2");
@@ -90,15 +82,7 @@ class WatchWakeupLoopTest {
 
     @Test
     void flushingAScheduledRestartCancelsTheWatchSoTheMemberKeyIsRewrittenAtOnce() throws Exception {
-        HaLoop node1 = loop("node1", "127.0.0.1", pg1, store.client("node1", SCOPE, 10));
-        HaLoop node2 = loop("node2", "127.0.0.2", pg2, blockingWatch(store.client("node2", SCOPE, 10)));
-        for (int i = 0; i < 40 && !pg2.streaming(); i++) {
-            node1.runCycle();
-            node2.runCycle();
-            timers.advance(Duration.ofMillis(500));
-            pg2.replicate(1 << 20);
-        }
-        assertThat(pg2.streaming()).as("node2 streams from node1: " + pg2).isTrue();
+        HaLoop node2 = streamingReplica();
         io.patronijvm.agent.wiring.LoopNodeControl control =
                 new io.patronijvm.agent.wiring.LoopNodeControl(node2, clock, null, () -> IntentResult.done("reloaded"));
         RestartRequest later = new RestartRequest(java.time.OffsetDateTime.parse("2099-01-01T00:00:00Z"), null, 0, null, false);
@@ -113,6 +97,20 @@ class WatchWakeupLoopTest {
         assertThat(control.cancelScheduledRestart().kind()).isEqualTo(IntentResult.Kind.DONE);
         // The blocked watch ends only when cancelled: a next watch means a cycle ran for the flush.
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(watchWaits).hasSizeGreaterThan(watches));
+    }
+
+    /** node1 leads, node2 (whose watch can block, see {@link #blockingWatch}) streams from it; returns node2. */
+    private HaLoop streamingReplica() {
+        HaLoop node1 = loop("node1", "127.0.0.1", pg1, store.client("node1", SCOPE, 10));
+        HaLoop node2 = loop("node2", "127.0.0.2", pg2, blockingWatch(store.client("node2", SCOPE, 10)));
+        for (int i = 0; i < 40 && !pg2.streaming(); i++) {
+            node1.runCycle();
+            node2.runCycle();
+            timers.advance(Duration.ofMillis(500));
+            pg2.replicate(1 << 20);
+        }
+        assertThat(pg2.streaming()).as("node2 streams from node1: " + pg2).isTrue();
+        return node2;
     }
 
     /** The store's client, whose leader watch blocks until cancelled while {@link #blockWatches} holds. */

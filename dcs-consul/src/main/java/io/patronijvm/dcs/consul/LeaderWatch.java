@@ -1,6 +1,7 @@
 package io.patronijvm.dcs.consul;
 
 import io.patronijvm.core.dcs.WatchCancel;
+import io.patronijvm.core.dcs.WatchPause;
 import io.patronijvm.core.time.Deadline;
 import io.patronijvm.core.time.MonotonicClock;
 import io.patronijvm.core.time.Sleeper;
@@ -50,7 +51,7 @@ final class LeaderWatch {
             hook.run();
         });
         if (knownIndex <= 0) {
-            pause(end, end.remaining(), cancelled, mine);
+            WatchPause.sleep(clock, sleeper, end, end.remaining(), cancelled, mine);
             return false;
         }
         // Consul parses `wait` as a Go duration, so milliseconds work: the HA loop watches for the rest
@@ -81,23 +82,12 @@ final class LeaderWatch {
                     failures.failed("leader watch failed: " + e.getMessage());
                 }
             }
-            pause(end, end.remainingCappedAt(Duration.ofSeconds(1)), cancelled, mine);
+            WatchPause.sleep(clock, sleeper, end, end.remainingCappedAt(Duration.ofSeconds(1)), cancelled, mine);
         }
         if (!cancelled.get()) {
             sleeper.sleep(end.remaining());
         }
         return false;
-    }
-
-    /** Sleeps {@code length} in slices of at most 1 s, ending early after a cancel. */
-    private void pause(Deadline end, Duration length, AtomicBoolean cancelled, WatchCancel cancel)
-            throws InterruptedException {
-        Deadline stop = Deadline.after(clock, length);
-        try (WatchCancel.Registration ignored = cancel.onCancel(() -> { })) {
-            while (!cancelled.get() && !stop.expired() && !end.expired()) {
-                sleeper.sleep(stop.remainingCappedAt(Duration.ofSeconds(1)));
-            }
-        }
     }
 
     private static Duration max(Duration a, Duration b) {

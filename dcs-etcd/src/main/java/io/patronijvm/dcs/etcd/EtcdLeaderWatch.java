@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.patronijvm.core.dcs.WatchCancel;
+import io.patronijvm.core.dcs.WatchPause;
 import io.patronijvm.core.time.Deadline;
 import io.patronijvm.core.time.MonotonicClock;
 import io.patronijvm.core.time.Sleeper;
@@ -56,7 +57,7 @@ final class EtcdLeaderWatch {
             hook.run();
         });
         if (knownIndex <= 0) {
-            pause(end, end.remaining(), cancelled, mine);
+            WatchPause.sleep(clock, sleeper, end, end.remaining(), cancelled, mine);
             return false;
         }
         while (!cancelled.get() && end.remaining().compareTo(MIN_BLOCK) >= 0) {
@@ -85,23 +86,12 @@ final class EtcdLeaderWatch {
                 }
                 failed("leader watch failed: " + e.getMessage());
             }
-            pause(end, end.remainingCappedAt(Duration.ofSeconds(1)), cancelled, mine);
+            WatchPause.sleep(clock, sleeper, end, end.remainingCappedAt(Duration.ofSeconds(1)), cancelled, mine);
         }
         if (!cancelled.get()) {
             sleeper.sleep(end.remaining());
         }
         return false;
-    }
-
-    /** Sleeps {@code length} in slices of at most 1 s, ending early after a cancel. */
-    private void pause(Deadline end, Duration length, AtomicBoolean cancelled, WatchCancel cancel)
-            throws InterruptedException {
-        Deadline stop = Deadline.after(clock, length);
-        try (WatchCancel.Registration ignored = cancel.onCancel(() -> { })) {
-            while (!cancelled.get() && !stop.expired() && !end.expired()) {
-                sleeper.sleep(stop.remainingCappedAt(Duration.ofSeconds(1)));
-            }
-        }
     }
 
     /** True on an event or a cancel, null when the stream ended first; blocks until then or the call timeout. */
