@@ -230,6 +230,9 @@ final class Bootstrapper {
         }
     }
 
+    /** 57P03: the postmaster accepts connections but is still starting up (seen in CI once, under load). */
+    private static final String CANNOT_CONNECT_NOW = "57P03";
+
     /**
      * The first connection to the new server, retried while it fails to connect (SQLState class
      * 08) for up to {@code within}: the server said it is ready, so such a failure is transient,
@@ -244,7 +247,8 @@ final class Bootstrapper {
                 return PgConnector.connect(ctx.localHost(), ctx.pg.port(), su, SQL_TIMEOUT);
             } catch (SQLException e) {
                 String state = e.getSQLState();
-                if (state == null || !state.startsWith("08") || ctx.clock.nanoTime() - deadline > 0) {
+                if (state == null || !(state.startsWith("08") || CANNOT_CONNECT_NOW.equals(state))
+                        || ctx.clock.nanoTime() - deadline > 0) {
                     throw e;
                 }
                 log.warn("cannot connect to the new server yet ({}); retrying", e.getMessage());
