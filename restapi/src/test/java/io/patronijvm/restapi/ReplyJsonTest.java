@@ -6,9 +6,7 @@ import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -38,7 +36,7 @@ class ReplyJsonTest {
             Object ours = Reply.JSON_VALUES.anyFrom(text);
             Object theirs = DATABIND.readValue(text, Object.class);
             assertThat(ours).as(text).isEqualTo(theirs);
-            assertThat(typed(ours)).as(text).isEqualTo(typed(theirs));
+            assertThat(JsonSamples.typed(ours)).as(text).isEqualTo(JsonSamples.typed(theirs));
         }
     }
 
@@ -48,17 +46,5 @@ class ReplyJsonTest {
         }
         assertThatThrownBy(() -> Reply.JSON_VALUES.asBytes(Map.of("x", new NotPlain(1))))
                 .isInstanceOf(IOException.class).hasMessageContaining("NotPlain");
-    }
-
-    /** The value with every leaf's class, so an Integer where databind gave a Long shows. */
-    static String typed(Object v) {
-        if (v instanceof Map<?, ?> m) {
-            return m.entrySet().stream().map(e -> e.getKey() + "=" + typed(e.getValue()))
-                    .collect(Collectors.joining(",", m.getClass().getSimpleName() + "{", "}"));
-        }
-        if (v instanceof List<?> l) {
-            return l.stream().map(ReplyJsonTest::typed).collect(Collectors.joining(",", "[", "]"));
-        }
-        return v == null ? "null" : v.getClass().getSimpleName() + ":" + v;
     }
 }

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * Values and texts that exercise what must stay byte for byte the same when JSON moved from
@@ -83,5 +84,17 @@ public final class JsonSamples {
                 "3.141592653589793",
                 "true",
                 "null");
+    }
+
+    /** The value with every leaf's class, so an Integer where databind gave a Long shows in a diff. */
+    public static String typed(Object v) {
+        if (v instanceof Map<?, ?> m) {
+            return m.entrySet().stream().map(e -> e.getKey() + "=" + typed(e.getValue()))
+                    .collect(Collectors.joining(",", m.getClass().getSimpleName() + "{", "}"));
+        }
+        if (v instanceof List<?> l) {
+            return l.stream().map(JsonSamples::typed).collect(Collectors.joining(",", "[", "]"));
+        }
+        return v == null ? "null" : v.getClass().getSimpleName() + ":" + v;
     }
 }
