@@ -1,8 +1,7 @@
 package io.patronijvm.dcs.etcd;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.patronijvm.core.dcs.wire.JsonView;
 import io.patronijvm.core.config.Etcd3Config;
 import io.patronijvm.core.dcs.WatchCancel;
 import io.patronijvm.core.time.Deadline;
@@ -22,6 +21,7 @@ import java.io.InterruptedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
@@ -82,7 +82,7 @@ final class EtcdTransport implements AutoCloseable {
     }
 
     /** One unary call ({@code /kv/range}, {@code /lease/grant} ...), failing over among members until {@code d}. */
-    JsonNode call(String method, ObjectNode body, Deadline d)
+    JsonView call(String method, Map<String, Object> body, Deadline d)
             throws EtcdUnavailableException, EtcdErrorException, InterruptedException {
         try {
             return callOnce(method, body, d);
@@ -96,7 +96,7 @@ final class EtcdTransport implements AutoCloseable {
         }
     }
 
-    private JsonNode callOnce(String method, ObjectNode body, Deadline d)
+    private JsonView callOnce(String method, Map<String, Object> body, Deadline d)
             throws EtcdUnavailableException, EtcdErrorException, InterruptedException {
         Duration backoff = Duration.ofMillis(100);
         String last = "no attempt made, deadline already passed";
@@ -109,7 +109,7 @@ final class EtcdTransport implements AutoCloseable {
                 }
                 try {
                     ensureReady(base, d);
-                    JsonNode out = post(base, apiPrefix + method, body, d.remainingCappedAt(perAttempt));
+                    JsonView out = post(base, apiPrefix + method, body, d.remainingCappedAt(perAttempt));
                     if (endpoints.prefer(base)) {
                         LOG.info("Selected new etcd server {}", base);
                     }
@@ -169,7 +169,7 @@ final class EtcdTransport implements AutoCloseable {
      * The streaming watch request on the preferred member; the caller reads and closes the stream.
      * {@code cancel} aborts the call (the read then fails with an IOException) until then.
      */
-    WatchStream openWatch(ObjectNode body, Deadline d, WatchCancel cancel) throws IOException, EtcdErrorException {
+    WatchStream openWatch(Map<String, Object> body, Deadline d, WatchCancel cancel) throws IOException, EtcdErrorException {
         String base = endpoints.preferred();
         ensureReady(base, d);
         Duration timeout = d.remaining();
@@ -223,9 +223,9 @@ final class EtcdTransport implements AutoCloseable {
     }
 
     private void authenticate(String base, Deadline d) throws IOException, EtcdErrorException {
-        ObjectNode b = EtcdJson.object().put("name", cfg.username()).put("password", cfg.password());
+        Map<String, Object> b = EtcdJson.object("name", cfg.username(), "password", cfg.password());
         try {
-            JsonNode r = post(base, apiPrefix + "/auth/authenticate", b, d.remainingCappedAt(perAttempt(1)));
+            JsonView r = post(base, apiPrefix + "/auth/authenticate", b, d.remainingCappedAt(perAttempt(1)));
             token = r.path("token").asText(null);
             LOG.info("authenticated on etcd as {}", cfg.username());
         } catch (EtcdErrorException e) {
@@ -245,10 +245,10 @@ final class EtcdTransport implements AutoCloseable {
         }
         membersLearned = true;
         try {
-            JsonNode r = post(base, apiPrefix + "/cluster/member/list", EtcdJson.object(), d.remainingCappedAt(
+            JsonView r = post(base, apiPrefix + "/cluster/member/list", EtcdJson.object(), d.remainingCappedAt(
                     MIN_ATTEMPT));
             List<String> urls = new ArrayList<>();
-            r.path("members").forEach(m -> m.path("clientURLs").forEach(u -> urls.add(u.asText())));
+            r.path("members").forEach(m -> m.path("clientURLs").forEach(u -> urls.add(u.asText(""))));
             endpoints.learned(urls);
             LOG.debug("etcd members: {}", urls);
         } catch (IOException | EtcdErrorException e) {
@@ -257,7 +257,7 @@ final class EtcdTransport implements AutoCloseable {
         }
     }
 
-    private JsonNode post(String base, String path, ObjectNode body, Duration budget)
+    private JsonView post(String base, String path, Map<String, Object> body, Duration budget)
             throws IOException, EtcdErrorException {
         Call call = client.newCall(request(base, path, body));
         call.timeout().timeout(Math.max(1, budget.toMillis()), TimeUnit.MILLISECONDS);
@@ -275,7 +275,7 @@ final class EtcdTransport implements AutoCloseable {
         }
     }
 
-    private Request request(String base, String path, ObjectNode body) {
+    private Request request(String base, String path, Map<String, Object> body) {
         Request.Builder rb = new Request.Builder().url(base + path)
                 .post(RequestBody.create(EtcdJson.compact(body), JSON));
         String t = token;
@@ -290,8 +290,8 @@ final class EtcdTransport implements AutoCloseable {
         int code = http == 503 ? 14 : 2;
         String msg = text.strip();
         try {
-            JsonNode n = EtcdJson.tree(text);
-            JsonNode err = n.path("error");
+            JsonView n = EtcdJson.tree(text);
+            JsonView err = n.path("error");
             if (err.isObject()) { // streaming calls nest it
                 code = err.path("grpc_code").asInt(code);
                 msg = err.path("message").asText(msg);

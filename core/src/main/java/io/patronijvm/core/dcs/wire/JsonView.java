@@ -30,6 +30,11 @@ public final class JsonView implements Iterable<JsonView> {
         return new JsonView(value, true);
     }
 
+    /** A view of nothing, as a missing field gives. */
+    public static JsonView missing() {
+        return MISSING;
+    }
+
     /** The field of an object, or a missing view (not an object, or no such field). */
     public JsonView path(String field) {
         if (value instanceof Map<?, ?> m && m.containsKey(field)) {
