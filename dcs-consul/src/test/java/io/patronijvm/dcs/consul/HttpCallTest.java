@@ -140,6 +140,19 @@ class HttpCallTest {
                 .as("a GET on the closed connection is sent again on a new one").isEqualTo(200);
     }
 
+    @Test
+    void aStreamedRequestAnsweredWith401ComesBackAsA401() throws Exception {
+        URI uri = serve((s, n) -> {
+            readRequest(s.getInputStream());
+            s.getOutputStream().write(("HTTP/1.1 401 Unauthorized\r\nContent-Type: application/json\r\nContent-Length: 2\r\n"
+                    + "\r\n{}").getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream().flush();
+        });
+        HttpCall.Reply r = call(uri, Duration.ofSeconds(5), Duration.ofSeconds(5)).send("POST", "{}".getBytes(
+                StandardCharsets.UTF_8), "application/json", false);
+        assertThat(r.code()).as("the JDK keeps no body of a streamed request's 401, but its status").isEqualTo(401);
+    }
+
     private void awaitClosedByPeer() throws InterruptedException {
         // The server closes right after its answer; the client only learns of it on its next request.
         Thread.sleep(200);

@@ -363,7 +363,7 @@ final class EtcdTransport implements AutoCloseable {
     private static EtcdErrorException error(int http, String text, String path) {
         // 401: a streamed request keeps no body (HttpCall), and the gateway answers 401 only for gRPC's Unauthenticated.
         int code = http == 503 ? 14 : http == 401 ? EtcdErrorException.UNAUTHENTICATED : 2;
-        String msg = text.strip();
+        String msg = http == 401 && !text.strip().startsWith("{") ? "invalid or expired auth token (HTTP 401)" : text.strip();
         try {
             JsonNode n = EtcdJson.tree(text);
             JsonNode err = n.path("error");
