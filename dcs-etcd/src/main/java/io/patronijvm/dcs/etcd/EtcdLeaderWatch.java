@@ -1,13 +1,12 @@
 package io.patronijvm.dcs.etcd;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import io.patronijvm.core.dcs.wire.JsonView;
 import io.patronijvm.core.dcs.WatchCancel;
 import io.patronijvm.core.dcs.WatchPause;
+import io.patronijvm.core.dcs.wire.JsonView;
 import io.patronijvm.core.time.Deadline;
 import io.patronijvm.core.time.MonotonicClock;
 import io.patronijvm.core.time.Sleeper;
-import okio.BufferedSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,8 +62,8 @@ final class EtcdLeaderWatch {
         while (!cancelled.get() && end.remaining().compareTo(MIN_BLOCK) >= 0) {
             Map<String, Object> create = EtcdJson.object("create_request", EtcdJson.object("key", leaderKey,
                     "start_revision", Long.toString(knownIndex + 1)));
-            try (EtcdTransport.WatchStream w = http.openWatch(create, end, mine)) {
-                Boolean changed = read(w.response().body().source());
+            try {
+                Boolean changed = http.watch(create, end, mine, EtcdLeaderWatch::line);
                 if (changed != null) {
                     succeeded();
                     return changed;
@@ -93,13 +92,9 @@ final class EtcdLeaderWatch {
         return false;
     }
 
-    /** True on an event or a cancel, null when the stream ended first; blocks until then or the call timeout. */
-    private static Boolean read(BufferedSource src) throws IOException, EtcdErrorException {
-        String line;
-        while ((line = src.readUtf8Line()) != null) {
-            if (line.isBlank()) {
-                continue;
-            }
+    /** True on an event or a cancel, null (read on) for anything else. */
+    private static Boolean line(String line) throws IOException, EtcdErrorException {
+        if (!line.isBlank()) {
             JsonView n;
             try {
                 n = EtcdJson.tree(line);
