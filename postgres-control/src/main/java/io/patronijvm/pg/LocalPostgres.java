@@ -79,6 +79,11 @@ public final class LocalPostgres implements PostgresControl {
     }
 
     @Override
+    public LocalPgState observeReplicaProgress(LocalPgState last) {
+        return reader.readReplicaProgress(last);
+    }
+
+    @Override
     public void applyDynamicConfig(DynamicConfig config) throws PgException {
         ctx.dynamic = config;
         reload();

@@ -123,6 +123,11 @@ public final class HaLoop implements Runnable {
         return restStatus.get();
     }
 
+    /** What a HEAD/OPTIONS health check reads: as {@link #restSnapshot()}, renewed by the light query. */
+    public StatusSnapshot healthSnapshot() {
+        return restStatus.forHealthCheck();
+    }
+
     public boolean stopped() {
         return stopped;
     }
