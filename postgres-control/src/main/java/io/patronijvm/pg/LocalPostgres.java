@@ -211,6 +211,9 @@ public final class LocalPostgres implements PostgresControl {
             return;
         }
         ctx.activity = PgRunState.STARTING;
+        // A connection cached from a server that died behind our back would fail the first
+        // observation of the new one.
+        observer.close();
         try {
             conf.write(asReplica || conf.restoring() ? tools.controlData() : null);
             lifecycle.launch(conf.lastGucs(), timeout);

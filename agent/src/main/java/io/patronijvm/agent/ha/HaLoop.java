@@ -226,6 +226,11 @@ public final class HaLoop implements Runnable {
 
     private Decision cycleBody() throws InterruptedException {
         Observation seen = observe();
+        if (seen.view() != null && seen.view().member(ctx.name()).isEmpty() && !stopped) {
+            // Patroni's first cycle: a member without its key announces itself before deciding or
+            // acting (a start then shows in the DCS without waiting for PostgreSQL's start).
+            publisher.touchMember(seen.view(), seen.pg());
+        }
         LockState lock = renewal.renew(seen.view());
         if (lock == LockState.RENEWED) {
             leaderStatus.afterRenewal(ctx.dcs(), seen.view(), seen.pg(), state.config(), state.tags()); // R19: update_lock(update_status=True)
