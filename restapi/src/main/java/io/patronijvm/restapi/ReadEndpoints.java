@@ -28,7 +28,7 @@ final class ReadEndpoints {
     private final NodeControl node;
     private final Dcs dcs;
     private final MonotonicClock clock;
-    private final PatroniMetrics metrics;
+    private final LazyMetrics metrics;
     private final String scope;
 
     ReadEndpoints(NodeControl node, Dcs dcs, MonotonicClock clock, String scope, String name) {
@@ -36,7 +36,7 @@ final class ReadEndpoints {
         this.dcs = dcs;
         this.clock = clock;
         this.scope = scope;
-        this.metrics = new PatroniMetrics(scope, name);
+        this.metrics = new LazyMetrics(scope, name);
     }
 
     /** A GET on one of the named endpoints; false when the segment is not one of them. */
