@@ -239,7 +239,10 @@ public final class HaLoop implements Runnable {
         List<Decision> rounds = new ArrayList<>();
         Decision d = decideAndExecute(input(seen, lock), rounds);
         events.cycle(ctx.clock().wallNow(), seen.view(), rounds, seen.pg().timeline());
-        publish(seen, d);
+        // Nothing acted on PostgreSQL since it was observed: the member key shows that observation,
+        // as Patroni's shows the cycle's (its cluster_info_state), instead of a second query.
+        boolean acted = ctx.slot().current() != null || rounds.stream().anyMatch(r -> !r.actions().isEmpty());
+        publish(seen, d, acted);
         return d;
     }
 
@@ -330,9 +333,13 @@ public final class HaLoop implements Runnable {
         }
     }
 
-    private void publish(Observation seen, Decision d) {
+    private void publish(Observation seen, Decision d, boolean acted) {
         if (seen.view() != null && !stopped) {
-            publisher.touchMember(seen.view());
+            if (acted) {
+                publisher.touchMember(seen.view());
+            } else {
+                publisher.touchMember(seen.view(), seen.pg());
+            }
         }
         if (stopped) {
             publisher.withdrawService();

@@ -24,11 +24,12 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Patroni's first cycle writes a missing member key before it decides or acts ({@code
- * if not cluster.has_member(name): touch_member()}), so a starting node shows in the DCS before
- * its PostgreSQL is started or cloned.
+ * When the member key is written, and from which observation. Patroni's first cycle writes a
+ * missing member key before it decides or acts ({@code if not cluster.has_member(name):
+ * touch_member()}), so a starting node shows in the DCS before its PostgreSQL is started or
+ * cloned; a cycle that did not act writes what it observed, without a second query.
  */
-class MemberKeyFirstLoopTest {
+class MemberKeyLoopTest {
 
     private static final String SCOPE = "memberfirst";
     private static final Set<String> READS = Set.of("observe", "observeReplicaProgress", "toString", "hashCode");
@@ -57,10 +58,37 @@ class MemberKeyFirstLoopTest {
         assertThat(touched).as("its member key written before: %s", calls).isNotNegative().isLessThan(acted);
     }
 
+    @Test
+    void aQuietCycleObservesPostgresOnceAndWritesThatIntoTheMemberKey() {
+        HaLoop loop1 = loop("node1", "127.0.0.1", pg1, store.client("node1", SCOPE, 10));
+        HaLoop loop2 = loop("node2", "127.0.0.2", recording(pg2), store.client("node2", SCOPE, 10));
+        for (int i = 0; i < 40 && !(pg1.acceptsWrites() && pg2.streaming()); i++) {
+            loop1.runCycle();
+            loop2.runCycle();
+            pg2.replicate(1 << 20);
+            clock.advance(Duration.ofMillis(500));
+        }
+        assertThat(pg2.streaming()).as("node2 streams: " + pg2).isTrue();
+        for (int i = 0; i < 3; i++) {
+            loop1.runCycle();
+            loop2.runCycle();
+            clock.advance(Duration.ofMillis(500));
+        }
+        assertThat(loop2.snapshot().lastMessage()).startsWith("no action");
+        calls.clear();
+        pg2.replicate(1 << 20);
+
+        loop2.runCycle();
+
+        assertThat(calls).as("one observation in a cycle without actions").containsOnlyOnce("pg.observe");
+        assertThat(store.peek(SCOPE).member("node2").orElseThrow().wal())
+                .as("the member key shows that observation").hasValue(pg2.observe().walPosition());
+    }
+
     private PostgresControl recording(FakePostgres fake) {
         return (PostgresControl) Proxy.newProxyInstance(PostgresControl.class.getClassLoader(),
                 new Class<?>[] {PostgresControl.class}, (p, m, args) -> {
-                    if (!READS.contains(m.getName())) {
+                    if (!READS.contains(m.getName()) || m.getName().equals("observe")) {
                         calls.add("pg." + m.getName());
                     }
                     return invoke(m, fake, args);
