@@ -30,6 +30,7 @@ public final class ConsoleLogConfigurator {
     public static final String CYCLE_TIMING_ENV = "PATRONI_JVM_CYCLE_TIMING";
     public static final String CYCLE_TIMING_LOGGER = "io.patronijvm.agent.ha.CycleTiming";
     static final int QUEUE_SIZE = 4096;
+    static final String PROVIDER_PROPERTY = "slf4j.provider";
     /**
      * The loggers of code that logs through java.util.logging itself (pgjdbc, OkHttp, JNA, the JDK:
      * its HTTP server, HttpURLConnection, TLS). They stay at INFO when {@code log.level} is DEBUG or
@@ -48,9 +49,15 @@ public final class ConsoleLogConfigurator {
 
     /**
      * The daemon's console at start, before anything logs; null (nothing changed) when an operator's
-     * java.util.logging configuration is given, or when it is installed already.
+     * java.util.logging configuration is given, or when it is installed already. Either way SLF4J
+     * gets {@link JulProvider} unless {@code -Dslf4j.provider} names another.
      */
     public static synchronized QueueHandler install(Map<String, String> env) {
+        if (System.getProperty(PROVIDER_PROPERTY) == null) {
+            System.setProperty(PROVIDER_PROPERTY, JulProvider.class.getName());
+            // else SLF4J says on standard error which provider it was told to load
+            System.setProperty("slf4j.internal.verbosity", "WARN");
+        }
         if (installed != null || System.getProperty("java.util.logging.config.file") != null
                 || System.getProperty("java.util.logging.config.class") != null) {
             return null;

@@ -19,7 +19,8 @@ import java.util.logging.LogRecord;
 /**
  * The console behind a bounded queue: a log call only takes the event's fields and offers it, one
  * daemon thread ({@code log-writer}) renders and writes. A blocked standard output (a full pipe, a
- * stopped reader) therefore never stalls the HA loop: once {@code capacity} events wait, new ones
+ * stopped reader) therefore never stalls the HA loop: once {@code capacity} events wait (besides the
+ * batch of up to {@link #BATCH} the writer took), new ones
  * are dropped and counted, and the writer reports the count in a line of its own when it catches up.
  * {@link #close()} (java.util.logging's reset, also at JVM exit) first writes what is queued, for at most
  * {@link #CLOSE_BUDGET}.
@@ -27,7 +28,7 @@ import java.util.logging.LogRecord;
 public final class QueueHandler extends Handler {
 
     static final Duration CLOSE_BUDGET = Duration.ofSeconds(1);
-    private static final int BATCH = 256;
+    static final int BATCH = 256;
 
     private final BlockingQueue<Object> queue;
     private final ConsoleLines lines;

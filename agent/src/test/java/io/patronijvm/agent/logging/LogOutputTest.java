@@ -70,6 +70,19 @@ class LogOutputTest {
     }
 
     @Test
+    void aThreadStartedByTheHaThreadDoesNotPrintItsMemberAndCycle() throws InterruptedException {
+        assertThat(MDC.getMDCAdapter()).as("the agent's provider").isInstanceOf(JulProvider.ThreadMdc.class);
+        MDC.put("member", "node1");
+        MDC.put("cycle", "1");
+        Thread reader = Thread.ofPlatform().name("proc-out-initdb-1").start(() ->
+                LoggerFactory.getLogger(NAME).info("from a reader"));
+        reader.join(Duration.ofSeconds(30));
+        assertThat(handler.flush(Duration.ofSeconds(30))).isTrue();
+        assertThat(written()).endsWith(" INFO  [proc-out-initdb-1] [-#-] HaLoop: from a reader\n");
+        assertThat(MDC.getCopyOfContextMap()).containsEntry("cycle", "1");
+    }
+
+    @Test
     void theDaemonsConsoleIsLeftAloneWhenAnotherConfigurationOwnsLogging() {
         // the test JVM has its logging.properties: ConsoleLogConfigurator.install did not run
         assertThat(ConsoleLogConfigurator.installed()).isNull();
