@@ -30,7 +30,7 @@ final class NativeLine {
             cachedSecond = second;
         }
         b.append(cachedPrefix).append('.');
-        pad(b, (int) Math.floorMod(e.millis(), 1000), 3);
+        pad(b, Math.floorMod(e.millis(), 1000), 3);
         String level = e.levelName();
         b.append(' ').append(level);
         b.repeat(' ', Math.max(0, 5 - level.length()));
