@@ -249,4 +249,36 @@ class HealthyClusterE2eTest extends ClusterTestBase {
         assertThat(view.statuses()).noneMatch(NodeStatus::paused);
         assertThat(view.singlePrimary()).contains(primary);
     }
+
+    /**
+     * HAProxy's replica check (OPTIONS /replica, one light query on a streaming replica) fails as
+     * soon as the replica's PostgreSQL is gone, before its agent's next cycle restarts it: Patroni
+     * asks PostgreSQL on every check, and a check must not trust the last observation.
+     */
+    @Test
+    @Order(9)
+    void aReplicasHaproxyCheckFailsAsSoonAsItsPostgresIsKilled() {
+        awaitHealthy(timing.rejoin());
+        String primary = view.singlePrimary().orElseThrow();
+        String replica = replicasOf(primary).get(0);
+        String check = cluster.restUrl(replica, "/replica");
+        assertThat(view.http().options(check).map(Http.Response::status)).as("streaming replica").hasValue(200);
+        assertThat(view.http().options(check + "?lag=1GB").map(Http.Response::status)).as("within lag").hasValue(200);
+        long postmaster = cluster.postmasterPid(replica).orElseThrow();
+        long t0 = System.nanoTime();
+        LocalCluster.sigkill(postmaster);
+        java.util.concurrent.atomic.AtomicLong pidWhenFailed = new java.util.concurrent.atomic.AtomicLong();
+        await(timing.rejoin()).pollInterval(Duration.ofMillis(10)).until(() -> {
+            long pid = cluster.postmasterPid(replica).orElse(-1);
+            boolean failed = view.http().options(check).map(Http.Response::status).orElse(-1) != 200;
+            pidWhenFailed.set(pid);
+            return failed;
+        });
+        report("replica check", "OPTIONS /replica failed %.3f s after SIGKILL of %s's postmaster",
+                seconds(System.nanoTime() - t0), replica);
+        assertThat(pidWhenFailed.get()).as("the check failed before the agent started a new postmaster")
+                .isIn(postmaster, -1L);
+        awaitHealthy(timing.rejoin());
+        assertThat(view.http().options(check).map(Http.Response::status)).as("streaming again").hasValue(200);
+    }
 }

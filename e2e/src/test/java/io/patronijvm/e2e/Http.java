@@ -61,6 +61,12 @@ final class Http {
         return send(HttpRequest.newBuilder(URI.create(url)).timeout(TIMEOUT).GET().build());
     }
 
+    /** HAProxy's health check ({@code option httpchk OPTIONS <path>}). */
+    Optional<Response> options(String url) {
+        return send(HttpRequest.newBuilder(URI.create(url)).timeout(TIMEOUT)
+                .method("OPTIONS", HttpRequest.BodyPublishers.noBody()).build());
+    }
+
     Optional<Response> post(String url, String jsonBody, Duration timeout) {
         return send(HttpRequest.newBuilder(URI.create(url)).timeout(timeout)
                 .header("Content-Type", "application/json")

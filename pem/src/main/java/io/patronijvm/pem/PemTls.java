@@ -19,7 +19,7 @@ import java.util.List;
 
 /**
  * In-memory PKCS12 stores and TLS managers from Patroni's PEM settings, for servers (the REST
- * API's key and trust stores) and clients (OkHttp's SSL context and trust manager). Each method takes
+ * API's key and trust stores) and clients (an SSL context and its trust manager). Each method takes
  * the setting's name so an unusable file is reported as the operator wrote it
  * ({@code etcd3.cacert /etc/x.pem holds no CERTIFICATE block}).
  */

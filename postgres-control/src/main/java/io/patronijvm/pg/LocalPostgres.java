@@ -79,6 +79,11 @@ public final class LocalPostgres implements PostgresControl {
     }
 
     @Override
+    public LocalPgState observeReplicaProgress(LocalPgState last) {
+        return reader.readReplicaProgress(last);
+    }
+
+    @Override
     public void applyDynamicConfig(DynamicConfig config) throws PgException {
         ctx.dynamic = config;
         reload();
@@ -206,6 +211,9 @@ public final class LocalPostgres implements PostgresControl {
             return;
         }
         ctx.activity = PgRunState.STARTING;
+        // A connection cached from a server that died behind our back would fail the first
+        // observation of the new one.
+        observer.close();
         try {
             conf.write(asReplica || conf.restoring() ? tools.controlData() : null);
             lifecycle.launch(conf.lastGucs(), timeout);

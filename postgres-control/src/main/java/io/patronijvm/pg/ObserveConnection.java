@@ -37,6 +37,20 @@ final class ObserveConnection implements AutoCloseable {
         }
     }
 
+    /** A health check's light query ({@link Observer#progress}), or null when PostgreSQL does not answer. */
+    synchronized Observer.Progress tryProgress() {
+        try {
+            if (connection == null || connection.isClosed()) {
+                connection = PgConnector.connect(ctx.localHost(), ctx.pg.port(), ctx.pg.superuser(), STATEMENT_TIMEOUT);
+            }
+            return Observer.progress(connection);
+        } catch (SQLException e) {
+            log.debug("progress query on {}:{} failed: {}", ctx.localHost(), ctx.pg.port(), e.getMessage());
+            close();
+            return null;
+        }
+    }
+
     @Override
     public synchronized void close() {
         if (connection != null) {

@@ -7,6 +7,7 @@ import io.patronijvm.core.pg.PgRunState;
 import io.patronijvm.pg.conf.ConnInfo;
 import io.patronijvm.pg.conf.Gucs;
 import io.patronijvm.pg.sql.Observation;
+import io.patronijvm.pg.sql.Observer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,13 +45,41 @@ final class StateReader {
     }
 
     LocalPgState read() {
+        return read(true);
+    }
+
+    /**
+     * {@link io.patronijvm.core.pg.PostgresControl#observeReplicaProgress}: {@code last}'s state with the light query's
+     * progress while the same postmaster still runs as a replica, else a full {@link #read()}.
+     */
+    LocalPgState readReplicaProgress(LocalPgState last) {
+        if (last == null || !last.isReplica() || last.runState() != PgRunState.RUNNING || ctx.activity != null
+                || ctx.dataDirState() != DataDirState.VALID) {
+            return read();
+        }
+        Optional<PostmasterPid> pid = lifecycle.running();
+        if (pid.isEmpty() || runState(true, pid) != PgRunState.RUNNING) {
+            return read();
+        }
+        Observer.Progress p = observer.tryProgress();
+        if (p == null) {
+            return read(false); // not answering: as a full observation whose query failed, without a second try
+        }
+        if (!p.inRecovery() || !java.util.Objects.equals(p.postmasterStartTime(), last.postmasterStartTime())) {
+            return read(); // promoted or restarted behind our back: everything may differ
+        }
+        return last.withReplicaProgress(p.timeline(), p.receivedLsn(), p.replayedLsn(), p.replayedTimestamp(),
+                p.replayPaused(), p.streaming());
+    }
+
+    private LocalPgState read(boolean trySql) {
         DataDirState dir = ctx.dataDirState();
         if (dir != DataDirState.VALID) {
             knownSysid = null;
         }
         Optional<PostmasterPid> pid = lifecycle.running();
         boolean running = pid.isPresent();
-        Observation o = running ? observer.tryObserve() : null;
+        Observation o = running && trySql ? observer.tryObserve() : null;
         boolean standbySignal = Files.exists(ctx.paths.standbySignal());
         if (o != null) {
             Map<String, String> ci = ConnInfo.parse(o.primaryConninfo());

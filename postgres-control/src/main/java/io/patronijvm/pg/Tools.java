@@ -4,7 +4,12 @@ import io.patronijvm.core.pg.PgException;
 import io.patronijvm.pg.process.ProcessResult;
 import io.patronijvm.pg.process.ProcessRunner.Command;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -17,18 +22,65 @@ final class Tools {
     private static final Logger LOG = LoggerFactory.getLogger(Tools.class);
 
     private final PgContext ctx;
+    private volatile CachedControl cached;
 
     Tools(PgContext ctx) {
         this.ctx = ctx;
     }
 
+    /**
+     * pg_controldata's answer, run again only when {@code global/pg_control} changed (issue 17: a
+     * start ran it four times, ~40 ms each, on the same unchanged file). The file is identified by
+     * inode, size, mtime and ctime (ctime also moves on chmod, so an unreadable file is not
+     * answered from the cache); an answer is kept only when the file was at least
+     * {@link #RACY} older than the run, so that a write within the file system's timestamp
+     * granularity cannot leave the same times behind (git's "racy" rule).
+     */
     ControlData controlData() throws PgException, InterruptedException {
+        Path file = ctx.paths.dataDir().resolve("global").resolve("pg_control");
+        FileStamp before = FileStamp.of(file);
+        CachedControl c = cached;
+        if (before != null && c != null && c.stamp().equals(before)) {
+            return c.data();
+        }
+        long startedMillis = System.currentTimeMillis();
         // C locale: the keys we parse are the untranslated English ones.
         ProcessResult r = ctx.runner.runChecked(new Command("pg_controldata",
                 List.of(ctx.bin().get("pg_controldata"), "-D", ctx.paths.dataDir().toString()),
                 Map.of("LC_ALL", "C", "LANG", "C", "LC_MESSAGES", "C"), null, true),
                 PgContext.SHORT_TOOL_TIMEOUT);
-        return ControlData.parse(String.join("\n", r.output()));
+        ControlData cd = ControlData.parse(String.join("\n", r.output()));
+        cached = before != null && startedMillis - before.changedMillis() >= RACY.toMillis()
+                ? new CachedControl(before, cd) : null;
+        return cd;
+    }
+
+    /** How much older than a pg_controldata run pg_control must be for its answer to be reused. */
+    static final Duration RACY = Duration.ofSeconds(1);
+
+    private record CachedControl(FileStamp stamp, ControlData data) {
+    }
+
+    /** What identifies one version of a file; null when it cannot be read. */
+    record FileStamp(Object fileKey, long size, long modifiedNanos, long changedNanos) {
+
+        static FileStamp of(Path file) {
+            try {
+                Map<String, Object> a = Files.readAttributes(file, "unix:ino,size,lastModifiedTime,ctime");
+                return new FileStamp(a.get("ino"), (Long) a.get("size"),
+                        nanos((FileTime) a.get("lastModifiedTime")), nanos((FileTime) a.get("ctime")));
+            } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+                return null;
+            }
+        }
+
+        long changedMillis() {
+            return Math.max(modifiedNanos, changedNanos) / 1_000_000;
+        }
+
+        private static long nanos(FileTime t) {
+            return t.to(TimeUnit.NANOSECONDS);
+        }
     }
 
     /**

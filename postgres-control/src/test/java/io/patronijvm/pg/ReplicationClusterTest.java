@@ -142,6 +142,16 @@ class ReplicationClusterTest {
         assertThat(r.standbySignal()).isTrue();
         assertThat(query(2, "SELECT current_setting('primary_slot_name')")).isEqualTo("node2");
         assertThat(pg[1].observe().replicationSlots()).containsExactlyInAnyOrder("node2", "node3");
+        // A health check's light query: the positions move on, the rest is the full observation's.
+        execute(1, "CREATE TABLE after_clone(i int); INSERT INTO after_clone VALUES (1)");
+        await().atMost(PgNodes.timeout(20)).until(() -> pg[2].observeReplicaProgress(r).replayedLsn() > r.replayedLsn());
+        LocalPgState light = pg[2].observeReplicaProgress(r);
+        assertThat(light.isReplica()).as("%s", light).isTrue();
+        assertThat(light.runState()).isEqualTo(PgRunState.RUNNING);
+        assertThat(light.timeline()).isEqualTo(r.timeline());
+        assertThat(light.receivedLsn()).isGreaterThan(r.receivedLsn());
+        assertThat(light.postmasterStartTime()).isEqualTo(r.postmasterStartTime());
+        assertThat(light.upstreamHost()).isEqualTo(r.upstreamHost());
     }
 
     @Test
@@ -153,9 +163,12 @@ class ReplicationClusterTest {
         long end = pg[1].latestCheckpointLsn();
         await().atMost(PgNodes.timeout(20)).until(() -> pg[2].observe().replayedLsn() > end
                 && pg[3].observe().replayedLsn() > end);
+        LocalPgState asReplica = pg[2].observe();
         // Issue 12, defect 5: timelines 2 and 3 were used by members we never heard from; the
         // promotion must not reuse them (placeholder history files make PostgreSQL skip them).
         pg[2].promote(PgNodes.timeout(60), 3);
+        assertThat(pg[2].observeReplicaProgress(asReplica).isPrimary())
+                .as("a health check's light query sees the promotion at once").isTrue();
         LocalPgState s = pg[2].observe();
         assertThat(s.isPrimary()).as("%s", s).isTrue();
         assertThat(s.timeline()).as("above the used timelines").isEqualTo(4);
@@ -214,10 +227,14 @@ class ReplicationClusterTest {
     @Test
     @Order(6)
     void detectsAKilledPostmasterAsCrashed_R11() throws Exception {
+        LocalPgState asReplica = pg[3].observe();
+        assertThat(asReplica.isReplica()).as("%s", asReplica).isTrue();
         long pid = PostmasterPid.read(pg[3].paths().dataDir()).orElseThrow().pid();
         ProcessHandle.of(pid).orElseThrow().destroyForcibly();
         await().atMost(PgNodes.timeout(10)).untilAsserted(() ->
                 assertThat(pg[3].observe().runState()).isEqualTo(PgRunState.CRASHED));
+        assertThat(pg[3].observeReplicaProgress(asReplica).runState())
+                .as("a health check's light query on the dead replica").isEqualTo(PgRunState.CRASHED);
         assertThat(pg[3].observe().postmasterRunning()).isFalse();
         // Issue 12, defect 1: with pg_control unreadable the system identifier is the one read
         // before (Patroni keeps it too), so the node still counts as this cluster's and tries to start.

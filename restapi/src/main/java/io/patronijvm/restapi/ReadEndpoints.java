@@ -28,7 +28,7 @@ final class ReadEndpoints {
     private final NodeControl node;
     private final Dcs dcs;
     private final MonotonicClock clock;
-    private final PatroniMetrics metrics;
+    private final LazyMetrics metrics;
     private final String scope;
 
     ReadEndpoints(NodeControl node, Dcs dcs, MonotonicClock clock, String scope, String name) {
@@ -36,7 +36,7 @@ final class ReadEndpoints {
         this.dcs = dcs;
         this.clock = clock;
         this.scope = scope;
-        this.metrics = new PatroniMetrics(scope, name);
+        this.metrics = new LazyMetrics(scope, name);
     }
 
     /** A GET on one of the named endpoints; false when the segment is not one of them. */
@@ -76,7 +76,7 @@ final class ReadEndpoints {
             case "patroni", "metrics" -> 200;
             default -> {
                 HealthCheck.Kind kind = HealthCheck.kindOf(path);
-                StatusSnapshot s = kind == HealthCheck.Kind.PRIMARY ? publishedSnapshot() : snapshot();
+                StatusSnapshot s = kind == HealthCheck.Kind.PRIMARY ? publishedSnapshot() : healthSnapshot();
                 yield HealthCheck.evaluate(s, clock.nanoTime(), kind, query);
             }
         };
@@ -148,6 +148,11 @@ final class ReadEndpoints {
     /** For HEAD/OPTIONS primary checks only: the GET body shows positions, so it stays live. */
     private StatusSnapshot publishedSnapshot() {
         return started(node.publishedStatus());
+    }
+
+    /** For the other HEAD/OPTIONS health checks: a replica's positions renewed by one light query. */
+    private StatusSnapshot healthSnapshot() {
+        return started(node.healthStatus());
     }
 
     private static StatusSnapshot started(StatusSnapshot s) {

@@ -21,6 +21,8 @@ final class FakeNode implements NodeControl {
     final AtomicInteger wakeUps = new AtomicInteger();
     /** Reads of {@link #status()}, the live answer (a PostgreSQL observation on a real replica). */
     final AtomicInteger liveReads = new AtomicInteger();
+    /** Reads of {@link #healthStatus()}, a HEAD/OPTIONS check's light renewal on a real replica. */
+    final AtomicInteger healthReads = new AtomicInteger();
     final List<RestartRequest> restarts = new CopyOnWriteArrayList<>();
     final List<String> reinits = new CopyOnWriteArrayList<>();
     volatile IntentResult restartResult = IntentResult.done("restarted successfully");
@@ -39,6 +41,12 @@ final class FakeNode implements NodeControl {
     @Override
     public StatusSnapshot status() {
         liveReads.incrementAndGet();
+        return snapshot.get();
+    }
+
+    @Override
+    public StatusSnapshot healthStatus() {
+        healthReads.incrementAndGet();
         return snapshot.get();
     }
 

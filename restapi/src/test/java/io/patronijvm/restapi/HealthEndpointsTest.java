@@ -56,7 +56,7 @@ class HealthEndpointsTest {
     }
 
     @Test
-    void aReplicasPrimaryCheckIsAnsweredWithoutALiveObservationItsReplicaCheckWithOne() throws Exception {
+    void aReplicasPrimaryCheckIsAnsweredWithoutALiveObservationItsReplicaCheckWithTheLightOne() throws Exception {
         try (ServerHarness h = new ServerHarness(Fixtures.Snap.replica("node2", Fixtures.LEADER_LSN, true))) {
             int before = h.node.liveReads.get();
             for (String path : List.of("/", "/primary", "/master", "/read-write")) {
@@ -64,8 +64,16 @@ class HealthEndpointsTest {
                 assertThat(h.http.send("HEAD", path, Map.of(), null).status()).as(path).isEqualTo(503);
             }
             assertThat(h.node.liveReads.get()).isEqualTo(before);
-            assertThat(h.http.send("OPTIONS", "/replica", Map.of(), null).status()).isEqualTo(200);
-            assertThat(h.node.liveReads.get()).isGreaterThan(before);
+            assertThat(h.node.healthReads.get()).isZero();
+            for (String path : List.of("/replica", "/read-only", "/health", "/async", "/replica?lag=1MB")) {
+                assertThat(h.http.send("OPTIONS", path, Map.of(), null).status()).as(path).isEqualTo(200);
+                assertThat(h.http.send("HEAD", path, Map.of(), null).status()).as(path).isEqualTo(200);
+            }
+            assertThat(h.node.healthReads.get()).as("HEAD/OPTIONS replica checks: the light renewal").isEqualTo(10);
+            assertThat(h.node.liveReads.get()).as("and never the full observation").isEqualTo(before);
+            assertThat(h.http.send("GET", "/replica", Map.of(), null).status()).isEqualTo(200);
+            assertThat(h.node.liveReads.get()).as("GET's body shows everything: the full observation")
+                    .isGreaterThan(before);
         }
     }
 

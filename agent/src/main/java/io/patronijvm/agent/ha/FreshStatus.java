@@ -29,7 +29,8 @@ final class FreshStatus {
     /** Younger observations are served as they are. */
     static final Duration MAX_AGE = Duration.ofMillis(50);
 
-    private record Refreshed(StatusSnapshot basedOn, StatusSnapshot fresh, long observedAtNanos) {
+    /** @param full a full observation; a health check's light one only renewed the positions */
+    private record Refreshed(StatusSnapshot basedOn, StatusSnapshot fresh, long observedAtNanos, boolean full) {
     }
 
     private final MonotonicClock clock;
@@ -45,6 +46,19 @@ final class FreshStatus {
     }
 
     StatusSnapshot get() {
+        return get(false);
+    }
+
+    /**
+     * For HEAD/OPTIONS health checks (HAProxy's, every second): as {@link #get()}, but a running
+     * replica's renewal is the light progress query ({@code observeReplicaProgress}), which falls
+     * back to a full observation whenever PostgreSQL is not that running replica any more.
+     */
+    StatusSnapshot forHealthCheck() {
+        return get(true);
+    }
+
+    private StatusSnapshot get(boolean light) {
         StatusSnapshot s = published.get();
         if (s == null || s.pg() == null || !s.pg().isReplica()) {
             return s;
@@ -54,22 +68,24 @@ final class FreshStatus {
             return s;
         }
         Refreshed r = last;
-        StatusSnapshot latest = r != null && r.basedOn() == s ? r.fresh() : s;
-        if (latest != s && now - r.observedAtNanos() < MAX_AGE.toNanos()) {
+        // A light renewal keeps the rest of the last full one: GET /patroni's body needs everything fresh.
+        boolean usable = r != null && r.basedOn() == s && (light || r.full());
+        StatusSnapshot latest = usable ? r.fresh() : s;
+        if (usable && now - r.observedAtNanos() < MAX_AGE.toNanos()) {
             return latest;
         }
         if (!observing.tryLock()) {
             return latest;
         }
         try {
-            LocalPgState observed = pg.observe();
+            LocalPgState observed = light ? pg.observeReplicaProgress(latest.pg()) : pg.observe();
             if (!observed.isReplica() && observed.runState() == PgRunState.RUNNING) {
                 return s; // promoted: the loop reports that, with its decision
             }
             // A replica whose PostgreSQL went away is not a healthy replica any more: Patroni asks
             // PostgreSQL on every request, so GET /replica answers 503 at once, not a cycle later.
             StatusSnapshot fresh = withPg(s, observed);
-            last = new Refreshed(s, fresh, clock.nanoTime());
+            last = new Refreshed(s, fresh, clock.nanoTime(), !light);
             return fresh;
         } finally {
             observing.unlock();

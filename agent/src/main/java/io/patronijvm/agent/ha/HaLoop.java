@@ -123,6 +123,11 @@ public final class HaLoop implements Runnable {
         return restStatus.get();
     }
 
+    /** What a HEAD/OPTIONS health check reads: as {@link #restSnapshot()}, renewed by the light query. */
+    public StatusSnapshot healthSnapshot() {
+        return restStatus.forHealthCheck();
+    }
+
     public boolean stopped() {
         return stopped;
     }
@@ -221,6 +226,11 @@ public final class HaLoop implements Runnable {
 
     private Decision cycleBody() throws InterruptedException {
         Observation seen = observe();
+        if (seen.view() != null && seen.view().member(ctx.name()).isEmpty() && !stopped) {
+            // Patroni's first cycle: a member without its key announces itself before deciding or
+            // acting (a start then shows in the DCS without waiting for PostgreSQL's start).
+            publisher.touchMember(seen.view(), seen.pg());
+        }
         LockState lock = renewal.renew(seen.view());
         if (lock == LockState.RENEWED) {
             leaderStatus.afterRenewal(ctx.dcs(), seen.view(), seen.pg(), state.config(), state.tags()); // R19: update_lock(update_status=True)
@@ -229,7 +239,10 @@ public final class HaLoop implements Runnable {
         List<Decision> rounds = new ArrayList<>();
         Decision d = decideAndExecute(input(seen, lock), rounds);
         events.cycle(ctx.clock().wallNow(), seen.view(), rounds, seen.pg().timeline());
-        publish(seen, d);
+        // Nothing acted on PostgreSQL since it was observed: the member key shows that observation,
+        // as Patroni's shows the cycle's (its cluster_info_state), instead of a second query.
+        boolean acted = ctx.slot().current() != null || rounds.stream().anyMatch(r -> !r.actions().isEmpty());
+        publish(seen, d, acted);
         return d;
     }
 
@@ -320,9 +333,13 @@ public final class HaLoop implements Runnable {
         }
     }
 
-    private void publish(Observation seen, Decision d) {
+    private void publish(Observation seen, Decision d, boolean acted) {
         if (seen.view() != null && !stopped) {
-            publisher.touchMember(seen.view());
+            if (acted) {
+                publisher.touchMember(seen.view());
+            } else {
+                publisher.touchMember(seen.view(), seen.pg());
+            }
         }
         if (stopped) {
             publisher.withdrawService();

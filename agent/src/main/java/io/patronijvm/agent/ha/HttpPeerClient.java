@@ -9,28 +9,25 @@ import io.patronijvm.core.peer.PeerClient;
 import io.patronijvm.core.peer.PeerStatus;
 import io.patronijvm.core.time.MonotonicClock;
 
-import okhttp3.Call;
-import okhttp3.Callback;
-import okhttp3.ConnectionSpec;
-import okhttp3.HttpUrl;
-import okhttp3.MediaType;
-import okhttp3.OkHttpClient;
-import okhttp3.Protocol;
-import okhttp3.Request;
-import okhttp3.RequestBody;
-import okhttp3.Response;
-
+import javax.net.ssl.HostnameVerifier;
+import javax.net.ssl.SSLSocketFactory;
 import java.io.IOException;
 import java.net.Proxy;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
@@ -41,20 +38,23 @@ import java.util.function.Supplier;
 public final class HttpPeerClient implements PeerClient {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final MediaType JSON_TYPE = MediaType.get("application/json");
+    private static final String JSON_TYPE = "application/json";
+    /** PeerTls checks the chain only: Patroni's peers are called without assert_hostname. */
+    private static final HostnameVerifier ANY_HOST = (host, session) -> true;
 
-    /**
-     * OkHttp, the client the DCS adapters already run (warm in the AOT cache), rather than the
-     * JDK's java.net.http: that one makes the default TLS context (the trust store, some 500
-     * classes) when built even for http members, and built on first use it made the first leader
-     * race after a start load them from the jar. Plain http members go through a client that
-     * cannot do TLS, so nothing of TLS is loaded for them; the TLS client is made on the first
-     * https member.
+    /*
+     * The JDK's HttpURLConnection (HttpCall), as the DCS adapters use it, rather than java.net.http,
+     * which makes the default TLS context (the trust store, some 500 classes) when built even for
+     * http members, and starts a selector thread. Nothing of TLS is loaded for http members; the
+     * TLS factory is made on the first https member. No redirects or proxy, as before.
      */
-    private final OkHttpClient cleartext;
+    private final Duration connectTimeout;
     /** The TLS set-up for https members ({@link PeerTls}), or null for the JDK's defaults. */
     private final Supplier<PeerTls.Setup> tls;
-    private volatile OkHttpClient secure;
+    /** Made on the first https member; one instance, so the JDK pools its connections. */
+    private volatile SSLSocketFactory secure;
+    /** The calls to several members run in parallel here; threads end after 30 s without work. */
+    private volatile ExecutorService workers;
     private final MonotonicClock clock;
     /** Basic auth for the unsafe endpoints of the peers ({@code POST /failsafe}), or null. */
     private final String authorization;
@@ -81,61 +81,76 @@ public final class HttpPeerClient implements PeerClient {
         this.tls = tls;
         this.authorization = username == null || password == null ? null : "Basic " + java.util.Base64.getEncoder()
                 .encodeToString((username + ":" + password).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        // No redirects or proxy, HTTP/1.1, as the JDK client was configured before. One retry on a
-        // fresh connection when a pooled one turns out closed, as the JDK client also did: peers close
-        // kept-alive connections they find idle (our REST server after 10 s), and a probe that failed
-        // on that would count a healthy member as unreachable (a switchover without candidates).
-        this.cleartext = new OkHttpClient.Builder().connectTimeout(connectTimeout).retryOnConnectionFailure(true)
-                .followRedirects(false).followSslRedirects(false).proxy(Proxy.NO_PROXY)
-                .protocols(List.of(Protocol.HTTP_1_1)).connectionSpecs(List.of(ConnectionSpec.CLEARTEXT)).build();
+        this.connectTimeout = connectTimeout;
     }
 
-    private OkHttpClient client(HttpUrl url) {
-        if (!url.isHttps()) {
-            return cleartext;
-        }
-        OkHttpClient c = secure;
-        if (c == null) {
+    private SSLSocketFactory factory() {
+        SSLSocketFactory f = secure;
+        if (f == null && tls != null) {
             synchronized (this) {
-                c = secure;
-                if (c == null) {
-                    OkHttpClient.Builder b = cleartext.newBuilder()
-                            .connectionSpecs(List.of(ConnectionSpec.MODERN_TLS, ConnectionSpec.CLEARTEXT));
-                    PeerTls.Setup setup = tls == null ? null : tls.get();
-                    if (setup != null) {
-                        b.sslSocketFactory(setup.context().getSocketFactory(), setup.trustManager());
-                        // PeerTls checks the chain only: Patroni's peers are called without assert_hostname.
-                        b.hostnameVerifier((host, session) -> true);
-                    }
-                    c = b.build();
-                    secure = c;
+                f = secure;
+                if (f == null) {
+                    PeerTls.Setup setup = tls.get();
+                    f = setup == null ? null : setup.context().getSocketFactory();
+                    secure = f;
                 }
             }
         }
-        return c;
+        return f;
     }
 
-    /** Sends {@code request} within {@code timeout}; the future's cancel cancels the call. */
-    private CompletableFuture<Response> send(Request request, Duration timeout) {
-        Call call = client(request.url()).newCall(request);
-        call.timeout().timeout(timeout.toNanos(), TimeUnit.NANOSECONDS);
-        CompletableFuture<Response> f = new CompletableFuture<>();
-        call.enqueue(new Callback() {
-            @Override
-            public void onFailure(Call c, IOException e) {
-                f.completeExceptionally(e);
-            }
-
-            @Override
-            public void onResponse(Call c, Response r) {
-                if (!f.complete(r)) {
-                    r.close();
+    private ExecutorService workers() {
+        ExecutorService e = workers;
+        if (e == null) {
+            synchronized (this) {
+                e = workers;
+                if (e == null) {
+                    AtomicInteger n = new AtomicInteger();
+                    e = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
+                        Thread t = new Thread(r, "peer-http-" + n.incrementAndGet());
+                        t.setDaemon(true);
+                        return t;
+                    });
+                    workers = e;
                 }
             }
-        });
+        }
+        return e;
+    }
+
+    /**
+     * Sends the request within {@code timeout} on a worker; the future's cancel aborts the call.
+     * The body, when any, is buffered, so the JDK sends the request once more on a fresh connection
+     * when a pooled one turns out closed before any answer (it does that for POST too, with
+     * {@code sun.net.http.retryPost} at its default): peers close kept-alive connections they find
+     * idle (our REST server after 10 s), and a probe that failed on that would count a healthy
+     * member as unreachable (a switchover without candidates, 5c88630). Resending is safe for both
+     * requests made here: GET /patroni reads, and POST /failsafe only records the same leader state.
+     */
+    private CompletableFuture<HttpCall.Reply> send(URI uri, String method, byte[] body, Duration timeout) {
+        HttpCall call;
+        try {
+            call = new HttpCall(uri, Proxy.NO_PROXY, connectTimeout, timeout, timeout).followRedirects(false);
+            if ("https".equalsIgnoreCase(uri.getScheme())) {
+                SSLSocketFactory f = factory();
+                call.tls(f, f == null ? null : ANY_HOST);
+            }
+            if (body != null && authorization != null) {
+                call.header("Authorization", authorization);
+            }
+        } catch (IOException | RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        CompletableFuture<HttpCall.Reply> f = CompletableFuture.supplyAsync(() -> {
+            try {
+                return call.send(method, body, JSON_TYPE, true);
+            } catch (IOException e) {
+                throw new CompletionException(e);
+            }
+        }, workers());
         f.whenComplete((r, t) -> {
             if (f.isCancelled()) {
-                call.cancel();
+                call.abort("cancelled");
             }
         });
         return f;
@@ -195,22 +210,14 @@ public final class HttpPeerClient implements PeerClient {
     }
 
     private CompletableFuture<Boolean> post(String apiUrl, String json, Duration timeout) {
-        Request req;
+        URI uri;
         try {
-            Request.Builder b = new Request.Builder().url(HttpUrl.get(HttpUris.of(failsafeUri(apiUrl)).toString()))
-                    .post(RequestBody.create(json, JSON_TYPE));
-            if (authorization != null) {
-                b.header("Authorization", authorization);
-            }
-            req = b.build();
+            uri = HttpUris.of(failsafeUri(apiUrl));
         } catch (IllegalArgumentException | NullPointerException e) {
             return CompletableFuture.completedFuture(false);
         }
-        return send(req, timeout).thenApply(r -> {
-            try (r) {
-                return r.code() == 200;
-            }
-        }).exceptionally(t -> false);
+        return send(uri, "POST", json.getBytes(StandardCharsets.UTF_8), timeout).thenApply(r -> r.code() == 200)
+                .exceptionally(t -> false);
     }
 
     /** {@code http://h:8008/patroni} to {@code http://h:8008/failsafe}; package-private for tests. */
@@ -226,19 +233,13 @@ public final class HttpPeerClient implements PeerClient {
         if (m.api().isEmpty()) {
             return CompletableFuture.completedFuture(PeerStatus.unreachable(m.name()));
         }
-        Request req;
+        URI uri;
         try {
-            req = new Request.Builder().url(HttpUrl.get(HttpUris.of(m.api().get()).toString())).get().build();
+            uri = HttpUris.of(m.api().get());
         } catch (IllegalArgumentException e) {
             return CompletableFuture.completedFuture(PeerStatus.unreachable(m.name()));
         }
-        return send(req, timeout).thenApply(r -> {
-            try (r) {
-                return parse(m.name(), r.code(), r.body() == null ? "" : r.body().string());
-            } catch (IOException e) {
-                return PeerStatus.unreachable(m.name());
-            }
-        }).exceptionally(t -> PeerStatus.unreachable(m.name()));
+        return send(uri, "GET", null, timeout).thenApply(r -> parse(m.name(), r.code(), r.body())).exceptionally(t -> PeerStatus.unreachable(m.name()));
     }
 
     /** Reduces a {@code GET /patroni} answer to what the race needs; package-private for tests. */

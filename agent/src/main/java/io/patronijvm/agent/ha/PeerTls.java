@@ -40,7 +40,7 @@ public final class PeerTls {
         return () -> setup(effective);
     }
 
-    /** A client context and the trust manager inside it (OkHttp wants both). */
+    /** A client context and the trust manager inside it. */
     public record Setup(SSLContext context, X509TrustManager trustManager) {
     }
 

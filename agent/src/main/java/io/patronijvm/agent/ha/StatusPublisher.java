@@ -73,7 +73,11 @@ final class StatusPublisher {
 
     /** R3, R14: refresh the member key with what PostgreSQL is now, after acting; the service follows it. */
     void touchMember(ClusterView view) {
-        LocalPgState pg = ctx.pg().observe();
+        touchMember(view, ctx.pg().observe());
+    }
+
+    /** As {@link #touchMember(ClusterView)} with PostgreSQL as {@code pg} shows it (nothing acted since). */
+    void touchMember(ClusterView view, LocalPgState pg) {
         DcsOutcome o = ctx.dcs().touchMember(MemberData.of(ctx.connUrl(), ctx.apiUrl(), pg,
                 state.memory().role(), state.tags(), state.config().pause() || view.isPaused(), null,
                 scheduledRestart(true)));

@@ -32,12 +32,12 @@ public final class ConsoleLogConfigurator {
     static final int QUEUE_SIZE = 4096;
     static final String PROVIDER_PROPERTY = "slf4j.provider";
     /**
-     * The loggers of code that logs through java.util.logging itself (pgjdbc, OkHttp, JNA, the JDK:
+     * The loggers of code that logs through java.util.logging itself (pgjdbc, JNA, the JDK:
      * its HTTP server, HttpURLConnection, TLS). They stay at INFO when {@code log.level} is DEBUG or
      * TRACE, as they were when logback was the agent's backend and these went to JUL's default
      * INFO console: their FINE output is a line per packet, statement or header.
      */
-    static final List<String> LIBRARY_LOGGERS = List.of("org.postgresql", "okhttp3", "com.sun", "sun", "jdk", "java",
+    static final List<String> LIBRARY_LOGGERS = List.of("org.postgresql", "com.sun", "sun", "jdk", "java",
             "javax");
 
     // java.util.logging keeps loggers weakly: one nobody references loses its level.

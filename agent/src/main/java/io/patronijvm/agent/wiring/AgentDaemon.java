@@ -19,14 +19,17 @@ import org.slf4j.MDC;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The running agent: builds the ports from the configuration, checks it may start, serves the
  * REST API and runs the HA loop on the thread {@code ha-loop} until shutdown.
  *
- * <p>Start order: refuse root; wait for the DCS (T6, bounded by {@code PATRONI_JVM_DCS_STARTUP_TIMEOUT}); refuse a name a running node already uses
+ * <p>Start order: refuse root; wait for the DCS (T6, bounded by {@code PATRONI_JVM_DCS_STARTUP_TIMEOUT}), meanwhile
+ * building the loop and the REST server (unbound) on another thread; refuse a name a running node already uses
  * (issue #1804); REST API; HA loop. Shutdown (SIGTERM, SIGINT, {@link #close()}): the loop's
  * R63 cycle (leader: fast stop, release after a replica has the shutdown checkpoint; paused:
  * PostgreSQL and the lock stay), then the REST API, then the DCS session. Exit codes: 0 after a
@@ -101,7 +104,11 @@ public final class AgentDaemon implements Daemon, AutoCloseable {
             return 1;
         }
         Dcs dcs = choice.dcs();
+        // What does not depend on the DCS's answer (PostgreSQL's first observation, the loop, the
+        // REST server's routes) is built while the DCS is asked: two cores, and a start waits for both.
+        CompletableFuture<Prepared> prepared = prepare(cfg, dynamic, dcs, choice, reloader);
         boolean keepSession = false;
+        boolean used = false;
         try {
             Optional<ClusterView> view;
             try {
@@ -121,7 +128,9 @@ public final class AgentDaemon implements Daemon, AutoCloseable {
                         + "answers); refusing to start", c.name(), c.name(), choice.name());
                 return 1;
             }
-            NodeParts p = new NodeParts(cfg, dynamic, dcs, choice.leaseRule(), clock, sleeper);
+            Prepared ready = Prepared.await(prepared);
+            used = true;
+            NodeParts p = ready.parts();
             parts = p;
             reloader.onReload(next -> {
                 p.loop.offerLocalPostgresql(next.config().postgresql());
@@ -130,7 +139,7 @@ public final class AgentDaemon implements Daemon, AutoCloseable {
             });
             shutdownBudget = p.shutdownBudget();
             try {
-                int code = serve(cfg, p, dcs, dynamic, reloader);
+                int code = serve(cfg, ready);
                 StatusSnapshot last = p.loop.snapshot();
                 // R63 in pause: the lock stays, so the session it is bound to must not be destroyed.
                 keepSession = last != null && last.paused() && stopRequested.getCount() == 0;
@@ -139,6 +148,9 @@ public final class AgentDaemon implements Daemon, AutoCloseable {
                 p.close();
             }
         } finally {
+            if (!used) {
+                Prepared.discard(prepared);
+            }
             if (keepSession) {
                 log.info("paused: leaving the {} session to expire by itself so the leader key stays", choice.name());
             } else {
@@ -147,11 +159,60 @@ public final class AgentDaemon implements Daemon, AutoCloseable {
         }
     }
 
-    private int serve(LoadedConfig cfg, NodeParts p, Dcs dcs, DynamicConfig dynamic, ConfigReloader reloader)
-            throws InterruptedException {
+    private CompletableFuture<Prepared> prepare(LoadedConfig cfg, DynamicConfig dynamic, Dcs dcs, DcsChoice choice,
+                                                ConfigReloader reloader) {
         PatroniConfig c = cfg.config();
-        LoopNodeControl control = new LoopNodeControl(p.loop, clock, p.initialSnapshot(dynamic), reloader::reload);
-        RestApiServer rest = new RestApiServer(c.restapi(), c.scope(), c.name(), control, dcs, p.peers);
+        return CompletableFuture.supplyAsync(() -> {
+            MDC.put("member", c.name());
+            NodeParts p = new NodeParts(cfg, dynamic, dcs, choice.leaseRule(), clock, sleeper);
+            try {
+                LoopNodeControl control = new LoopNodeControl(p.loop, clock, p.initialSnapshot(dynamic), reloader::reload);
+                return new Prepared(p, new RestApiServer(c.restapi(), c.scope(), c.name(), control, dcs, p.peers));
+            } catch (RuntimeException | Error e) {
+                p.close();
+                throw e;
+            } finally {
+                MDC.remove("member");
+            }
+        }, task -> {
+            Thread t = new Thread(task, "start-prepare");
+            t.setDaemon(true);
+            t.start();
+        });
+    }
+
+    /** The node's parts and its REST server, built but not bound. */
+    private record Prepared(NodeParts parts, RestApiServer rest) {
+
+        /** The prepared parts; what failed building them is thrown as it was. */
+        static Prepared await(CompletableFuture<Prepared> f) throws InterruptedException {
+            try {
+                return f.get();
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof RuntimeException r) {
+                    throw r;
+                }
+                if (e.getCause() instanceof Error err) {
+                    throw err;
+                }
+                throw new IllegalStateException(e.getCause());
+            }
+        }
+
+        /** A start that ended before serving: free what was built (it binds and runs nothing yet). */
+        static void discard(CompletableFuture<Prepared> f) {
+            f.whenComplete((p, e) -> {
+                if (p != null) {
+                    p.rest().close();
+                    p.parts().close();
+                }
+            });
+        }
+    }
+
+    private int serve(LoadedConfig cfg, Prepared ready) throws InterruptedException {
+        PatroniConfig c = cfg.config();
+        RestApiServer rest = ready.rest();
         try {
             rest.start();
         } catch (RuntimeException e) {
@@ -161,7 +222,7 @@ public final class AgentDaemon implements Daemon, AutoCloseable {
             return 1;
         }
         try {
-            return runLoop(p);
+            return runLoop(ready.parts());
         } finally {
             rest.close();
         }

@@ -54,6 +54,12 @@ public final class LoopNodeControl implements NodeControl {
     }
 
     @Override
+    public StatusSnapshot healthStatus() {
+        StatusSnapshot s = loop.healthSnapshot();
+        return s != null ? s : initial;
+    }
+
+    @Override
     public java.util.List<io.patronijvm.core.status.HaEvent> recentEvents() {
         return loop.events().recent();
     }

@@ -79,7 +79,7 @@ class ConsoleLogConfiguratorTest {
         installed(Map.of());
         LogLevels.apply("DEBUG");
         assertThat(LoggerFactory.getLogger("io.patronijvm.agent.ha.HaLoop").isDebugEnabled()).isTrue();
-        for (String name : List.of("org.postgresql.Driver", "okhttp3.OkHttpClient", "com.sun.net.httpserver",
+        for (String name : List.of("org.postgresql.Driver", "com.sun.net.httpserver",
                 "sun.net.www.protocol.http.HttpURLConnection", "jdk.event.security", "javax.net.ssl")) {
             Logger lib = Logger.getLogger(name);
             assertThat(lib.isLoggable(Level.FINE)).as(name).isFalse();

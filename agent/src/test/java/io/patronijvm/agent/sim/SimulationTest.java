@@ -51,12 +51,23 @@ class SimulationTest {
      */
     @Test
     void patronisLeaseRuleIsCaughtAsSplitBrain() {
-        SimRunner r = new SimRunner().runSeeds(1, SEEDS, SimMutations.LEASE_TTL, true);
-        r.failures.stream().limit(1).forEach(f -> System.out.println(
-                "MUTATION lease=ttl caught at seed " + f.seed() + " (invariant 1): " + f.report()));
-        assertThat(r.failures).as("a seed where the mutated lease rule violates an invariant").isNotEmpty();
-        assertThat(r.failures.get(0).violation()).contains("split brain");
+        // The lowest failing seed may show the mutation first as invariant 1c (two /primary 200s,
+        // what HAProxy sees); the claim here is invariant 1 itself, so seeds are searched in
+        // chunks until one shows two primaries serving writes.
+        SimRunner.Failure caught = null;
+        boolean any = false;
+        for (long first = 1; first <= SEEDS && caught == null; first += SPLIT_BRAIN_CHUNK) {
+            SimRunner r = new SimRunner().runSeeds(first, Math.min(SPLIT_BRAIN_CHUNK, SEEDS - first + 1),
+                    SimMutations.LEASE_TTL, false);
+            any |= !r.failures.isEmpty();
+            caught = r.failures.stream().filter(f -> f.violation().contains("split brain")).findFirst().orElse(null);
+        }
+        assertThat(any).as("a seed where the mutated lease rule violates an invariant").isTrue();
+        assertThat(caught).as("a seed where it gives two primaries serving writes (invariant 1)").isNotNull();
+        System.out.println("MUTATION lease=ttl caught at seed " + caught.seed() + " (invariant 1): " + caught.report());
     }
+
+    private static final long SPLIT_BRAIN_CHUNK = 100;
 
     /**
      * docs/etcd-lease.md: etcd expires a lease exactly at its TTL (= ttl). On etcd seeds (every

@@ -94,6 +94,19 @@ public record LocalPgState(
         return postmasterRunning && acceptsConnections && inRecovery;
     }
 
+    /**
+     * This running replica's state with its replication progress renewed (a health check's light
+     * query): everything else is as this observation saw it.
+     */
+    public LocalPgState withReplicaProgress(int timeline, long receivedLsn, long replayedLsn, String replayedTimestamp,
+                                            boolean replayPaused, boolean streaming) {
+        return new LocalPgState(dataDir, sysid, postmasterRunning, runState, acceptsConnections, inRecovery, timeline,
+                currentWalLsn, receivedLsn, replayedLsn, replayedTimestamp, replayPaused, streaming, upstreamHost,
+                upstreamPort, standbySignal, serverVersion, postmasterStartTime, walSenders, replicationSlots,
+                controlState, rewindPossible, pendingRestart, pendingRestartReasons, synchronousStandbyNames,
+                logicalSlots);
+    }
+
     /** Patroni's {@code xlog_location}: the primary's flush LSN, or max(receive, replay) on a replica. */
     public long walPosition() {
         if (!acceptsConnections) {

@@ -22,6 +22,17 @@ public interface PostgresControl extends AutoCloseable {
     /** Takes one observation; never throws for a stopped or broken server, it reports it. */
     LocalPgState observe();
 
+    /**
+     * A health check's observation of a server that {@code last} saw as a running replica: one
+     * light query renews its replication progress (Patroni runs one query per check), the rest
+     * is {@code last}'s. Whenever the server is not that running replica any more (stopped,
+     * restarted, promoted, not answering), this is a full {@link #observe()}, so a check never
+     * sees a dead or promoted server as a healthy replica longer than with a full observation.
+     */
+    default LocalPgState observeReplicaProgress(LocalPgState last) {
+        return observe();
+    }
+
     /** Applies a new dynamic configuration: rewrite config files, reload if running. */
     void applyDynamicConfig(DynamicConfig config) throws PgException;
 

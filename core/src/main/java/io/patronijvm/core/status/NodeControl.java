@@ -25,6 +25,15 @@ public interface NodeControl {
         return status();
     }
 
+    /**
+     * For HEAD/OPTIONS health checks other than the primary's: {@link #status()}, except that a
+     * running replica's observation may be renewed by one light query (its positions) instead of
+     * a full observation; a dead, restarted or promoted server still shows at once.
+     */
+    default StatusSnapshot healthStatus() {
+        return status();
+    }
+
     MonotonicClock clock();
 
     /**

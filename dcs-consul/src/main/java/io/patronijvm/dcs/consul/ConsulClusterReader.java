@@ -23,9 +23,8 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * One read of a cluster's keys for a short-lived reader ({@code ctl list}): the JDK's
- * {@link HttpURLConnection} and the streaming JSON parser instead of {@link ConsulDcs}'s OkHttp
- * (Kotlin, a platform probe that loads every security provider) and databind, which cost a
- * command line most of its start-up. Same request as {@link ConsulDcs#loadCluster()} (token,
+ * {@link HttpURLConnection} and the streaming JSON parser instead of {@link ConsulDcs}'s
+ * databind, which cost a command line most of its start-up. Same request as {@link ConsulDcs#loadCluster()} (token,
  * {@code dc}, {@code consistency}, TLS settings), retried on 5xx and I/O errors inside the budget.
  */
 public final class ConsulClusterReader {

@@ -21,7 +21,6 @@ import io.patronijvm.core.model.SyncState;
 import io.patronijvm.core.time.Deadline;
 import io.patronijvm.core.time.MonotonicClock;
 import io.patronijvm.core.time.Sleeper;
-import okhttp3.HttpUrl;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -413,7 +412,7 @@ public final class ConsulDcs implements Dcs {
         return q;
     }
 
-    private HttpUrl kv(String key, Map<String, String> query) {
+    private ConsulUrl kv(String key, Map<String, String> query) {
         return http.url("kv/" + prefix + key, query);
     }
 

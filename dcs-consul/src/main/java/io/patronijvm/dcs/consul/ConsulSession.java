@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.patronijvm.core.ha.LeaseMath;
 import io.patronijvm.core.time.Deadline;
 import io.patronijvm.core.time.MonotonicClock;
-import okhttp3.HttpUrl;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -197,7 +196,7 @@ final class ConsulSession {
     /** Destroys the session on the server (shutdown): every key bound to it is deleted. */
     void destroy(Deadline d) throws ConsulUnavailableException, InterruptedException {
         if (id != null) {
-            HttpUrl u = http.url("session/destroy/" + id, Map.of());
+            ConsulUrl u = http.url("session/destroy/" + id, Map.of());
             http.call("PUT", u, null, d);
             id = null;
         }

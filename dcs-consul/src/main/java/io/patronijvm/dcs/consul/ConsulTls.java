@@ -14,7 +14,7 @@ import javax.net.ssl.X509TrustManager;
  */
 final class ConsulTls {
 
-    /** The SSL context and the trust manager OkHttp needs alongside it. */
+    /** The SSL context, its trust manager, and whether host names are checked. */
     record Setup(SSLContext context, X509TrustManager trustManager, boolean verifyHostname) {
     }
 

@@ -5,7 +5,6 @@ import io.patronijvm.core.dcs.WatchPause;
 import io.patronijvm.core.time.Deadline;
 import io.patronijvm.core.time.MonotonicClock;
 import io.patronijvm.core.time.Sleeper;
-import okhttp3.HttpUrl;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -25,12 +24,12 @@ final class LeaderWatch {
     static final Duration MIN_BLOCK = Duration.ofMillis(50);
 
     private final ConsulTransport http;
-    private final HttpUrl leaderUrl;
+    private final ConsulUrl leaderUrl;
     private final Sleeper sleeper;
     private final MonotonicClock clock;
     private final WatchFailureLog failures;
 
-    LeaderWatch(ConsulTransport http, HttpUrl leaderUrl, Sleeper sleeper, MonotonicClock clock,
+    LeaderWatch(ConsulTransport http, ConsulUrl leaderUrl, Sleeper sleeper, MonotonicClock clock,
                 WatchFailureLog failures) {
         this.http = http;
         this.leaderUrl = leaderUrl;
@@ -61,8 +60,7 @@ final class LeaderWatch {
             long waitMillis = end.remaining().toMillis();
             Duration blockFor = Duration.ofMillis(waitMillis);
             Duration httpTimeout = blockFor.plus(max(blockFor.dividedBy(15), Duration.ofSeconds(1)));
-            HttpUrl u = leaderUrl.newBuilder().addQueryParameter("index", Long.toString(knownIndex))
-                    .addQueryParameter("wait", waitMillis + "ms").build();
+            ConsulUrl u = leaderUrl.param("index", Long.toString(knownIndex)).param("wait", waitMillis + "ms");
             try {
                 ConsulResponse r = http.blocking(u, httpTimeout, mine);
                 if (r.index() >= 0 && (r.code() == 200 || r.code() == 404)) {

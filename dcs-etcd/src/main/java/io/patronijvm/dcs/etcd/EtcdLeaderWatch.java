@@ -8,7 +8,6 @@ import io.patronijvm.core.dcs.WatchPause;
 import io.patronijvm.core.time.Deadline;
 import io.patronijvm.core.time.MonotonicClock;
 import io.patronijvm.core.time.Sleeper;
-import okio.BufferedSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,8 +63,8 @@ final class EtcdLeaderWatch {
             ObjectNode create = EtcdJson.object();
             create.putObject("create_request").put("key", leaderKey).put("start_revision",
                     Long.toString(knownIndex + 1));
-            try (EtcdTransport.WatchStream w = http.openWatch(create, end, mine)) {
-                Boolean changed = read(w.response().body().source());
+            try {
+                Boolean changed = http.watch(create, end, mine, EtcdLeaderWatch::line);
                 if (changed != null) {
                     succeeded();
                     return changed;
@@ -94,13 +93,9 @@ final class EtcdLeaderWatch {
         return false;
     }
 
-    /** True on an event or a cancel, null when the stream ended first; blocks until then or the call timeout. */
-    private static Boolean read(BufferedSource src) throws IOException, EtcdErrorException {
-        String line;
-        while ((line = src.readUtf8Line()) != null) {
-            if (line.isBlank()) {
-                continue;
-            }
+    /** True on an event or a cancel, null (read on) for anything else. */
+    private static Boolean line(String line) throws IOException, EtcdErrorException {
+        if (!line.isBlank()) {
             JsonNode n;
             try {
                 n = EtcdJson.tree(line);

@@ -7,23 +7,29 @@ import io.patronijvm.core.config.Etcd3Config;
 import io.patronijvm.core.dcs.WatchCancel;
 import io.patronijvm.core.time.Deadline;
 import io.patronijvm.core.time.Sleeper;
-import okhttp3.Call;
-import okhttp3.MediaType;
-import okhttp3.OkHttpClient;
-import okhttp3.Request;
-import okhttp3.RequestBody;
-import okhttp3.Response;
-import okhttp3.ResponseBody;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import javax.net.ssl.SSLSocketFactory;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InterruptedIOException;
+import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * HTTP to etcd's v3 JSON gateway with Patroni's failover among members
@@ -41,13 +47,16 @@ import java.util.concurrent.TimeUnit;
 final class EtcdTransport implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(EtcdTransport.class);
-    private static final MediaType JSON = MediaType.get("application/json");
+    private static final String JSON = "application/json";
     private static final Duration MIN_ATTEMPT = Duration.ofSeconds(1);
 
     private final Etcd3Config cfg;
     private final EtcdEndpoints endpoints;
     private final Sleeper sleeper;
-    private final OkHttpClient client;
+    /** For https: from the etcd3 settings when protocol is https, else null (the JDK's defaults). */
+    private final SSLSocketFactory tls;
+    /** Reads watch streams, so a cancel returns the watching thread at once (see {@link #watch}). */
+    private volatile ExecutorService watchReaders;
     private volatile Duration retryTimeout;
     private volatile String apiPrefix;
     private volatile String token;
@@ -58,19 +67,9 @@ final class EtcdTransport implements AutoCloseable {
         this.endpoints = new EtcdEndpoints(initialEndpoints, cfg.useProxies());
         this.sleeper = sleeper;
         this.retryTimeout = retryTimeout;
-        OkHttpClient.Builder b = new OkHttpClient.Builder().retryOnConnectionFailure(false)
-                .connectTimeout(MIN_ATTEMPT).readTimeout(Duration.ZERO).writeTimeout(MIN_ATTEMPT)
-                .callTimeout(retryTimeout);
-        if ("https".equalsIgnoreCase(cfg.protocol())) {
-            EtcdTls.Setup tls = EtcdTls.build(cfg);
-            b.sslSocketFactory(tls.context().getSocketFactory(), tls.trustManager());
-        } else if (initialEndpoints.stream().allMatch(e -> e.regionMatches(true, 0, "http:", 0, 5))) {
-            // Plain HTTP never needs TLS: without this OkHttp loads the platform trust store
-            // (every CA certificate) when the client is built, on every start. (SRV records of
-            // _etcd-client-ssl give https members with protocol http: those keep TLS.)
-            b.connectionSpecs(List.of(okhttp3.ConnectionSpec.CLEARTEXT));
-        }
-        this.client = b.build();
+        // protocol http with every endpoint http never loads TLS; SRV records of _etcd-client-ssl
+        // give https members with protocol http, which get the JDK's default trust store.
+        this.tls = "https".equalsIgnoreCase(cfg.protocol()) ? EtcdTls.build(cfg).context().getSocketFactory() : null;
     }
 
     void applyTimeout(Duration rt) {
@@ -155,39 +154,121 @@ final class EtcdTransport implements AutoCloseable {
                 && !e.error().contains("authentication is not enabled");
     }
 
-    /** An open watch stream: closing it ends the cancel hook's registration and the response. */
-    record WatchStream(Response response, WatchCancel.Registration registration) implements AutoCloseable {
-        @Override
-        public void close() {
-            try (registration) {
-                response.close();
-            }
-        }
+    /** Reads one line of a watch stream: non-null ends the watch with that answer. */
+    @FunctionalInterface
+    interface LineReader {
+        Boolean line(String line) throws IOException, EtcdErrorException;
     }
 
     /**
-     * The streaming watch request on the preferred member; the caller reads and closes the stream.
-     * {@code cancel} aborts the call (the read then fails with an IOException) until then.
+     * The streaming watch request on the preferred member, its lines handed to {@code reader} until
+     * it answers; null when the stream ended first. Ends at {@code d} (a SocketTimeoutException) and
+     * at once when {@code cancel} fires (an IOException). The stream is read on a worker thread: the
+     * JDK cannot abort a blocked body read from another thread (it holds a lock that a disconnect
+     * waits for), so a cancel returns this thread at once and the worker ends at its next read.
      */
-    WatchStream openWatch(ObjectNode body, Deadline d, WatchCancel cancel) throws IOException, EtcdErrorException {
+    Boolean watch(ObjectNode body, Deadline d, WatchCancel cancel, LineReader reader)
+            throws IOException, EtcdErrorException, InterruptedException {
         String base = endpoints.preferred();
         ensureReady(base, d);
         Duration timeout = d.remaining();
-        Call call = client.newCall(request(base, apiPrefix + "/watch", body));
-        call.timeout().timeout(Math.max(1, timeout.toMillis()), TimeUnit.MILLISECONDS);
-        WatchCancel.Registration reg = cancel.onCancel(call::cancel);
-        try {
-            Response r = call.execute();
-            if (r.code() >= 400) {
-                try (r) {
-                    throw error(r.code(), r.body() == null ? "" : r.body().string(), "/watch");
+        HttpCall call = call(base, apiPrefix + "/watch", MIN_ATTEMPT, timeout, timeout);
+        byte[] bytes = EtcdJson.compact(body).getBytes(StandardCharsets.UTF_8);
+        CompletableFuture<Boolean> result = new CompletableFuture<>();
+        try (WatchCancel.Registration ignored = cancel.onCancel(() -> {
+            call.abort("cancelled");
+            result.completeExceptionally(new IOException(base + "/watch: cancelled"));
+        })) {
+            readers().execute(() -> {
+                try {
+                    result.complete(stream(call, bytes, reader));
+                } catch (IOException | EtcdErrorException | RuntimeException e) {
+                    result.completeExceptionally(e);
+                } finally {
+                    call.close();
+                }
+            });
+            return result.get(timeout.toNanos() + MIN_BLOCK_SLACK.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            call.abort("no complete answer within the deadline");
+            throw new SocketTimeoutException(base + "/watch: no answer within " + timeout.toMillis() + " ms");
+        } catch (InterruptedException e) {
+            call.abort("interrupted");
+            throw e;
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            if (e.getCause() instanceof EtcdErrorException ee) {
+                throw ee;
+            }
+            throw new IOException(base + "/watch: " + e.getCause(), e.getCause());
+        }
+    }
+
+    /** A little beyond the stream's own deadline, which the worker enforces after each read. */
+    private static final Duration MIN_BLOCK_SLACK = Duration.ofMillis(200);
+
+    private static Boolean stream(HttpCall call, byte[] body, LineReader reader) throws IOException, EtcdErrorException {
+        int code = call.openStream("POST", body, JSON);
+        InputStream in = call.stream(code);
+        if (code >= 400) {
+            throw error(code, call.text(in), "/watch");
+        }
+        if (in == null) {
+            return null;
+        }
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        byte[] buf = new byte[4096];
+        int n;
+        while ((n = call.readSome(in, buf)) >= 0) {
+            for (int i = 0; i < n; i++) {
+                if (buf[i] != '\n') {
+                    line.write(buf[i]);
+                    continue;
+                }
+                Boolean answer = reader.line(line.toString(StandardCharsets.UTF_8));
+                line.reset();
+                if (answer != null) {
+                    return answer;
                 }
             }
-            return new WatchStream(r, reg);
-        } catch (IOException | EtcdErrorException | RuntimeException e) {
-            reg.close();
-            throw e;
         }
+        return line.size() == 0 ? null : reader.line(line.toString(StandardCharsets.UTF_8));
+    }
+
+    private ExecutorService readers() {
+        ExecutorService e = watchReaders;
+        if (e == null) {
+            synchronized (this) {
+                e = watchReaders;
+                if (e == null) {
+                    AtomicInteger n = new AtomicInteger();
+                    e = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
+                            r -> {
+                                Thread t = new Thread(r, "etcd-watch-" + n.incrementAndGet());
+                                t.setDaemon(true);
+                                return t;
+                            });
+                    watchReaders = e;
+                }
+            }
+        }
+        return e;
+    }
+
+    private HttpCall call(String base, String path, Duration connect, Duration read, Duration total) throws IOException {
+        HttpCall call;
+        try {
+            call = new HttpCall(URI.create(base + path), null, connect, read, total).tls(tls, null);
+        } catch (IllegalArgumentException e) {
+            throw new IOException(base + path + " is not a usable URL: " + e.getMessage(), e);
+        }
+        String t = token;
+        if (t != null && !t.isEmpty()) {
+            call.header("Authorization", t);
+        }
+        return call;
     }
 
     private void ensureReady(String base, Deadline d) throws IOException, EtcdErrorException {
@@ -201,10 +282,11 @@ final class EtcdTransport implements AutoCloseable {
 
     /** {@code GET /version}: which gateway prefix this cluster serves. */
     private String detectPrefix(String base, Deadline d) throws IOException, EtcdErrorException {
-        Call call = client.newCall(new Request.Builder().url(base + "/version").get().build());
-        call.timeout().timeout(Math.max(1, d.remainingCappedAt(perAttempt(1)).toMillis()), TimeUnit.MILLISECONDS);
-        try (Response r = call.execute()) {
-            String text = r.body() == null ? "" : r.body().string();
+        Duration budget = d.remainingCappedAt(perAttempt(1));
+        HttpCall.Reply r = new HttpCall(URI.create(base + "/version"), null, MIN_ATTEMPT, budget, budget).tls(tls, null)
+                .send("GET", null, null, true);
+        try {
+            String text = r.body();
             String cluster = EtcdJson.tree(text).path("etcdcluster").asText("");
             String[] parts = cluster.split("\\.");
             int major = parts.length > 1 ? Integer.parseInt(parts[0]) : 0;
@@ -257,38 +339,31 @@ final class EtcdTransport implements AutoCloseable {
         }
     }
 
+    /**
+     * One POST. Streamed, so the JDK never sends it a second time by itself: a txn or a lease grant
+     * repeated after an answer that got lost would report a write that succeeded as refused (or
+     * leak a lease). Retrying, on the next member, is {@link #callOnce}'s decision.
+     */
     private JsonNode post(String base, String path, ObjectNode body, Duration budget)
             throws IOException, EtcdErrorException {
-        Call call = client.newCall(request(base, path, body));
-        call.timeout().timeout(Math.max(1, budget.toMillis()), TimeUnit.MILLISECONDS);
-        try (Response r = call.execute()) {
-            ResponseBody rb = r.body();
-            String text = rb == null ? "" : rb.string();
-            if (r.code() >= 400) {
-                throw error(r.code(), text, path);
-            }
-            try {
-                return EtcdJson.tree(text.isBlank() ? "{}" : text);
-            } catch (JsonProcessingException e) {
-                throw new IOException(base + path + " answered HTTP " + r.code() + " with non-JSON: " + text);
-            }
+        HttpCall.Reply r = call(base, path, MIN_ATTEMPT, budget, budget)
+                .send("POST", EtcdJson.compact(body).getBytes(StandardCharsets.UTF_8), JSON, false);
+        String text = r.body();
+        if (r.code() >= 400) {
+            throw error(r.code(), text, path);
         }
-    }
-
-    private Request request(String base, String path, ObjectNode body) {
-        Request.Builder rb = new Request.Builder().url(base + path)
-                .post(RequestBody.create(EtcdJson.compact(body), JSON));
-        String t = token;
-        if (t != null && !t.isEmpty()) {
-            rb.header("Authorization", t);
+        try {
+            return EtcdJson.tree(text.isBlank() ? "{}" : text);
+        } catch (JsonProcessingException e) {
+            throw new IOException(base + path + " answered HTTP " + r.code() + " with non-JSON: " + text);
         }
-        return rb.build();
     }
 
     /** The gateway's error body: {@code {"error":"...","code":N,"message":"..."}}. */
     private static EtcdErrorException error(int http, String text, String path) {
-        int code = http == 503 ? 14 : 2;
-        String msg = text.strip();
+        // 401: a streamed request keeps no body (HttpCall), and the gateway answers 401 only for gRPC's Unauthenticated.
+        int code = http == 503 ? 14 : http == 401 ? EtcdErrorException.UNAUTHENTICATED : 2;
+        String msg = http == 401 && !text.strip().startsWith("{") ? "invalid or expired auth token (HTTP 401)" : text.strip();
         try {
             JsonNode n = EtcdJson.tree(text);
             JsonNode err = n.path("error");
@@ -307,7 +382,9 @@ final class EtcdTransport implements AutoCloseable {
 
     @Override
     public void close() {
-        client.dispatcher().executorService().shutdown();
-        client.connectionPool().evictAll();
+        ExecutorService e = watchReaders;
+        if (e != null) {
+            e.shutdown();
+        }
     }
 }

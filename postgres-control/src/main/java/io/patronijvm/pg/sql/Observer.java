@@ -57,7 +57,41 @@ public final class Observer {
     static final String CYCLE_SQL = String.join(";\n", STATE_SQL, REPLICATION_SQL, Slots.LIST_SQL, PENDING_SQL,
             CMDLINE_SQL);
 
+    /**
+     * A health check's one light query on a replica: recovery, timeline (as {@link #STATE_SQL}),
+     * positions, and the postmaster's start time, which tells a restarted server from the one the
+     * last full observation saw.
+     */
+    static final String PROGRESS_SQL = """
+            SELECT r.rec,
+              CASE WHEN r.rec THEN COALESCE(NULLIF((SELECT received_tli FROM pg_catalog.pg_stat_wal_receiver), 0),
+                                            (SELECT timeline_id FROM pg_catalog.pg_control_checkpoint()))
+                   ELSE 0 END,
+              COALESCE(pg_catalog.pg_wal_lsn_diff(pg_catalog.pg_last_wal_receive_lsn(), '0/0')::bigint, -1),
+              COALESCE(pg_catalog.pg_wal_lsn_diff(pg_catalog.pg_last_wal_replay_lsn(), '0/0')::bigint, -1),
+              pg_catalog.pg_last_xact_replay_timestamp()::text,
+              CASE WHEN r.rec THEN pg_catalog.pg_is_wal_replay_paused() ELSE false END,
+              COALESCE((SELECT status = 'streaming' FROM pg_catalog.pg_stat_wal_receiver), false),
+              pg_catalog.pg_postmaster_start_time()::text
+            FROM (SELECT pg_catalog.pg_is_in_recovery() AS rec) r""";
+
+    /** What {@link #PROGRESS_SQL} returns. */
+    public record Progress(boolean inRecovery, int timeline, long receivedLsn, long replayedLsn,
+                           String replayedTimestamp, boolean replayPaused, boolean streaming,
+                           String postmasterStartTime) {
+    }
+
     private Observer() {
+    }
+
+    public static Progress progress(Connection c) throws SQLException {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(PROGRESS_SQL)) {
+            if (!rs.next()) {
+                throw new SQLException("the progress query returned no rows");
+            }
+            return new Progress(rs.getBoolean(1), rs.getInt(2), rs.getLong(3), rs.getLong(4), rs.getString(5),
+                    rs.getBoolean(6), rs.getBoolean(7), rs.getString(8));
+        }
     }
 
     public static Observation observe(Connection c) throws SQLException {
