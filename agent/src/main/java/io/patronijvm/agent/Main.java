@@ -2,6 +2,7 @@ package io.patronijvm.agent;
 
 import io.patronijvm.agent.cli.Cli;
 import io.patronijvm.agent.ctl.Ctl;
+import io.patronijvm.agent.logging.ConsoleLogConfigurator;
 import io.patronijvm.agent.wiring.AgentDaemon;
 
 /**
@@ -22,6 +23,7 @@ public final class Main {
             System.exit(Ctl.run(java.util.Arrays.copyOfRange(args, 1, args.length), System.getenv(), System.in,
                     System.out, System.err));
         }
+        ConsoleLogConfigurator.install(System.getenv());
         int code = new Cli(System.getenv(), System.out, System.err, Main::daemon).execute(args);
         System.exit(code);
     }

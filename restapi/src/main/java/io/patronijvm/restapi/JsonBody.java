@@ -1,10 +1,9 @@
 package io.patronijvm.restapi;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.StreamReadConstraints;
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.core.StreamReadFeature;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,14 +19,11 @@ final class JsonBody {
 
     static final int MAX_BYTES = 64 * 1024;
 
-    private static final ObjectMapper PARSER = new ObjectMapper()
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
-
-    static {
-        // Deeply nested arrays are cheap to send and expensive to parse: cap the depth.
-        PARSER.getFactory().setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).build());
-    }
+    /** Duplicate keys are an error; deeply nested arrays are cheap to send and expensive to parse: capped. */
+    private static final JsonFactory FACTORY = JsonFactory.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).build())
+            .build();
 
     private JsonBody() {
     }
@@ -57,8 +53,11 @@ final class JsonBody {
         }
         byte[] raw = readExactly(ctx, (int) length);
         Object parsed;
-        try {
-            parsed = PARSER.readValue(raw, new TypeReference<Object>() { });
+        try (JsonParser p = FACTORY.createParser(raw)) {
+            parsed = Reply.JSON_VALUES.anyFrom(p);
+            if (p.nextToken() != null) {
+                throw new IOException("trailing content after the JSON value");
+            }
         } catch (IOException e) {
             throw new HttpError(400, "Bad request: body is not valid JSON");
         }

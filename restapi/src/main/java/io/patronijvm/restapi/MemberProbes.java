@@ -2,7 +2,6 @@ package io.patronijvm.restapi;
 
 import io.patronijvm.pem.PemTls;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.patronijvm.core.config.RestApiConfig;
 
 import javax.net.ssl.KeyManagerFactory;
@@ -30,8 +29,11 @@ import java.util.concurrent.TimeoutException;
  */
 final class MemberProbes {
 
-    /** What one member said; {@code error} is null when its status came back. */
-    record Answer(JsonNode status, JsonNode extension, String error, long rttMillis) {
+    /**
+     * What one member said; {@code error} is null when its status came back. {@code status} is its
+     * decoded {@code /patroni} object, {@code extension} its decoded {@code /patroni-jvm} or null.
+     */
+    record Answer(Map<String, Object> status, Object extension, String error, long rttMillis) {
     }
 
     private final RestApiConfig config;
@@ -118,12 +120,11 @@ final class MemberProbes {
             if (t != null) {
                 return new Answer(null, null, describe(t), rtt);
             }
-            JsonNode body = parse(r.body());
             // Patroni answers 503 with a full status body when PostgreSQL is down: still an answer.
-            return body != null && body.isObject() ? new Answer(body, null, null, rtt)
+            return parse(r.body()) instanceof Map<?, ?> body ? new Answer(stringKeys(body), null, null, rtt)
                     : new Answer(null, null, "HTTP " + r.statusCode() + " without a status body", rtt);
         });
-        CompletableFuture<JsonNode> x = get(extension)
+        CompletableFuture<Object> x = get(extension)
                 .thenApply(r -> r.statusCode() == 200 ? parse(r.body()) : null)
                 .exceptionally(t -> null);
         return s.thenCombine(x, (a, ext) -> new Answer(a.status(), a.error() == null ? ext : null, a.error(),
@@ -135,9 +136,14 @@ final class MemberProbes {
         return http().sendAsync(req, HttpResponse.BodyHandlers.ofString());
     }
 
-    private static JsonNode parse(String body) {
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> stringKeys(Map<?, ?> decoded) {
+        return (Map<String, Object>) decoded; // JSON object keys are strings
+    }
+
+    private static Object parse(String body) {
         try {
-            return Reply.JSON.readTree(body);
+            return Reply.JSON_VALUES.anyFrom(body);
         } catch (java.io.IOException e) {
             return null; // not JSON: the member is not a Patroni REST API, reported as no status
         }

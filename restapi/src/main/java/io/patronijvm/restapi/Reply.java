@@ -1,9 +1,8 @@
 package io.patronijvm.restapi;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.jr.ob.JSON;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -13,8 +12,17 @@ import java.nio.charset.StandardCharsets;
  */
 final class Reply {
 
-    /** Thread-safe once configured; shared by every handler. */
-    static final ObjectMapper JSON = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
+    /**
+     * Plain maps, lists, strings, numbers and booleans to JSON and back with jackson-jr (immutable,
+     * shared by every handler), written byte for byte as databind's ObjectMapper wrote them: the
+     * same jackson-core generator, null values kept, key order kept. Beans are refused rather
+     * than introspected, so a value of an unexpected type fails loudly instead of changing shape.
+     */
+    static final JSON JSON_VALUES = JSON.builder()
+            .enable(JSON.Feature.WRITE_NULL_PROPERTIES, JSON.Feature.FAIL_ON_UNKNOWN_TYPE_WRITE)
+            .disable(JSON.Feature.USE_DEFERRED_MAPS, JSON.Feature.FAIL_ON_DUPLICATE_MAP_KEYS,
+                    JSON.Feature.HANDLE_JAVA_BEANS)
+            .build();
 
     private Reply() {
     }
@@ -26,8 +34,8 @@ final class Reply {
     static void json(RestExchange ctx, int status, Object body) {
         byte[] out;
         try {
-            out = JSON.writeValueAsBytes(body);
-        } catch (JsonProcessingException e) {
+            out = JSON_VALUES.asBytes(body);
+        } catch (IOException e) {
             // Our own maps of plain values always serialise; this would be a programming error.
             throw new IllegalStateException("cannot serialise response", e);
         }

@@ -100,7 +100,7 @@ final class UiEndpoints {
             if (m.name().equals(name)) {
                 out.put("answering", true);
                 out.put("rtt_ms", 0);
-                out.put("status", UiJson.shownStatus(Reply.JSON.valueToTree(StatusJson.build(self, now))));
+                out.put("status", UiJson.shownStatus(StatusJson.build(self, now)));
                 out.put("extension", UiJson.extension(self, node.recentEvents(), now, clock.wallNow()));
             } else {
                 MemberProbes.Answer a = answers.get(m.name());

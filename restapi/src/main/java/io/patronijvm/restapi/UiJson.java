@@ -1,7 +1,5 @@
 package io.patronijvm.restapi;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.patronijvm.core.config.DynamicConfig;
 import io.patronijvm.core.ha.LeaseMath;
 import io.patronijvm.core.pg.WalSender;
@@ -105,16 +103,16 @@ final class UiJson {
     }
 
     /** A member's {@code /patroni} body reduced to {@link #SHOWN_STATUS}. */
-    static JsonNode shownStatus(JsonNode status) {
-        if (status == null || !status.isObject()) {
+    static Map<String, Object> shownStatus(Map<String, Object> status) {
+        if (status == null) {
             return null;
         }
-        ObjectNode out = Reply.JSON.createObjectNode();
-        for (Map.Entry<String, JsonNode> f : status.properties()) {
-            if (SHOWN_STATUS.contains(f.getKey())) {
-                out.set(f.getKey(), f.getValue());
+        Map<String, Object> out = new LinkedHashMap<>();
+        status.forEach((k, v) -> {
+            if (SHOWN_STATUS.contains(k)) {
+                out.put(k, v);
             }
-        }
+        });
         return out;
     }
 }

@@ -1,7 +1,6 @@
 package io.patronijvm.restapi;
 
 import io.patronijvm.core.status.StatusFacts;
-import com.fasterxml.jackson.databind.JsonNode;
 import io.patronijvm.core.dcs.Dcs;
 import io.patronijvm.core.dcs.DcsOutcome;
 import io.patronijvm.core.model.ClusterView;
@@ -60,8 +59,8 @@ final class WriteEndpoints {
     void putConfig(RestExchange ctx) {
         Map<String, Object> body = JsonBody.read(ctx, false);
         ClusterView view = reads.freshCluster();
-        JsonNode wanted = Reply.JSON.valueToTree(body);
-        boolean same = view.config() != null && wanted.equals(Reply.JSON.valueToTree(view.config().data()));
+        // Both sides are decoded JSON (same number types for the same text), so Map equality is JSON equality.
+        boolean same = view.config() != null && body.equals(view.config().data());
         if (!same) {
             DcsOutcome outcome = dcs.writeConfig(body, -1);
             if (!outcome.ok()) {

@@ -86,6 +86,8 @@ class ManagementEndpointsTest {
         "/switchover|[1,2]|400|Bad request: body must be a JSON object",
         "/switchover|{}|400|Bad request: empty JSON object",
         "/switchover|{bad json|400|Bad request: body is not valid JSON",
+        "/switchover|{\"leader\":\"node1\",\"leader\":\"node2\"}|400|Bad request: body is not valid JSON",
+        "/switchover|{\"leader\":\"node1\"} {}|400|Bad request: body is not valid JSON",
     })
     void switchoverValidation(String path, String body, int code, String message) throws Exception {
         Fixtures.Snap snap = Fixtures.Snap.primary();
@@ -98,6 +100,18 @@ class ManagementEndpointsTest {
             assertThat(r.status()).as(r.toString()).isEqualTo(code);
             assertThat(r.body()).isEqualTo(message);
             assertThat(h.dcs.view.get().failover()).isNull();
+        }
+    }
+
+    @Test
+    void bodiesNestedDeeperThan64LevelsAreRefused() throws Exception {
+        try (ServerHarness h = new ServerHarness(Fixtures.Snap.primary())) {
+            String deep = "{\"leader\":\"node1\",\"x\":" + "[".repeat(64) + "]".repeat(64) + "}";
+            RawHttp.Response r = post(h, "/switchover", deep);
+            assertThat(r.status()).as(r.toString()).isEqualTo(400);
+            assertThat(r.body()).isEqualTo("Bad request: body is not valid JSON");
+            String allowed = "{\"leader\":\"node1\",\"x\":" + "[".repeat(62) + "]".repeat(62) + "}";
+            assertThat(post(h, "/switchover", allowed).body()).isNotEqualTo("Bad request: body is not valid JSON");
         }
     }
 

@@ -1,10 +1,9 @@
 package io.patronijvm.agent.cli;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.LoggerContext;
-import org.slf4j.ILoggerFactory;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import io.patronijvm.agent.logging.ConsoleLogConfigurator;
+import io.patronijvm.agent.logging.Levels;
+
+import java.util.logging.Level;
 
 /** Applies {@code log.level} from the config to the root logger (ConsoleLogConfigurator reads PATRONI_LOG_LEVEL at start). */
 public final class LogLevels {
@@ -13,9 +12,6 @@ public final class LogLevels {
     }
 
     public static void apply(String level) {
-        ILoggerFactory factory = LoggerFactory.getILoggerFactory();
-        if (factory instanceof LoggerContext context) {
-            context.getLogger(Logger.ROOT_LOGGER_NAME).setLevel(Level.toLevel(level, Level.INFO));
-        }
+        ConsoleLogConfigurator.rootLevel(Levels.parse(level, Level.INFO));
     }
 }

@@ -218,7 +218,7 @@ public final class Ctl {
 
     /**
      * One read of the cluster for the commands that only read. On Consul this skips the
-     * read-write client (databind): {@code list} is what operators run most and wait for.
+     * read-write client (its JSON writer and HTTP set-up): {@code list} is what operators run most and wait for.
      */
     ClusterView read(String cluster) throws CtlException {
         CtlConfig c = config();

@@ -18,8 +18,9 @@ import org.slf4j.spi.SLF4JServiceProvider;
 /**
  * The SLF4J binding of {@code ctl}: warnings and errors on standard error in patronictl's
  * format ({@code <time> - WARNING - <message>}); {@code PATRONI_LOGLEVEL}/{@code LOGLEVEL}
- * lower the threshold. Logback's XML configuration is what the agent needs, but loading it
- * (some 600 classes with its XML parser) was a measurable part of a command's start-up.
+ * lower the threshold. The daemon's console (ConsoleLogConfigurator: a queue and a writer
+ * thread over java.util.logging) is what a long-running process needs; a command prints a few
+ * warnings and must start fast.
  */
 public final class CtlLogging implements SLF4JServiceProvider {
 

@@ -1,6 +1,6 @@
 package io.patronijvm.agent.ctl;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.patronijvm.agent.json.PlainJson;
 import io.patronijvm.core.dcs.DcsOutcome;
 import io.patronijvm.core.model.ClusterView;
 import io.patronijvm.core.model.Failover;
@@ -133,8 +133,6 @@ final class MemberCommands {
 
     @Command(name = "reinit", mixinStandardHelpOptions = true, description = "Reinitialize cluster member")
     static final class ReinitCmd extends Base {
-        private static final ObjectMapper JSON = new ObjectMapper();
-
         @Option(names = "--wait", description = "Wait until reinitialization completes")
         boolean await;
 
@@ -184,7 +182,7 @@ final class MemberCommands {
         private String stateOf(Member m) throws Exception {
             try {
                 MemberApi.Response r = ctl.api().call(m, "GET", "patroni", null, REQUEST);
-                return JSON.readTree(r.body()).path("state").asText("");
+                return PlainJson.view(r.body()).path("state").asText("");
             } catch (MemberApi.Unreachable | com.fasterxml.jackson.core.JsonProcessingException e) {
                 return null;
             }

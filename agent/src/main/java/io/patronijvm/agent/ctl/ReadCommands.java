@@ -1,7 +1,7 @@
 package io.patronijvm.agent.ctl;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.patronijvm.agent.json.PlainJson;
+import io.patronijvm.core.dcs.wire.JsonView;
 import io.patronijvm.core.model.ClusterView;
 import io.patronijvm.core.model.HistoryEntry;
 import io.patronijvm.core.model.Member;
@@ -204,8 +204,6 @@ final class ReadCommands {
     @Command(name = "version", mixinStandardHelpOptions = true,
             description = "Output version of patronictl command or a running Patroni instance")
     static final class VersionCmd implements Callable<Integer> {
-        private static final ObjectMapper JSON = new ObjectMapper();
-
         @ParentCommand
         Ctl ctl;
 
@@ -230,7 +228,7 @@ final class ReadCommands {
                 }
                 try {
                     MemberApi.Response r = ctl.api().call(m, "GET", null, null, Duration.ofSeconds(10));
-                    JsonNode data = JSON.readTree(r.body());
+                    JsonView data = PlainJson.view(r.body());
                     String version = data.path("patroni").path("version").asText("None");
                     long pg = data.path("server_version").asLong(0);
                     ctl.out.println(m.name() + ": Patroni " + version + (pg > 0 ? " PostgreSQL " + pgVersion(pg) : ""));

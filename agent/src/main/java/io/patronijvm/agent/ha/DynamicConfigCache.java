@@ -1,6 +1,6 @@
 package io.patronijvm.agent.ha;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.patronijvm.agent.json.PlainJson;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -17,8 +17,6 @@ import java.util.Map;
  */
 final class DynamicConfigCache {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private final Path file;
     private String lastWritten;
 
@@ -31,7 +29,7 @@ final class DynamicConfigCache {
         if (file == null || !Files.isDirectory(file.getParent())) {
             return;
         }
-        String text = JSON.writeValueAsString(config);
+        String text = PlainJson.write(config);
         if (text.equals(lastWritten)) {
             return;
         }

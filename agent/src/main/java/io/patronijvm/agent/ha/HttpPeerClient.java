@@ -1,7 +1,7 @@
 package io.patronijvm.agent.ha;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.patronijvm.agent.json.PlainJson;
+import io.patronijvm.core.dcs.wire.JsonView;
 import io.patronijvm.core.model.Member;
 import io.patronijvm.core.model.Role;
 import io.patronijvm.core.model.Tags;
@@ -37,7 +37,6 @@ import java.util.function.Supplier;
  */
 public final class HttpPeerClient implements PeerClient {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String JSON_TYPE = "application/json";
     /** PeerTls checks the chain only: Patroni's peers are called without assert_hostname. */
     private static final HostnameVerifier ANY_HOST = (host, session) -> true;
@@ -183,12 +182,7 @@ public final class HttpPeerClient implements PeerClient {
     @Override
     public boolean confirmFailsafe(Map<String, String> apiUrls, Map<String, Object> body, Duration timeout)
             throws InterruptedException {
-        String json;
-        try {
-            json = JSON.writeValueAsString(body);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalArgumentException("failsafe body not serialisable: " + e.getMessage(), e);
-        }
+        String json = PlainJson.write(body);
         Map<String, CompletableFuture<Boolean>> pending = new LinkedHashMap<>();
         apiUrls.forEach((name, api) -> pending.put(name, post(api, json, timeout)
                 .thenCompose(ok -> ok ? CompletableFuture.completedFuture(true) : post(api, json, timeout))));
@@ -245,19 +239,22 @@ public final class HttpPeerClient implements PeerClient {
     /** Reduces a {@code GET /patroni} answer to what the race needs; package-private for tests. */
     static PeerStatus parse(String name, int status, String body) {
         try {
-            JsonNode n = JSON.readTree(body);
-            JsonNode xlog = n.path("xlog");
+            JsonView n = PlainJson.view(body);
+            JsonView xlog = n.path("xlog");
             // Patroni answers 503 on /patroni with a valid body when PG is not running; the body counts.
-            if (n.isMissingNode() || !n.isObject() || (status != 200 && xlog.isMissingNode())) {
+            if (!n.isObject() || (status != 200 && xlog.isMissing())) {
                 return PeerStatus.unreachable(name);
             }
             boolean primary = Role.parse(n.path("role").asText(null)).map(r -> r == Role.PRIMARY).orElse(false)
                     || xlog.has("location");
             long wal = xlog.has("location") ? xlog.path("location").asLong(-1)
                     : Math.max(xlog.path("received_location").asLong(-1), xlog.path("replayed_location").asLong(-1));
-            Map<String, Object> tags = JSON.convertValue(n.path("tags"), Map.class);
-            Tags t = new Tags(tags);
-            return new PeerStatus(name, !xlog.isMissingNode(), primary, wal, n.path("timeline").asInt(0),
+            JsonView tags = n.path("tags");
+            if (!tags.isMissing() && !tags.isNull() && !tags.isObject()) {
+                return PeerStatus.unreachable(name); // not a Patroni status body
+            }
+            Tags t = new Tags(tags.fields());
+            return new PeerStatus(name, !xlog.isMissing(), primary, wal, n.path("timeline").asInt(0),
                     t.noFailover(), t.failoverPriority(), n.path("watchdog_failed").asBoolean(false));
         } catch (Exception e) {
             return PeerStatus.unreachable(name);

@@ -1,36 +1,26 @@
 package io.patronijvm.agent.logging;
 
-import ch.qos.logback.classic.AsyncAppender;
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.spi.Configurator;
-import ch.qos.logback.classic.spi.ConfiguratorRank;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.ConsoleAppender;
-import ch.qos.logback.core.CoreConstants;
-import ch.qos.logback.core.hook.DefaultShutdownHook;
-import ch.qos.logback.core.spi.ContextAwareBase;
-import ch.qos.logback.core.status.NopStatusListener;
-import org.slf4j.Logger;
-
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.logging.Level;
+import java.util.logging.LogManager;
+import java.util.logging.Logger;
 
 /**
- * The agent's logging, set up in code (a {@code META-INF/services} configurator) instead of by a
- * logback.xml: parsing XML at every start loads logback's Joran and the JDK's XML parser, some 600
- * classes that cost start-up time and resident memory for a configuration that never changes.
- * One line per event: time, level, thread, member and HA cycle (MDC keys {@code member},
- * {@code cycle}), message. The HA thread must never block on logging, hence the async appender;
- * it drops events only when {@link #QUEUE_SIZE} are queued. The shutdown hook drains the queue on
- * exit so the last lines are not lost. A logback-test.xml / logback.xml on the class path or
- * {@code -Dlogback.configurationFile} still wins (tests, an operator's own configuration).
+ * The agent's logging: SLF4J over the JDK's {@code java.util.logging} (slf4j-jdk14), set up in code
+ * when the daemon starts. Logback cost some 500 loaded classes (about 6 MB of resident memory) for a
+ * console line this class and {@link QueueHandler} give in a few; pgjdbc and the JDK's HTTP server
+ * and client log through java.util.logging anyway, so their lines now come out in the same format.
+ * One line per event on standard output (see {@link NativeLine} until {@code log.format} asks for
+ * Patroni's, {@link LogOutput}); the HA thread never blocks on logging, hence the bounded queue that
+ * drops when {@link #QUEUE_SIZE} events wait. java.util.logging's own shutdown hook closes the
+ * handler, which writes the queue out first.
+ * An operator's own java.util.logging configuration ({@code -Djava.util.logging.config.file} or
+ * {@code .class}) wins: the agent then leaves handlers and levels as it sets them (the tests do this).
  */
-@ConfiguratorRank(ConfiguratorRank.CUSTOM_HIGH_PRIORITY)
-public final class ConsoleLogConfigurator extends ContextAwareBase implements Configurator {
+public final class ConsoleLogConfigurator {
 
-    /** The line until {@code log.type} / {@code log.format} in patroni.yml ask for Patroni's ({@link LogOutput}). */
-    public static final String PATTERN =
-            "%d{yyyy-MM-dd HH:mm:ss.SSS} %-5level [%thread] [%X{member:--}#%X{cycle:--}] %logger{0}: %msg%n";
     /** Sets the root level at start; {@code log.level} from patroni.yml is applied after the config is loaded. */
     public static final String LEVEL_ENV = "PATRONI_LOG_LEVEL";
     /**
@@ -40,64 +30,89 @@ public final class ConsoleLogConfigurator extends ContextAwareBase implements Co
     public static final String CYCLE_TIMING_ENV = "PATRONI_JVM_CYCLE_TIMING";
     public static final String CYCLE_TIMING_LOGGER = "io.patronijvm.agent.ha.CycleTiming";
     static final int QUEUE_SIZE = 4096;
+    static final String PROVIDER_PROPERTY = "slf4j.provider";
+    /**
+     * The loggers of code that logs through java.util.logging itself (pgjdbc, JNA, the JDK:
+     * its HTTP server, HttpURLConnection, TLS). They stay at INFO when {@code log.level} is DEBUG or
+     * TRACE, as they were when logback was the agent's backend and these went to JUL's default
+     * INFO console: their FINE output is a line per packet, statement or header.
+     */
+    static final List<String> LIBRARY_LOGGERS = List.of("org.postgresql", "com.sun", "sun", "jdk", "java",
+            "javax");
 
-    private final Map<String, String> env;
+    // java.util.logging keeps loggers weakly: one nobody references loses its level.
+    private static final List<Logger> CONFIGURED = new ArrayList<>();
+    private static volatile QueueHandler installed;
 
-    public ConsoleLogConfigurator() {
-        this(System.getenv());
+    private ConsoleLogConfigurator() {
     }
 
-    ConsoleLogConfigurator(Map<String, String> env) {
-        this.env = env;
-    }
-
-    @Override
-    public ExecutionStatus configure(LoggerContext context) {
-        ClassLoader loader = ConsoleLogConfigurator.class.getClassLoader();
-        if (System.getProperty("logback.configurationFile") != null || loader.getResource("logback-test.xml") != null
-                || loader.getResource("logback.xml") != null) {
-            return ExecutionStatus.INVOKE_NEXT_IF_ANY;
+    /**
+     * The daemon's console at start, before anything logs; null (nothing changed) when an operator's
+     * java.util.logging configuration is given, or when it is installed already. Either way SLF4J
+     * gets {@link JulProvider} unless {@code -Dslf4j.provider} names another.
+     */
+    public static synchronized QueueHandler install(Map<String, String> env) {
+        if (System.getProperty(PROVIDER_PROPERTY) == null) {
+            System.setProperty(PROVIDER_PROPERTY, JulProvider.class.getName());
+            // else SLF4J says on standard error which provider it was told to load
+            System.setProperty("slf4j.internal.verbosity", "WARN");
         }
-        setUp(context, env.get(LEVEL_ENV));
-        cycleTiming(context, env.get(CYCLE_TIMING_ENV));
-        return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
+        if (installed != null || System.getProperty("java.util.logging.config.file") != null
+                || System.getProperty("java.util.logging.config.class") != null) {
+            return null;
+        }
+        // reset(): no ConsoleHandler of the JDK's default logging.properties is created.
+        LogManager.getLogManager().reset();
+        QueueHandler handler = new QueueHandler(QUEUE_SIZE, new ConsoleLines(), () -> System.out);
+        Logger.getLogger("").addHandler(handler);
+        installed = handler;
+        rootLevel(Levels.parse(env.get(LEVEL_ENV), Level.INFO));
+        cycleTiming(env.get(CYCLE_TIMING_ENV));
+        return handler;
     }
 
-    /** The cycle-timing logger at {@code level} when set, else INFO (its DEBUG lines off). */
-    static void cycleTiming(LoggerContext context, String level) {
-        context.getLogger(CYCLE_TIMING_LOGGER)
-                .setLevel(level == null || level.isBlank() ? Level.INFO : Level.toLevel(level.strip(), Level.INFO));
+    /** Takes the console off the root logger again, after writing what it holds. */
+    static synchronized void uninstall() {
+        QueueHandler h = installed;
+        if (h != null) {
+            Logger.getLogger("").removeHandler(h);
+            h.close();
+            installed = null;
+        }
     }
 
-    /** The console appender {@code STDOUT} behind the async appender {@code ASYNC} on the root logger. */
-    static void setUp(LoggerContext context, String level) {
-        context.getStatusManager().add(new NopStatusListener());
-        DefaultShutdownHook hook = new DefaultShutdownHook();
-        hook.setContext(context);
-        Thread hookThread = new Thread(hook, "Logback shutdown hook [" + context.getName() + "]");
-        context.putObject(CoreConstants.SHUTDOWN_HOOK_THREAD, hookThread);
-        Runtime.getRuntime().addShutdownHook(hookThread);
+    /** The handler {@link #install} added, null without one. */
+    public static QueueHandler installed() {
+        return installed;
+    }
 
-        PatroniEncoder encoder = new PatroniEncoder();
-        encoder.setContext(context);
-        encoder.setPattern(PATTERN);
-        encoder.start();
-        ConsoleAppender<ILoggingEvent> console = new ConsoleAppender<>();
-        console.setContext(context);
-        console.setName("STDOUT");
-        console.setEncoder(encoder);
-        console.start();
-        AsyncAppender async = new AsyncAppender();
-        async.setContext(context);
-        async.setName("ASYNC");
-        async.setQueueSize(QUEUE_SIZE);
-        async.setDiscardingThreshold(0);
-        async.setNeverBlock(true);
-        async.addAppender(console);
-        async.start();
+    /**
+     * The root logger's level (the agent's loggers follow it); with the agent's console the
+     * {@link #LIBRARY_LOGGERS} stay at INFO below INFO and follow it above (an operator's own
+     * configuration keeps its levels for them).
+     */
+    public static synchronized void rootLevel(Level level) {
+        Logger.getLogger("").setLevel(level);
+        if (installed == null) {
+            return;
+        }
+        Level libraries = level.intValue() < Level.INFO.intValue() ? Level.INFO : null;
+        for (String name : LIBRARY_LOGGERS) {
+            keep(name).setLevel(libraries);
+        }
+    }
 
-        ch.qos.logback.classic.Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
-        root.setLevel(level == null || level.isBlank() ? Level.INFO : Level.toLevel(level.strip()));
-        root.addAppender(async);
+    /** The cycle-timing logger at {@code level} when it names one, else INFO (its DEBUG lines off). */
+    static synchronized void cycleTiming(String level) {
+        keep(CYCLE_TIMING_LOGGER).setLevel(Levels.parse(level, Level.INFO));
+    }
+
+    private static Logger keep(String name) {
+        Logger logger = Logger.getLogger(name);
+        if (!CONFIGURED.contains(logger)) {
+            CONFIGURED.add(logger);
+        }
+        return logger;
     }
 }

@@ -60,7 +60,7 @@ public record LogFormat(boolean json, String plainFormat, List<JsonField> jsonFi
         return PyLogRecord.ATTRIBUTES.contains(name);
     }
 
-    /** True when a line needs the caller's class, method or line (logback must then capture them). */
+    /** True when a line needs the caller's class, method or line (the logging thread must then find them). */
     public boolean needsCallerData() {
         List<String> keys = json ? jsonFields.stream().map(JsonField::attribute).toList()
                 : plainFormat == null ? List.of() : PyPercentFormat.parse(plainFormat).keys();

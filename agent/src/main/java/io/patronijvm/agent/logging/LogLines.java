@@ -1,6 +1,5 @@
 package io.patronijvm.agent.logging;
 
-import ch.qos.logback.classic.spi.ILoggingEvent;
 import io.patronijvm.agent.ctl.PyJson;
 
 import java.time.ZoneId;
@@ -30,7 +29,7 @@ final class LogLines {
         this.zone = zone;
     }
 
-    String render(ILoggingEvent event) {
+    String render(LogEvent event) {
         PyLogRecord record = new PyLogRecord(event, pid, startMillis, format.dateFormat(), zone);
         String exception = record.exception();
         if (!format.json()) {

@@ -1,8 +1,7 @@
 package io.patronijvm.agent.wiring;
 
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.patronijvm.agent.config.LoadedConfig;
+import io.patronijvm.agent.json.PlainJson;
 import io.patronijvm.core.config.DynamicConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,7 +19,6 @@ import java.util.Map;
 final class InitialConfig {
 
     private static final Logger log = LoggerFactory.getLogger(InitialConfig.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
     static final String CACHE_FILE = "patroni.dynamic.json";
 
     private InitialConfig() {
@@ -30,7 +28,7 @@ final class InitialConfig {
         Path cache = cfg.config().postgresql().dataDir().resolve(CACHE_FILE);
         if (Files.isRegularFile(cache)) {
             try {
-                Map<String, Object> raw = JSON.readValue(cache.toFile(), new TypeReference<>() { });
+                Map<String, Object> raw = PlainJson.readObject(cache);
                 DynamicConfig.Parsed parsed = DynamicConfig.fromMap(raw);
                 parsed.warnings().forEach(w -> log.warn("{}: {}", cache, w));
                 log.info("starting with the dynamic configuration cached in {}", cache);

@@ -1,6 +1,6 @@
 package io.patronijvm.agent.ha;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.patronijvm.agent.json.PlainJson;
 import io.patronijvm.core.model.Role;
 import io.patronijvm.core.model.Tags;
 import io.patronijvm.core.pg.DataDirState;
@@ -16,8 +16,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Spec 2.2 and decision 1: the {@code members/<name>} value, byte for byte as Patroni 3.x writes it. */
 class MemberDataTest {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private static LocalPgState pg(boolean running, boolean inRecovery, long current, long received, long replayed,
                                    boolean streaming, boolean pendingRestart) {
         return new LocalPgState(DataDirState.VALID, "7300000000000000001", running,
@@ -30,7 +28,7 @@ class MemberDataTest {
     void primaryGolden() throws Exception {
         Map<String, Object> m = MemberData.of("postgres://127.0.0.11:5432/postgres", "http://127.0.0.11:8008/patroni",
                 pg(true, false, 67109016, -1, -1, false, false), Role.PRIMARY, Tags.NONE, false, null);
-        assertThat(JSON.writeValueAsString(m)).isEqualTo("{\"conn_url\":\"postgres://127.0.0.11:5432/postgres\","
+        assertThat(PlainJson.write(m)).isEqualTo("{\"conn_url\":\"postgres://127.0.0.11:5432/postgres\","
                 + "\"api_url\":\"http://127.0.0.11:8008/patroni\",\"state\":\"running\",\"role\":\"master\","
                 + "\"version\":\"3.3.1\",\"xlog_location\":67109016,\"timeline\":2}");
     }
@@ -40,7 +38,7 @@ class MemberDataTest {
         Map<String, Object> m = MemberData.of("postgres://127.0.0.12:5432/postgres", "http://127.0.0.12:8008/patroni",
                 pg(true, true, -1, 500, 420, true, true), Role.REPLICA, new Tags(Map.of("nofailover", true)), true,
                 null);
-        assertThat(JSON.writeValueAsString(m)).isEqualTo("{\"conn_url\":\"postgres://127.0.0.12:5432/postgres\","
+        assertThat(PlainJson.write(m)).isEqualTo("{\"conn_url\":\"postgres://127.0.0.12:5432/postgres\","
                 + "\"api_url\":\"http://127.0.0.12:8008/patroni\",\"state\":\"running\",\"role\":\"replica\","
                 + "\"version\":\"3.3.1\",\"xlog_location\":500,\"timeline\":2,\"replication_state\":\"streaming\","
                 + "\"tags\":{\"nofailover\":true},\"pending_restart\":true,\"pause\":true}");
@@ -77,7 +75,7 @@ class MemberDataTest {
         var intent = new io.patronijvm.core.ha.RestartIntent(request, "2026-12-01 09:00:00.1+00:00");
         Map<String, Object> m = MemberData.of("c", "a", pg(true, true, -1, 500, 420, true, false), Role.REPLICA,
                 Tags.NONE, true, null, intent.scheduledView(true));
-        assertThat(JSON.writeValueAsString(m)).endsWith("\"scheduled_restart\":{\"schedule\":\"2026-12-01T10:05:00+00:00\","
+        assertThat(PlainJson.write(m)).endsWith("\"scheduled_restart\":{\"schedule\":\"2026-12-01T10:05:00+00:00\","
                 + "\"role\":\"replica\",\"postgres_version\":\"15.6\",\"restart_pending\":true,"
                 + "\"postmaster_start_time\":\"2026-12-01 09:00:00.1+00:00\"},\"pause\":true}");
         assertThat(intent.scheduledView(false)).doesNotContainKey("postmaster_start_time");

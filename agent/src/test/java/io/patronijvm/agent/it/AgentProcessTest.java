@@ -91,13 +91,18 @@ class AgentProcessTest {
         Path file = tmp.resolve("patroni.yml");
         Files.writeString(file, VALID.formatted(tmp.resolve("data")));
         Path log = tmp.resolve("agent.log");
-        Process p = agent(file).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Path err = tmp.resolve("agent.err");
+        Process p = agent(file).redirectError(err.toFile()).redirectOutput(log.toFile()).start();
         try {
             await("waiting on consul is logged").atMost(ItNodes.timeout(30))
                     .untilAsserted(() -> assertThat(Files.readString(log)).contains("waiting on consul"));
+            // the agent's own line, on standard output (ConsoleLogConfigurator's queued console)
+            assertThat(Files.readString(log)).containsPattern("(?m)^\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{3} "
+                    + "(INFO |WARN ) \\[[^]]+\\] \\[(lonely|-)#-\\] \\w+: waiting on consul at http://127.0.5.99:8500");
             p.destroy(); // SIGTERM
             assertThat(p.waitFor(ItNodes.timeout(15).toSeconds(), TimeUnit.SECONDS)).as("exits after SIGTERM").isTrue();
             assertThat(p.exitValue()).as("exit code; log:%n%s", Files.readString(log)).isZero();
+            assertThat(Files.readString(err)).as("nothing on standard error (SLF4J, java.util.logging)").isEmpty();
         } finally {
             p.destroyForcibly();
         }

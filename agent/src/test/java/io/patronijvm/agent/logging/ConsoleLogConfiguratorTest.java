@@ -1,86 +1,113 @@
 package io.patronijvm.agent.logging;
 
-import ch.qos.logback.classic.AsyncAppender;
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.spi.Configurator;
-import ch.qos.logback.core.ConsoleAppender;
-import ch.qos.logback.core.CoreConstants;
+import io.patronijvm.agent.cli.LogLevels;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogManager;
+import java.util.logging.Logger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The agent's logging set-up in code: found by logback as a service, the same appenders logback.xml had. */
+/**
+ * The daemon's logging set-up in code: java.util.logging's root gets the queued console on standard
+ * output, the level from the environment and then {@code log.level}; the libraries that log through
+ * java.util.logging themselves stay at INFO when the agent's level is DEBUG. The test JVM's own
+ * configuration (logging.properties) is put back after each test.
+ */
 class ConsoleLogConfiguratorTest {
 
-    private final LoggerContext context = new LoggerContext();
+    private static final String CONFIG = "java.util.logging.config.file";
+    private final String testConfig = System.getProperty(CONFIG);
+    private final PrintStream stdout = System.out;
+    private final ByteArrayOutputStream captured = new ByteArrayOutputStream();
 
     @AfterEach
-    void stop() {
-        Object hook = context.getObject(CoreConstants.SHUTDOWN_HOOK_THREAD);
-        if (hook instanceof Thread t) {
-            Runtime.getRuntime().removeShutdownHook(t);
-        }
-        context.stop();
+    void restore() throws IOException {
+        ConsoleLogConfigurator.uninstall();
+        System.setOut(stdout);
+        System.setProperty(CONFIG, testConfig);
+        LogManager.getLogManager().readConfiguration();
     }
 
     @Test
-    void logbackFindsItAsAServiceOfTheAgentJar() throws IOException {
-        try (InputStream in = getClass().getResourceAsStream("/META-INF/services/" + Configurator.class.getName())) {
-            assertThat(in).as("service file").isNotNull();
-            assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8).strip())
-                    .isEqualTo(ConsoleLogConfigurator.class.getName());
-        }
+    void anOperatorsJavaUtilLoggingConfigurationWins() {
+        List<Handler> before = List.of(Logger.getLogger("").getHandlers());
+        assertThat(ConsoleLogConfigurator.install(Map.of())).isNull();
+        assertThat(Logger.getLogger("").getHandlers()).containsExactlyElementsOf(before);
+        assertThat(ConsoleLogConfigurator.installed()).isNull();
     }
 
     @Test
-    void aLogbackXmlOnTheClassPathStillWins() {
-        // the test class path has logback-test.xml: Joran must get its turn
-        assertThat(new ConsoleLogConfigurator(Map.of()).configure(context))
-                .isEqualTo(Configurator.ExecutionStatus.INVOKE_NEXT_IF_ANY);
-        assertThat(context.getLogger(Logger.ROOT_LOGGER_NAME).iteratorForAppenders().hasNext()).isFalse();
+    void theRootLevelComesFromTheEnvironmentAndTheConsoleIsTheQueueOnStandardOutput() {
+        QueueHandler handler = installed(Map.of(ConsoleLogConfigurator.LEVEL_ENV, " error "));
+        Logger root = Logger.getLogger("");
+        assertThat(root.getLevel()).isEqualTo(Level.SEVERE);
+        assertThat(root.getHandlers()).as("the JDK's default ConsoleHandler is not created").containsExactly(handler);
+        assertThat(ConsoleLogConfigurator.installed()).isSameAs(handler);
+        assertThat(ConsoleLogConfigurator.install(Map.of())).as("once").isNull();
+
+        org.slf4j.Logger log = LoggerFactory.getLogger("io.patronijvm.agent.ha.HaLoop");
+        log.warn("not at ERROR");
+        log.error("failed: {}", "boom");
+        assertThat(handler.flush(Duration.ofSeconds(30))).isTrue();
+        assertThat(captured.toString(StandardCharsets.UTF_8)).matches(
+                "\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{3} ERROR \\[[^]]+\\] \\[-#-\\] HaLoop: failed: boom\n");
+    }
+
+    @Test
+    void withoutTheVariableTheLevelIsInfoAndANonsenseValueIsInfoToo() {
+        installed(Map.of());
+        assertThat(Logger.getLogger("").getLevel()).isEqualTo(Level.INFO);
+        ConsoleLogConfigurator.uninstall();
+        installed(Map.of(ConsoleLogConfigurator.LEVEL_ENV, "loud"));
+        assertThat(Logger.getLogger("").getLevel()).isEqualTo(Level.INFO);
+    }
+
+    @Test
+    void logLevelDebugLeavesTheLibrariesOfJavaUtilLoggingAtInfo() {
+        installed(Map.of());
+        LogLevels.apply("DEBUG");
+        assertThat(LoggerFactory.getLogger("io.patronijvm.agent.ha.HaLoop").isDebugEnabled()).isTrue();
+        for (String name : List.of("org.postgresql.Driver", "com.sun.net.httpserver",
+                "sun.net.www.protocol.http.HttpURLConnection", "jdk.event.security", "javax.net.ssl")) {
+            Logger lib = Logger.getLogger(name);
+            assertThat(lib.isLoggable(Level.FINE)).as(name).isFalse();
+            assertThat(lib.isLoggable(Level.INFO)).as(name).isTrue();
+        }
+        LogLevels.apply("WARN");
+        assertThat(Logger.getLogger("org.postgresql.Driver").isLoggable(Level.INFO)).as("follows the root above INFO")
+                .isFalse();
+        assertThat(LoggerFactory.getLogger("io.patronijvm.agent.ha.HaLoop").isInfoEnabled()).isFalse();
     }
 
     @Test
     void theCycleTimingLoggerIsOffUnlessItsOwnVariableAsksAndDoesNotFollowTheRoot() {
-        ConsoleLogConfigurator.setUp(context, "debug");
-        ConsoleLogConfigurator.cycleTiming(context, null);
-        ch.qos.logback.classic.Logger timing = context.getLogger(ConsoleLogConfigurator.CYCLE_TIMING_LOGGER);
+        installed(Map.of(ConsoleLogConfigurator.LEVEL_ENV, "debug"));
+        org.slf4j.Logger timing = LoggerFactory.getLogger(ConsoleLogConfigurator.CYCLE_TIMING_LOGGER);
         assertThat(timing.isDebugEnabled()).as("root at DEBUG, variable unset").isFalse();
-        ConsoleLogConfigurator.cycleTiming(context, " DEBUG ");
-        context.getLogger(Logger.ROOT_LOGGER_NAME).setLevel(Level.WARN);
+        ConsoleLogConfigurator.cycleTiming(" DEBUG ");
+        LogLevels.apply("WARN");
         assertThat(timing.isDebugEnabled()).as("variable DEBUG, root at WARN").isTrue();
-        ConsoleLogConfigurator.cycleTiming(context, "nonsense");
-        assertThat(timing.getLevel()).isEqualTo(Level.INFO);
+        ConsoleLogConfigurator.cycleTiming("nonsense");
+        assertThat(Logger.getLogger(ConsoleLogConfigurator.CYCLE_TIMING_LOGGER).getLevel()).isEqualTo(Level.INFO);
     }
 
-    @Test
-    void theRootLevelComesFromTheEnvironmentAndTheConsoleIsBehindANonBlockingQueue() {
-        ConsoleLogConfigurator.setUp(context, "error");
-        ch.qos.logback.classic.Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
-        assertThat(root.getLevel()).isEqualTo(Level.ERROR);
-        AsyncAppender async = (AsyncAppender) root.getAppender("ASYNC");
-        assertThat(async.isStarted()).isTrue();
-        assertThat(async.getQueueSize()).isEqualTo(ConsoleLogConfigurator.QUEUE_SIZE);
-        assertThat(async.isNeverBlock()).isTrue();
-        assertThat(async.getDiscardingThreshold()).isZero();
-        ConsoleAppender<?> console = (ConsoleAppender<?>) async.getAppender("STDOUT");
-        assertThat(console.isStarted()).isTrue();
-        assertThat(((PatroniEncoder) console.getEncoder()).getPattern()).isEqualTo(ConsoleLogConfigurator.PATTERN);
-        assertThat(context.getObject(CoreConstants.SHUTDOWN_HOOK_THREAD)).as("drains the queue on exit")
-                .isInstanceOf(Thread.class);
-    }
-
-    @Test
-    void withoutTheVariableTheLevelIsInfo() {
-        ConsoleLogConfigurator.setUp(context, null);
-        assertThat(context.getLogger(Logger.ROOT_LOGGER_NAME).getLevel()).isEqualTo(Level.INFO);
+    private QueueHandler installed(Map<String, String> env) {
+        System.clearProperty(CONFIG);
+        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        QueueHandler handler = ConsoleLogConfigurator.install(env);
+        assertThat(handler).isNotNull();
+        return handler;
     }
 }

@@ -1,9 +1,5 @@
 package io.patronijvm.agent.logging;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.spi.LoggingEvent;
-import ch.qos.logback.classic.spi.ThrowableProxy;
 import io.patronijvm.agent.ctl.Py;
 import org.junit.jupiter.api.Test;
 
@@ -11,6 +7,7 @@ import java.time.ZoneId;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.logging.Level;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -26,22 +23,12 @@ class LogLinesTest {
     private static final String MESSAGE = "no action. I am (node1), the leader \"x\" \u00e9\ttab";
     private static final String LOGGER = "io.patronijvm.agent.ha.HaLoop";
 
-    private static LoggingEvent event(Level level, String message, Throwable t) {
-        LoggingEvent e = new LoggingEvent();
-        e.setLoggerName(LOGGER);
-        e.setLevel(level);
-        e.setMessage(message);
-        e.setThreadName("ha-loop");
-        e.setTimeStamp(TS);
-        if (t != null) {
-            e.setThrowableProxy(new ThrowableProxy(t));
-        }
-        e.setLoggerContext(new LoggerContext());
-        return e;
+    private static LogEvent event(Level level, String message, Throwable t) {
+        return new LogEvent(TS, level, LOGGER, "ha-loop", message, t, null, null, null);
     }
 
     private static String line(LogFormat f) {
-        return new LogLines(f, 4242, TS - 1500, ZoneId.of("UTC")).render(event(Level.WARN, MESSAGE, null));
+        return new LogLines(f, 4242, TS - 1500, ZoneId.of("UTC")).render(event(Level.WARNING, MESSAGE, null));
     }
 
     @Test
@@ -95,12 +82,12 @@ class LogLinesTest {
     void anExceptionFollowsThePlainLineAndIsTheExcInfoKeyOfAJsonLine() {
         IllegalStateException boom = new IllegalStateException("boom");
         LogLines plain = new LogLines(LogFormat.plain(LogFormat.PATRONI_DEFAULT, null), 1, TS, ZoneId.of("UTC"));
-        String p = plain.render(event(Level.ERROR, "failed", boom));
+        String p = plain.render(event(Level.SEVERE, "failed", boom));
         assertThat(p).startsWith("2026-12-01 15:57:32,793 ERROR: failed\njava.lang.IllegalStateException: boom\n")
                 .contains("\tat io.patronijvm.agent.logging.LogLinesTest").endsWith("\n");
         LogLines json = new LogLines(LogFormat.json(LogFormat.fieldsOf(LogFormat.PATRONI_DEFAULT), null,
                 Map.of("app", "x")), 1, TS, ZoneId.of("UTC"));
-        String j = json.render(event(Level.ERROR, "failed", boom));
+        String j = json.render(event(Level.SEVERE, "failed", boom));
         assertThat(j).startsWith("{\"asctime\": \"2026-12-01 15:57:32,793\", \"levelname\": \"ERROR\", \"message\": "
                 + "\"failed\", \"app\": \"x\", \"exc_info\": \"java.lang.IllegalStateException: boom\\n\\tat ")
                 .endsWith("\"}\n").doesNotContain("\n{");

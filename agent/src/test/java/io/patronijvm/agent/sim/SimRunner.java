@@ -1,7 +1,5 @@
 package io.patronijvm.agent.sim;
 
-import ch.qos.logback.classic.Level;
-import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,6 +27,8 @@ final class SimRunner {
     static final int THREADS = Integer.getInteger("sim.threads", Runtime.getRuntime().availableProcessors());
     /** A whole run may take this long before it is abandoned (2,000 seeds take about a minute). */
     private static final Duration RUN_LIMIT = Duration.ofMinutes(30);
+    /** Held: java.util.logging keeps loggers weakly, and a collected one forgets its level. */
+    private static final java.util.logging.Logger QUIET = java.util.logging.Logger.getLogger("io.patronijvm");
 
     record Failure(long seed, String profile, String violation, String trace) {
         String report() {
@@ -49,7 +49,7 @@ final class SimRunner {
     long cycles;
 
     static void quietLogs() {
-        ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger("io.patronijvm")).setLevel(Level.OFF);
+        QUIET.setLevel(java.util.logging.Level.OFF);
     }
 
     /** One seed, start to end, on the calling thread. */

@@ -1,7 +1,7 @@
 package io.patronijvm.dcs.consul;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
+import io.patronijvm.core.dcs.wire.JsonView;
 import io.patronijvm.core.config.ConsulConfig;
 import io.patronijvm.core.config.PatroniConfig;
 import io.patronijvm.core.dcs.Dcs;
@@ -31,6 +31,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The {@link Dcs} port on Consul, with Patroni's keys, values, session and requests (spec 2,
@@ -241,11 +242,9 @@ public final class ConsulDcs implements Dcs {
         if (seen == null || id == null || !id.equals(memberSession) || !id.equals(seen.session())) {
             return false;
         }
-        try {
-            return ConsulJson.tree(seen.raw()).equals(ConsulJson.tree(value));
-        } catch (JsonProcessingException e) {
-            return false; // an unreadable key is rewritten with ours
-        }
+        // Decoded with the same parser, equal JSON gives equal maps (an unreadable key is rewritten with ours).
+        Optional<Object> stored = ConsulJson.decode(seen.raw());
+        return stored.isPresent() && stored.equals(ConsulJson.decode(value));
     }
 
     @Override
@@ -277,9 +276,9 @@ public final class ConsulDcs implements Dcs {
             // Read after write, consistent: the CAS answer alone does not prove what is stored (Patroni).
             Map<String, String> q = consistency(true);
             ConsulResponse r = http.call("GET", kv("sync", q), null, d);
-            JsonNode arr = r.ok() ? ConsulJson.tree(r.body()) : null;
-            String stored = arr == null || arr.isEmpty() || arr.get(0).path("Value").isNull() ? null
-                    : new String(Base64.getDecoder().decode(arr.get(0).path("Value").asText()), StandardCharsets.UTF_8);
+            JsonView arr = r.ok() ? ConsulJson.view(r.body()) : null;
+            String stored = arr == null || arr.isEmpty() || arr.get(0).path("Value").asText(null) == null ? null
+                    : new String(Base64.getDecoder().decode(arr.get(0).path("Value").asText("")), StandardCharsets.UTF_8);
             return v.equals(stored) ? DcsOutcome.OK : DcsOutcome.conflict("sync read back differs: " + stored);
         });
     }

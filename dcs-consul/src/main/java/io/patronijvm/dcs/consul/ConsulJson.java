@@ -1,24 +1,33 @@
 package io.patronijvm.dcs.consul;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.jr.ob.JSON;
+import io.patronijvm.core.dcs.wire.JsonView;
 
+import java.io.IOException;
 import java.util.Optional;
 
 /** JSON as Patroni writes it: compact ({@code separators=(',', ':')}), key order kept. */
 final class ConsulJson {
 
-    static final ObjectMapper MAPPER = new ObjectMapper();
+    /**
+     * Plain maps, lists, strings, numbers and booleans with jackson-jr: the bytes databind's
+     * ObjectMapper wrote (same jackson-core generator, null values kept, key order kept), which
+     * Patroni and patronictl read back. Beans are refused rather than guessed at.
+     */
+    static final JSON WRITER = JSON.builder()
+            .enable(JSON.Feature.WRITE_NULL_PROPERTIES, JSON.Feature.FAIL_ON_UNKNOWN_TYPE_WRITE)
+            .disable(JSON.Feature.HANDLE_JAVA_BEANS)
+            .build();
 
     private ConsulJson() {
     }
 
     static String compact(Object value) {
         try {
-            return MAPPER.writeValueAsString(value);
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("value cannot be written as JSON: " + e.getOriginalMessage(), e);
+            return WRITER.asString(value);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("value cannot be written as JSON: " + e.getMessage(), e);
         }
     }
 
@@ -27,7 +36,8 @@ final class ConsulJson {
         return JsonValues.decode(text);
     }
 
-    static JsonNode tree(String text) throws JsonProcessingException {
-        return MAPPER.readTree(text);
+    /** A Consul answer we pick fields from: blank is a view of nothing (as databind's tree was), not JSON throws. */
+    static JsonView view(String text) throws JsonProcessingException {
+        return text == null || text.isBlank() ? JsonView.missing() : JsonView.of(JsonValues.parse(text));
     }
 }

@@ -1,7 +1,7 @@
 package io.patronijvm.dcs.consul;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
+import io.patronijvm.core.dcs.wire.JsonView;
 import io.patronijvm.core.ha.LeaseMath;
 import io.patronijvm.core.time.Deadline;
 import io.patronijvm.core.time.MonotonicClock;
@@ -126,11 +126,11 @@ final class ConsulSession {
             throw new ConsulUnavailableException("session create answered HTTP " + r.code() + ": " + r.body().strip());
         }
         try {
-            JsonNode idNode = ConsulJson.tree(r.body()).get("ID");
-            if (idNode == null || idNode.asText().isBlank()) {
+            String created = ConsulJson.view(r.body()).path("ID").asText("");
+            if (created.isBlank()) {
                 throw new ConsulUnavailableException("session create answered without an ID: " + r.body());
             }
-            id = idNode.asText();
+            id = created;
             lost = false;
             lastRenewNanos = started;
             LOG.info("Created Consul session {} ({}, ttl {})", id, name, goDuration(ttlMillis));
@@ -153,10 +153,10 @@ final class ConsulSession {
     private long serverMinimumTtl(Deadline d) throws ConsulUnavailableException, InterruptedException {
         ConsulResponse r = http.call("GET", http.url("agent/self", Map.of()), null, d);
         try {
-            JsonNode self = ConsulJson.tree(r.body());
+            JsonView self = ConsulJson.view(r.body());
             for (String section : List.of("Config", "DebugConfig")) {
-                JsonNode v = self.path(section).path("SessionTTLMin");
-                long seconds = v.isNumber() ? (long) Math.ceil(v.asLong() / 1e9) : parseGoDuration(v.asText(""));
+                JsonView v = self.path(section).path("SessionTTLMin");
+                long seconds = v.isNumber() ? (long) Math.ceil(v.asLong(0) / 1e9) : parseGoDuration(v.asText(""));
                 if (seconds > 0) {
                     return seconds;
                 }

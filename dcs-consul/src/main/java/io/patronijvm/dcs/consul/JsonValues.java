@@ -1,11 +1,14 @@
 package io.patronijvm.dcs.consul;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.core.JsonToken;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,11 +34,25 @@ final class JsonValues {
         if (text == null || text.isBlank()) {
             return Optional.empty();
         }
+        try {
+            return Optional.ofNullable(parse(text));
+        } catch (JsonProcessingException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The value of a JSON text (null for JSON's null); throws when the text is blank or not JSON. */
+    static Object parse(String text) throws JsonProcessingException {
         try (JsonParser p = FACTORY.createParser(text)) {
             JsonToken t = p.nextToken();
-            return t == null ? Optional.empty() : Optional.ofNullable(value(p, t));
+            if (t == null) {
+                throw new JsonParseException(p, "no JSON value in an empty text");
+            }
+            return value(p, t);
+        } catch (JsonProcessingException e) {
+            throw e;
         } catch (IOException e) {
-            return Optional.empty();
+            throw new UncheckedIOException("reading a String cannot fail with I/O", e);
         }
     }
 
@@ -54,7 +71,7 @@ final class JsonValues {
                 List<Object> l = new ArrayList<>();
                 for (JsonToken e = p.nextToken(); e != JsonToken.END_ARRAY; e = p.nextToken()) {
                     if (e == null) {
-                        throw new IOException("unexpected end of JSON array");
+                        throw new JsonParseException(p, "unexpected end of JSON array");
                     }
                     l.add(value(p, e));
                 }
@@ -66,7 +83,7 @@ final class JsonValues {
             case VALUE_TRUE -> Boolean.TRUE;
             case VALUE_FALSE -> Boolean.FALSE;
             case VALUE_NULL -> null;
-            default -> throw new IOException("unexpected JSON token " + t);
+            default -> throw new JsonParseException(p, "unexpected JSON token " + t);
         };
     }
 }

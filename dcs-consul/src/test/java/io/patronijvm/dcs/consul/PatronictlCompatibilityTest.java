@@ -115,6 +115,6 @@ class PatronictlCompatibilityTest {
     }
 
     private int sessions() throws Exception {
-        return ConsulJson.tree(consul.request(0, "GET", "/v1/session/list", null).orElseThrow().body()).size();
+        return ConsulJson.view(consul.request(0, "GET", "/v1/session/list", null).orElseThrow().body()).size();
     }
 }

@@ -1,9 +1,5 @@
 package io.patronijvm.dcs.consul;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import io.patronijvm.testkit.FakeClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -12,31 +8,53 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A failing leader watch retries about once a second, so an unreachable Consul fails once a second:
  * the first failure is a WARN, then one WARN per 30 s with the count left out, and an INFO when
- * the watch answers again.
+ * the watch answers again. The lines are caught where the agent's backend (java.util.logging
+ * behind slf4j-jdk14) hands them to its handlers.
  */
 class WatchFailureLogTest {
 
     private final FakeClock clock = new FakeClock();
-    private final Logger logger = (Logger) LoggerFactory.getLogger("test.WatchFailureLog");
-    private final ListAppender<ILoggingEvent> seen = new ListAppender<>();
-    private final WatchFailureLog log = new WatchFailureLog(logger, clock);
+    private static final String NAME = "test.WatchFailureLog";
+    private final Logger jul = Logger.getLogger(NAME); // held: java.util.logging keeps loggers weakly
+    private final List<LogRecord> seen = new CopyOnWriteArrayList<>();
+    private final Handler catcher = new Handler() {
+        @Override
+        public void publish(LogRecord record) {
+            seen.add(record);
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+        }
+    };
+    private final WatchFailureLog log = new WatchFailureLog(LoggerFactory.getLogger(NAME), clock);
 
     @BeforeEach
     void attach() {
-        seen.start();
-        logger.addAppender(seen);
-        logger.setLevel(Level.DEBUG);
+        jul.addHandler(catcher);
+        jul.setUseParentHandlers(false);
+        jul.setLevel(Level.FINE);
     }
 
     @AfterEach
     void detach() {
-        logger.detachAppender(seen);
+        jul.removeHandler(catcher);
+        jul.setUseParentHandlers(true);
     }
 
     @Test
@@ -48,10 +66,10 @@ class WatchFailureLogTest {
         log.succeeded();
         log.succeeded();
 
-        List<String> lines = seen.list.stream().map(e -> e.getLevel() + " " + e.getFormattedMessage()).toList();
+        List<String> lines = seen.stream().map(e -> e.getLevel() + " " + e.getMessage()).toList();
         assertThat(lines).hasSize(4);
-        assertThat(lines.get(0)).isEqualTo("WARN leader watch failed: Failed to connect to /127.0.10.1:8500");
-        assertThat(lines.get(1)).startsWith("WARN leader watch failed: Failed to connect")
+        assertThat(lines.get(0)).isEqualTo("WARNING leader watch failed: Failed to connect to /127.0.10.1:8500");
+        assertThat(lines.get(1)).startsWith("WARNING leader watch failed: Failed to connect")
                 .endsWith("(still failing; 29 similar failures not logged in the last 30 s)");
         assertThat(lines.get(2)).endsWith("(still failing; 29 similar failures not logged in the last 30 s)");
         assertThat(lines.get(3)).isEqualTo("INFO leader watch works again after 65 s (65 failed requests)");
@@ -65,8 +83,8 @@ class WatchFailureLogTest {
         clock.advance(Duration.ofSeconds(1));
         log.failed("leader watch answered HTTP 500: No cluster leader");
 
-        assertThat(seen.list).extracting(ILoggingEvent::getLevel).containsExactly(Level.WARN, Level.INFO, Level.WARN);
-        assertThat(seen.list.get(2).getFormattedMessage()).isEqualTo("leader watch answered HTTP 500: No cluster leader");
+        assertThat(seen).extracting(LogRecord::getLevel).containsExactly(Level.WARNING, Level.INFO, Level.WARNING);
+        assertThat(seen.get(2).getMessage()).isEqualTo("leader watch answered HTTP 500: No cluster leader");
     }
 
     @Test
@@ -74,6 +92,6 @@ class WatchFailureLogTest {
         log.succeeded();
         clock.advance(Duration.ofSeconds(40));
         log.succeeded();
-        assertThat(seen.list).isEmpty();
+        assertThat(seen).isEmpty();
     }
 }

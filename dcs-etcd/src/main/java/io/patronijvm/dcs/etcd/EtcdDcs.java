@@ -1,8 +1,5 @@
 package io.patronijvm.dcs.etcd;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.patronijvm.core.config.Etcd3Config;
 import io.patronijvm.core.config.PatroniConfig;
 import io.patronijvm.core.dcs.Dcs;
@@ -12,6 +9,7 @@ import io.patronijvm.core.dcs.ServiceRegistration;
 import io.patronijvm.core.dcs.WatchCancel;
 import io.patronijvm.core.dcs.wire.ClusterViewAssembler;
 import io.patronijvm.core.dcs.wire.ClusterViewAssembler.KeyValue;
+import io.patronijvm.core.dcs.wire.JsonView;
 import io.patronijvm.core.dcs.wire.WireValues;
 import io.patronijvm.core.model.ClusterStatus;
 import io.patronijvm.core.model.ClusterView;
@@ -96,11 +94,11 @@ public final class EtcdDcs implements Dcs {
     @Override
     public ClusterView loadCluster() throws DcsUnavailableException {
         try {
-            ObjectNode q = EtcdJson.object().put("key", EtcdJson.b64(prefix)).put("range_end",
+            Map<String, Object> q = EtcdJson.object("key", EtcdJson.b64(prefix), "range_end",
                     EtcdJson.prefixEnd(prefix));
-            JsonNode r = http.call("/kv/range", q, deadline());
+            JsonView r = http.call("/kv/range", q, deadline());
             List<KeyValue> kvs = new ArrayList<>();
-            for (JsonNode n : r.path("kvs")) {
+            for (JsonView n : r.path("kvs")) {
                 String key = EtcdJson.unb64(n.path("key").asText(""));
                 if (!key.startsWith(prefix)) {
                     continue;
@@ -134,7 +132,7 @@ public final class EtcdDcs implements Dcs {
     @Override
     public synchronized DcsOutcome cancelInitialize() {
         return write("initialize", d -> {
-            http.call("/kv/deleterange", EtcdJson.object().put("key", key("initialize")), d);
+            http.call("/kv/deleterange", EtcdJson.object("key", key("initialize")), d);
             return DcsOutcome.OK;
         });
     }
@@ -180,7 +178,7 @@ public final class EtcdDcs implements Dcs {
             }
             // Bound to another lease of ours (ttl changed) or not seen this cycle: move it to this lease,
             // but only if nobody touched the key since we read it.
-            JsonNode cmp = observed == null ? createOnly("leader") : modRevision("leader", observed.version());
+            Map<String, Object> cmp = observed == null ? createOnly("leader") : modRevision("leader", observed.version());
             return txn(d, cmp, put("leader", name, lease.id()))
                     ? DcsOutcome.OK : DcsOutcome.conflict("leader key changed since it was read");
         });
@@ -220,7 +218,7 @@ public final class EtcdDcs implements Dcs {
     @Override
     public synchronized DcsOutcome deleteMember() {
         return write("members/" + name, d -> {
-            http.call("/kv/deleterange", EtcdJson.object().put("key", key("members/" + name)), d);
+            http.call("/kv/deleterange", EtcdJson.object("key", key("members/" + name)), d);
             return DcsOutcome.OK;
         });
     }
@@ -245,8 +243,8 @@ public final class EtcdDcs implements Dcs {
         }
         // Read after write: the answer alone does not prove what is stored (Patroni reads it back too).
         return write("sync", d -> {
-            JsonNode r = http.call("/kv/range", EtcdJson.object().put("key", key("sync")), d);
-            JsonNode kvs = r.path("kvs");
+            JsonView r = http.call("/kv/range", EtcdJson.object("key", key("sync")), d);
+            JsonView kvs = r.path("kvs");
             String stored = kvs.isEmpty() ? null : EtcdJson.unb64(kvs.get(0).path("value").asText(""));
             return v.equals(stored) ? DcsOutcome.OK : DcsOutcome.conflict("sync read back differs: " + stored);
         });
@@ -256,7 +254,7 @@ public final class EtcdDcs implements Dcs {
     public synchronized DcsOutcome deleteSync(long expectedVersion) {
         return write("sync", d -> {
             if (expectedVersion < 0) {
-                http.call("/kv/deleterange", EtcdJson.object().put("key", key("sync")), d);
+                http.call("/kv/deleterange", EtcdJson.object("key", key("sync")), d);
                 return DcsOutcome.OK;
             }
             return txn(d, modRevision("sync", expectedVersion), delete("sync"))
@@ -282,8 +280,8 @@ public final class EtcdDcs implements Dcs {
     @Override
     public synchronized DcsOutcome deleteCluster() {
         return write(prefix, d -> {
-            http.call("/kv/deleterange", EtcdJson.object().put("key", EtcdJson.b64(prefix))
-                    .put("range_end", EtcdJson.prefixEnd(prefix)), d);
+            http.call("/kv/deleterange", EtcdJson.object("key", EtcdJson.b64(prefix),
+                    "range_end", EtcdJson.prefixEnd(prefix)), d);
             return DcsOutcome.OK;
         });
     }
@@ -395,40 +393,37 @@ public final class EtcdDcs implements Dcs {
             if (expectedVersion < 0) {
                 return plainPut(rel, value, 0, d);
             }
-            JsonNode cmp = expectedVersion == 0 ? createOnly(rel) : modRevision(rel, expectedVersion);
+            Map<String, Object> cmp = expectedVersion == 0 ? createOnly(rel) : modRevision(rel, expectedVersion);
             return txn(d, cmp, put(rel, value, 0)) ? DcsOutcome.OK : DcsOutcome.conflict(refusal);
         });
     }
 
-    private ObjectNode put(String rel, String value, long leaseId) {
-        ObjectNode p = EtcdJson.object().put("key", key(rel)).put("value", EtcdJson.b64(value));
+    private Map<String, Object> put(String rel, String value, long leaseId) {
+        Map<String, Object> p = EtcdJson.object("key", key(rel), "value", EtcdJson.b64(value));
         if (leaseId != 0) {
             p.put("lease", Long.toString(leaseId));
         }
         return p;
     }
 
-    private ObjectNode delete(String rel) {
-        return EtcdJson.object().put("key", key(rel));
+    private Map<String, Object> delete(String rel) {
+        return EtcdJson.object("key", key(rel));
     }
 
-    private ObjectNode createOnly(String rel) {
-        return EtcdJson.object().put("key", key(rel)).put("target", "CREATE").put("result", "EQUAL")
-                .put("create_revision", "0");
+    private Map<String, Object> createOnly(String rel) {
+        return EtcdJson.object("key", key(rel), "target", "CREATE", "result", "EQUAL", "create_revision", "0");
     }
 
-    private ObjectNode modRevision(String rel, long rev) {
-        return EtcdJson.object().put("key", key(rel)).put("target", "MOD").put("result", "EQUAL")
-                .put("mod_revision", Long.toString(rev));
+    private Map<String, Object> modRevision(String rel, long rev) {
+        return EtcdJson.object("key", key(rel), "target", "MOD", "result", "EQUAL",
+                "mod_revision", Long.toString(rev));
     }
 
     /** One compare, one request on success; true when the compare held. */
-    private boolean txn(Deadline d, JsonNode compare, ObjectNode request) throws Exception {
-        ObjectNode body = EtcdJson.object();
-        body.putArray("compare").add(compare);
-        ArrayNode success = body.putArray("success");
-        String kind = request.has("value") ? "request_put" : "request_delete_range";
-        success.addObject().set(kind, request);
+    private boolean txn(Deadline d, Map<String, Object> compare, Map<String, Object> request) throws Exception {
+        String kind = request.containsKey("value") ? "request_put" : "request_delete_range";
+        Map<String, Object> body = EtcdJson.object("compare", List.of(compare),
+                "success", List.of(EtcdJson.object(kind, request)));
         return http.call("/kv/txn", body, d).path("succeeded").asBoolean(false);
     }
 }

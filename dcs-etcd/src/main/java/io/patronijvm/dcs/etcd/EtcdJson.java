@@ -1,12 +1,15 @@
 package io.patronijvm.dcs.etcd;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.jr.ob.JSON;
+import io.patronijvm.core.dcs.wire.JsonView;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -15,13 +18,28 @@ import java.util.Optional;
  */
 final class EtcdJson {
 
-    static final ObjectMapper MAPPER = new ObjectMapper();
+    /**
+     * Plain maps, lists, strings, numbers and booleans with jackson-jr, written as databind's
+     * ObjectMapper wrote them (same jackson-core generator, null values and key order kept) and
+     * decoded to the same values (insertion-ordered maps, Integer/Long/BigInteger, Double, the
+     * last of duplicate keys). Beans are refused rather than guessed at.
+     */
+    static final JSON JSON_VALUES = JSON.builder()
+            .enable(JSON.Feature.WRITE_NULL_PROPERTIES, JSON.Feature.FAIL_ON_UNKNOWN_TYPE_WRITE)
+            .disable(JSON.Feature.USE_DEFERRED_MAPS, JSON.Feature.FAIL_ON_DUPLICATE_MAP_KEYS,
+                    JSON.Feature.HANDLE_JAVA_BEANS)
+            .build();
 
     private EtcdJson() {
     }
 
-    static ObjectNode object() {
-        return MAPPER.createObjectNode();
+    /** A request body: {@code keyValues} are field, value, field, value ... in the order sent. */
+    static Map<String, Object> object(Object... keyValues) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (int i = 0; i + 1 < keyValues.length; i += 2) {
+            out.put((String) keyValues[i], keyValues[i + 1]);
+        }
+        return out;
     }
 
     static String b64(String text) {
@@ -47,10 +65,10 @@ final class EtcdJson {
     }
 
     /** A 64-bit field that the gateway writes as a string (or a number); 0 when absent. */
-    static long int64(JsonNode n, String field) {
-        JsonNode v = n.path(field);
+    static long int64(JsonView n, String field) {
+        JsonView v = n.path(field);
         if (v.isNumber()) {
-            return v.asLong();
+            return v.asLong(0);
         }
         String s = v.asText("");
         if (s.isEmpty()) {
@@ -65,9 +83,9 @@ final class EtcdJson {
 
     static String compact(Object value) {
         try {
-            return MAPPER.writeValueAsString(value);
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("value cannot be written as JSON: " + e.getOriginalMessage(), e);
+            return JSON_VALUES.asString(value);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("value cannot be written as JSON: " + e.getMessage(), e);
         }
     }
 
@@ -77,13 +95,24 @@ final class EtcdJson {
             return Optional.empty();
         }
         try {
-            return Optional.ofNullable(MAPPER.readValue(text, Object.class));
+            return Optional.ofNullable(parse(text));
         } catch (JsonProcessingException e) {
             return Optional.empty();
         }
     }
 
-    static JsonNode tree(String text) throws JsonProcessingException {
-        return MAPPER.readTree(text);
+    /** An answer we pick fields from; a blank text is a view of nothing (as databind's tree was), not JSON throws. */
+    static JsonView tree(String text) throws JsonProcessingException {
+        return text == null || text.isBlank() ? JsonView.missing() : JsonView.of(parse(text));
+    }
+
+    private static Object parse(String text) throws JsonProcessingException {
+        try {
+            return JSON_VALUES.anyFrom(text);
+        } catch (JsonProcessingException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading a String cannot fail with I/O", e);
+        }
     }
 }

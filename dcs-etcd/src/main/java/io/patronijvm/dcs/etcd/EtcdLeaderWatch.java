@@ -1,10 +1,9 @@
 package io.patronijvm.dcs.etcd;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.patronijvm.core.dcs.WatchCancel;
 import io.patronijvm.core.dcs.WatchPause;
+import io.patronijvm.core.dcs.wire.JsonView;
 import io.patronijvm.core.time.Deadline;
 import io.patronijvm.core.time.MonotonicClock;
 import io.patronijvm.core.time.Sleeper;
@@ -14,6 +13,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -60,9 +60,8 @@ final class EtcdLeaderWatch {
             return false;
         }
         while (!cancelled.get() && end.remaining().compareTo(MIN_BLOCK) >= 0) {
-            ObjectNode create = EtcdJson.object();
-            create.putObject("create_request").put("key", leaderKey).put("start_revision",
-                    Long.toString(knownIndex + 1));
+            Map<String, Object> create = EtcdJson.object("create_request", EtcdJson.object("key", leaderKey,
+                    "start_revision", Long.toString(knownIndex + 1)));
             try {
                 Boolean changed = http.watch(create, end, mine, EtcdLeaderWatch::line);
                 if (changed != null) {
@@ -96,14 +95,14 @@ final class EtcdLeaderWatch {
     /** True on an event or a cancel, null (read on) for anything else. */
     private static Boolean line(String line) throws IOException, EtcdErrorException {
         if (!line.isBlank()) {
-            JsonNode n;
+            JsonView n;
             try {
                 n = EtcdJson.tree(line);
             } catch (JsonProcessingException e) {
                 throw new IOException("watch answered non-JSON: " + line);
             }
             if (n.has("error")) {
-                JsonNode err = n.path("error");
+                JsonView err = n.path("error");
                 if (err.path("grpc_code").asInt(-1) == 1) {
                     // Canceled by the gateway (its stream to etcd was reset): the key may have
                     // changed meanwhile, so let the loop read it rather than report an outage.
@@ -112,7 +111,7 @@ final class EtcdLeaderWatch {
                 throw new EtcdErrorException(err.path("grpc_code").asInt(2), err.path("message").asText(line),
                         "/watch");
             }
-            JsonNode res = n.path("result");
+            JsonView res = n.path("result");
             if (res.path("canceled").asBoolean(false) || EtcdJson.int64(res, "compact_revision") > 0
                     || res.path("events").size() > 0) {
                 return true;

@@ -1,6 +1,6 @@
 package io.patronijvm.dcs.etcd;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import io.patronijvm.core.dcs.wire.JsonView;
 import io.patronijvm.core.time.Deadline;
 import io.patronijvm.core.time.MonotonicClock;
 import org.slf4j.Logger;
@@ -67,7 +67,7 @@ final class EtcdLease {
             if (!force && started - lastRefreshNanos < ttlSeconds * 1_000_000_000L / 3) {
                 return Refresh.KEPT;
             }
-            JsonNode r = http.call("/lease/keepalive", EtcdJson.object().put("ID", Long.toString(id)), d);
+            JsonView r = http.call("/lease/keepalive", EtcdJson.object("ID", Long.toString(id)), d);
             if (EtcdJson.int64(r.path("result"), "TTL") > 0) {
                 lastRefreshNanos = started;
                 return Refresh.KEPT;
@@ -83,7 +83,7 @@ final class EtcdLease {
 
     private void grant(Deadline d, long started) throws EtcdUnavailableException, EtcdErrorException,
             InterruptedException {
-        JsonNode r = http.call("/lease/grant", EtcdJson.object().put("TTL", ttlSeconds), d);
+        JsonView r = http.call("/lease/grant", EtcdJson.object("TTL", ttlSeconds), d);
         long granted = EtcdJson.int64(r, "ID");
         if (granted == 0) {
             throw new EtcdUnavailableException("etcd /lease/grant answered without an ID: " + r);
@@ -99,7 +99,7 @@ final class EtcdLease {
         if (id != 0) {
             long old = id;
             id = 0;
-            http.call("/lease/revoke", EtcdJson.object().put("ID", Long.toString(old)), d);
+            http.call("/lease/revoke", EtcdJson.object("ID", Long.toString(old)), d);
         }
     }
 }

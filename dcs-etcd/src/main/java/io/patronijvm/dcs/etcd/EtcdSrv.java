@@ -1,6 +1,6 @@
 package io.patronijvm.dcs.etcd;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import io.patronijvm.core.dcs.wire.JsonView;
 import io.patronijvm.core.config.Etcd3Config;
 import io.patronijvm.pem.PemTls;
 import org.slf4j.Logger;
@@ -81,8 +81,8 @@ final class EtcdSrv {
                     continue;
                 }
                 LinkedHashSet<String> urls = new LinkedHashSet<>();
-                for (JsonNode m : EtcdJson.tree(r.body())) {
-                    m.path("clientURLs").forEach(u -> urls.add(u.asText()));
+                for (JsonView m : EtcdJson.tree(r.body())) {
+                    m.path("clientURLs").forEach(u -> urls.add(u.asText("")));
                 }
                 return List.copyOf(urls);
             } catch (IOException | IllegalArgumentException e) {

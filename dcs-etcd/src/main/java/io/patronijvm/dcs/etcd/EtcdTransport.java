@@ -1,8 +1,7 @@
 package io.patronijvm.dcs.etcd;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.patronijvm.core.dcs.wire.JsonView;
 import io.patronijvm.core.config.Etcd3Config;
 import io.patronijvm.core.dcs.WatchCancel;
 import io.patronijvm.core.time.Deadline;
@@ -21,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -81,7 +81,7 @@ final class EtcdTransport implements AutoCloseable {
     }
 
     /** One unary call ({@code /kv/range}, {@code /lease/grant} ...), failing over among members until {@code d}. */
-    JsonNode call(String method, ObjectNode body, Deadline d)
+    JsonView call(String method, Map<String, Object> body, Deadline d)
             throws EtcdUnavailableException, EtcdErrorException, InterruptedException {
         try {
             return callOnce(method, body, d);
@@ -95,7 +95,7 @@ final class EtcdTransport implements AutoCloseable {
         }
     }
 
-    private JsonNode callOnce(String method, ObjectNode body, Deadline d)
+    private JsonView callOnce(String method, Map<String, Object> body, Deadline d)
             throws EtcdUnavailableException, EtcdErrorException, InterruptedException {
         Duration backoff = Duration.ofMillis(100);
         String last = "no attempt made, deadline already passed";
@@ -108,7 +108,7 @@ final class EtcdTransport implements AutoCloseable {
                 }
                 try {
                     ensureReady(base, d);
-                    JsonNode out = post(base, apiPrefix + method, body, d.remainingCappedAt(perAttempt));
+                    JsonView out = post(base, apiPrefix + method, body, d.remainingCappedAt(perAttempt));
                     if (endpoints.prefer(base)) {
                         LOG.info("Selected new etcd server {}", base);
                     }
@@ -167,7 +167,7 @@ final class EtcdTransport implements AutoCloseable {
      * JDK cannot abort a blocked body read from another thread (it holds a lock that a disconnect
      * waits for), so a cancel returns this thread at once and the worker ends at its next read.
      */
-    Boolean watch(ObjectNode body, Deadline d, WatchCancel cancel, LineReader reader)
+    Boolean watch(Map<String, Object> body, Deadline d, WatchCancel cancel, LineReader reader)
             throws IOException, EtcdErrorException, InterruptedException {
         String base = endpoints.preferred();
         ensureReady(base, d);
@@ -305,9 +305,9 @@ final class EtcdTransport implements AutoCloseable {
     }
 
     private void authenticate(String base, Deadline d) throws IOException, EtcdErrorException {
-        ObjectNode b = EtcdJson.object().put("name", cfg.username()).put("password", cfg.password());
+        Map<String, Object> b = EtcdJson.object("name", cfg.username(), "password", cfg.password());
         try {
-            JsonNode r = post(base, apiPrefix + "/auth/authenticate", b, d.remainingCappedAt(perAttempt(1)));
+            JsonView r = post(base, apiPrefix + "/auth/authenticate", b, d.remainingCappedAt(perAttempt(1)));
             token = r.path("token").asText(null);
             LOG.info("authenticated on etcd as {}", cfg.username());
         } catch (EtcdErrorException e) {
@@ -327,10 +327,10 @@ final class EtcdTransport implements AutoCloseable {
         }
         membersLearned = true;
         try {
-            JsonNode r = post(base, apiPrefix + "/cluster/member/list", EtcdJson.object(), d.remainingCappedAt(
+            JsonView r = post(base, apiPrefix + "/cluster/member/list", EtcdJson.object(), d.remainingCappedAt(
                     MIN_ATTEMPT));
             List<String> urls = new ArrayList<>();
-            r.path("members").forEach(m -> m.path("clientURLs").forEach(u -> urls.add(u.asText())));
+            r.path("members").forEach(m -> m.path("clientURLs").forEach(u -> urls.add(u.asText(""))));
             endpoints.learned(urls);
             LOG.debug("etcd members: {}", urls);
         } catch (IOException | EtcdErrorException e) {
@@ -344,7 +344,7 @@ final class EtcdTransport implements AutoCloseable {
      * repeated after an answer that got lost would report a write that succeeded as refused (or
      * leak a lease). Retrying, on the next member, is {@link #callOnce}'s decision.
      */
-    private JsonNode post(String base, String path, ObjectNode body, Duration budget)
+    private JsonView post(String base, String path, Map<String, Object> body, Duration budget)
             throws IOException, EtcdErrorException {
         HttpCall.Reply r = call(base, path, MIN_ATTEMPT, budget, budget)
                 .send("POST", EtcdJson.compact(body).getBytes(StandardCharsets.UTF_8), JSON, false);
@@ -365,8 +365,8 @@ final class EtcdTransport implements AutoCloseable {
         int code = http == 503 ? 14 : http == 401 ? EtcdErrorException.UNAUTHENTICATED : 2;
         String msg = http == 401 && !text.strip().startsWith("{") ? "invalid or expired auth token (HTTP 401)" : text.strip();
         try {
-            JsonNode n = EtcdJson.tree(text);
-            JsonNode err = n.path("error");
+            JsonView n = EtcdJson.tree(text);
+            JsonView err = n.path("error");
             if (err.isObject()) { // streaming calls nest it
                 code = err.path("grpc_code").asInt(code);
                 msg = err.path("message").asText(msg);
