@@ -55,6 +55,8 @@ public final class HaLoop implements Runnable {
     private final SelfFence fence;
     private final LeaderStatus leaderStatus = new LeaderStatus();
     private final FreshStatus restStatus;
+    /** Whether this process wrote its member key yet (the loop thread's own). */
+    private boolean touchedThisRun;
     private final WatchdogDuty watchdog;
     private final EventRecorder events;
     private volatile int timeline;
@@ -226,9 +228,11 @@ public final class HaLoop implements Runnable {
 
     private Decision cycleBody() throws InterruptedException {
         Observation seen = observe();
-        if (seen.view() != null && seen.view().member(ctx.name()).isEmpty() && !stopped) {
+        if (seen.view() != null && !stopped && (!touchedThisRun || seen.view().member(ctx.name()).isEmpty())) {
             // Patroni's first cycle: a member without its key announces itself before deciding or
-            // acting (a start then shows in the DCS without waiting for PostgreSQL's start).
+            // acting; so does a start that finds the key of its previous run (still bound to that
+            // run's session): the DCS shows this run without waiting for PostgreSQL's start.
+            touchedThisRun = true;
             publisher.touchMember(seen.view(), seen.pg());
         }
         LockState lock = renewal.renew(seen.view());

@@ -59,6 +59,29 @@ class MemberKeyLoopTest {
     }
 
     @Test
+    void aRestartedAgentRewritesItsPreviousRunsKeyBeforeItStartsPostgres() {
+        HaLoop loop1 = loop("node1", "127.0.0.1", pg1, store.client("node1", SCOPE, 10));
+        HaLoop before = loop("node2", "127.0.0.2", pg2, store.client("node2", SCOPE, 10));
+        for (int i = 0; i < 40 && !(pg1.acceptsWrites() && pg2.streaming()); i++) {
+            loop1.runCycle();
+            before.runCycle();
+            pg2.replicate(1 << 20);
+            clock.advance(Duration.ofMillis(500));
+        }
+        assertThat(pg2.streaming()).as("node2 streams: " + pg2).isTrue();
+        pg2.crash(); // the previous run stopped with its PostgreSQL; its member key is still there
+        assertThat(store.peek(SCOPE).member("node2")).isPresent();
+        HaLoop after = loop("node2", "127.0.0.2", recording(pg2), recording(store.client("node2", SCOPE, 10)));
+
+        after.runCycle();
+
+        int touched = calls.indexOf("dcs.touchMember");
+        int started = calls.indexOf("pg.start");
+        assertThat(started).as("the new run starts PostgreSQL: %s", calls).isNotNegative();
+        assertThat(touched).as("after writing its member key: %s", calls).isNotNegative().isLessThan(started);
+    }
+
+    @Test
     void aQuietCycleObservesPostgresOnceAndWritesThatIntoTheMemberKey() {
         HaLoop loop1 = loop("node1", "127.0.0.1", pg1, store.client("node1", SCOPE, 10));
         HaLoop loop2 = loop("node2", "127.0.0.2", recording(pg2), store.client("node2", SCOPE, 10));
