@@ -8,6 +8,7 @@ import io.patronijvm.core.model.Tags;
 import io.patronijvm.core.peer.PeerClient;
 import io.patronijvm.core.peer.PeerStatus;
 import io.patronijvm.core.time.MonotonicClock;
+import io.patronijvm.http.HttpCall;
 
 import javax.net.ssl.HostnameVerifier;
 import javax.net.ssl.SSLSocketFactory;

@@ -4,6 +4,7 @@ import io.patronijvm.core.config.ConsulConfig;
 import io.patronijvm.core.dcs.WatchCancel;
 import io.patronijvm.core.time.Deadline;
 import io.patronijvm.core.time.Sleeper;
+import io.patronijvm.http.HttpCall;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

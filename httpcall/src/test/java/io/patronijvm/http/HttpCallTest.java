@@ -1,4 +1,4 @@
-package io.patronijvm.dcs.consul;
+package io.patronijvm.http;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

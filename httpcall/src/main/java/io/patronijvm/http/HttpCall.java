@@ -1,4 +1,4 @@
-package io.patronijvm.dcs.etcd;
+package io.patronijvm.http;
 
 import javax.net.ssl.HostnameVerifier;
 import javax.net.ssl.HttpsURLConnection;
@@ -21,8 +21,8 @@ import java.util.concurrent.TimeoutException;
 /**
  * One HTTP/1.1 exchange over the JDK's {@link HttpURLConnection} (issue 17: OkHttp brought okio,
  * the Kotlin runtime and two threads), with what that class lacks: a deadline for the whole call
- * and an abort from another thread. The same class is in dcs-consul, dcs-etcd and agent (adapters do not
- * depend on each other): keep the three alike.
+ * and an abort from another thread. A shared library beside {@code pem}: dcs-consul, dcs-etcd and the
+ * agent's peer client use it, and adapters do not depend on each other.
  *
  * <ul>
  *   <li>Connecting and each read are bounded by their timeouts, never beyond the deadline.</li>
@@ -36,11 +36,11 @@ import java.util.concurrent.TimeoutException;
  * </ul>
  * The deadline's timer is the JDK's shared {@link CompletableFuture#orTimeout} thread, not one of ours.
  */
-final class HttpCall {
+public final class HttpCall {
 
     /** An answer: status, body, the headers the callers read. */
-    record Reply(int code, String body, HttpURLConnection connection) {
-        String header(String name) {
+    public record Reply(int code, String body, HttpURLConnection connection) {
+        public String header(String name) {
             return connection == null ? null : connection.getHeaderField(name);
         }
     }
@@ -60,7 +60,7 @@ final class HttpCall {
     /**
      * @param total the deadline of the whole call, from now
      */
-    HttpCall(URI uri, Proxy proxy, Duration connectTimeout, Duration readTimeout, Duration total) throws IOException {
+    public HttpCall(URI uri, Proxy proxy, Duration connectTimeout, Duration readTimeout, Duration total) throws IOException {
         this.deadlineNanos = System.nanoTime() + total.toNanos();
         this.c = (HttpURLConnection) (proxy == null ? uri.toURL().openConnection() : uri.toURL().openConnection(proxy));
         this.what = uri.getScheme() + "://" + uri.getRawAuthority() + uri.getRawPath();
@@ -69,18 +69,18 @@ final class HttpCall {
         c.setUseCaches(false);
     }
 
-    HttpCall header(String name, String value) {
+    public HttpCall header(String name, String value) {
         c.setRequestProperty(name, value);
         return this;
     }
 
-    HttpCall followRedirects(boolean follow) {
+    public HttpCall followRedirects(boolean follow) {
         c.setInstanceFollowRedirects(follow);
         return this;
     }
 
     /** TLS settings for an https URL; {@code verifier} null keeps the JDK's host name check. */
-    HttpCall tls(SSLSocketFactory factory, HostnameVerifier verifier) {
+    public HttpCall tls(SSLSocketFactory factory, HostnameVerifier verifier) {
         if (c instanceof HttpsURLConnection s) {
             if (factory != null) {
                 s.setSSLSocketFactory(factory); // one instance per client: the JDK pools connections per factory
@@ -101,7 +101,7 @@ final class HttpCall {
      *                   so a body that must not be sent twice is streamed. A request without a body
      *                   is always resendable (GET).
      */
-    Reply send(String method, byte[] body, String contentType, boolean resendable) throws IOException {
+    public Reply send(String method, byte[] body, String contentType, boolean resendable) throws IOException {
         try {
             open(method, body, contentType, resendable);
             int code = c.getResponseCode();
@@ -124,7 +124,7 @@ final class HttpCall {
      * Sends the request and hands the answer's body to the caller as a stream (a watch). The caller
      * reads it with {@link #readSome} and ends the call with {@link #close}.
      */
-    int openStream(String method, byte[] body, String contentType) throws IOException {
+    public int openStream(String method, byte[] body, String contentType) throws IOException {
         try {
             open(method, body, contentType, false);
             return c.getResponseCode();
@@ -178,17 +178,17 @@ final class HttpCall {
     }
 
     /** The body's stream of an {@link #openStream} call (null when there is none). */
-    InputStream stream(int code) throws IOException {
+    public InputStream stream(int code) throws IOException {
         return noBody ? null : bodyPhase(code);
     }
 
     /** The rest of {@code in} as text (an error answer's body); null gives "". */
-    String text(InputStream in) throws IOException {
+    public String text(InputStream in) throws IOException {
         return in == null ? "" : new String(readAll(in), StandardCharsets.UTF_8);
     }
 
     /** One read of at most {@code buf.length} bytes, then the deadline and abort checks. */
-    int readSome(InputStream in, byte[] buf) throws IOException {
+    public int readSome(InputStream in, byte[] buf) throws IOException {
         int n = in.read(buf);
         check();
         return n;
@@ -207,13 +207,13 @@ final class HttpCall {
     }
 
     /** Ends a streamed call: the connection is closed (the stream did not end, so it cannot be reused). */
-    void close() {
+    public void close() {
         stopTimer();
         c.disconnect();
     }
 
     /** Ends the call from another thread: fails it at once before the answer, after the current read while reading it. */
-    void abort(String why) {
+    public void abort(String why) {
         synchronized (lock) {
             if (aborted != null) {
                 return;
