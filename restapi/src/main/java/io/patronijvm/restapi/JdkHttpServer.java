@@ -26,6 +26,10 @@ import java.nio.channels.UnresolvedAddressException;
 import java.security.GeneralSecurityException;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -45,6 +49,9 @@ final class JdkHttpServer {
 
     private static final Logger LOG = LoggerFactory.getLogger(JdkHttpServer.class);
 
+    private static final DateTimeFormatter DATE_HEADER =
+            DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss zzz", Locale.US).withZone(ZoneId.of("GMT"));
+
     /** Handles one request; the reply is written when it returns. */
     interface Handler {
         void handle(RestExchange exchange);
@@ -52,36 +59,53 @@ final class JdkHttpServer {
 
     private final HttpServer server;
     private final ExecutorService threads;
+    private final RestApiConfig config;
 
-    private JdkHttpServer(HttpServer server, ExecutorService threads) {
+    private JdkHttpServer(HttpServer server, ExecutorService threads, RestApiConfig config) {
         this.server = server;
         this.threads = threads;
+        this.config = config;
     }
 
-    static JdkHttpServer start(RestApiConfig config, RestApiOptions options, Handler handler) {
+    /**
+     * The server with its context and executor, not bound yet: the agent builds it while it waits
+     * for the DCS, so that {@link #bind} is all that is left on the way to the first answer.
+     * Creating the JDK's server (its selector, timers and classes) and its first reply's
+     * {@code Date} header (the formatter's locale data, ~50 ms on first use) cost ~100 ms
+     * together, which a start would otherwise pay between binding and answering.
+     */
+    static JdkHttpServer prepare(RestApiConfig config, RestApiOptions options, Handler handler) {
         ServerLimits.applyDefaults();
-        InetSocketAddress address = address(config);
-        // Patroni's queue of 5 suits one accept thread; ours accepts while requests run, allow a burst.
-        int backlog = Math.max(config.requestQueueSize(), 64);
         HttpServer server;
         try {
-            if (config.tls()) {
-                HttpsServer https = HttpsServer.create(address, backlog);
-                https.setHttpsConfigurator(configurator(config));
-                server = https;
-            } else {
-                server = HttpServer.create(address, backlog);
-            }
-        } catch (IOException | UnresolvedAddressException e) {
-            throw new UncheckedIOException("restapi.listen " + config.listenHost() + ":" + config.listenPort()
-                    + ": cannot bind: " + e, e instanceof IOException io ? io : new IOException(e));
+            server = config.tls() ? HttpsServer.create() : HttpServer.create();
+        } catch (IOException e) {
+            throw new UncheckedIOException("restapi: cannot create the HTTP server: " + e, e);
         }
         ExecutorService threads = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("restapi-", 0).factory());
         server.setExecutor(new BoundedExecutor(threads, options.maxRequests()));
         boolean tls = config.tls();
         server.createContext("/", exchange -> serve(exchange, tls, handler));
+        // The pattern and locale of the JDK server's Date header: its data is cached per locale.
+        DATE_HEADER.format(Instant.now());
+        return new JdkHttpServer(server, threads, config);
+    }
+
+    /** Binds the prepared server and starts serving; throws when the address cannot be bound or TLS files are bad. */
+    void bind() {
+        InetSocketAddress address = address(config);
+        // Patroni's queue of 5 suits one accept thread; ours accepts while requests run, allow a burst.
+        int backlog = Math.max(config.requestQueueSize(), 64);
+        if (server instanceof HttpsServer https) {
+            https.setHttpsConfigurator(configurator(config));
+        }
+        try {
+            server.bind(address, backlog);
+        } catch (IOException | UnresolvedAddressException e) {
+            throw new UncheckedIOException("restapi.listen " + config.listenHost() + ":" + config.listenPort()
+                    + ": cannot bind: " + e, e instanceof IOException io ? io : new IOException(e));
+        }
         server.start();
-        return new JdkHttpServer(server, threads);
     }
 
     int port() {

@@ -17,8 +17,9 @@ import java.util.Objects;
  * published {@link io.patronijvm.core.status.StatusSnapshot}, operator intents through
  * {@link NodeControl}, and what Patroni writes to the DCS directly through {@link Dcs}.
  *
- * <p>Lifecycle: {@link #start()} binds (port 0 picks a free port, see {@link #port()});
- * {@link #close()} stops the server and is idempotent.
+ * <p>Lifecycle: the constructor prepares the HTTP server without binding it, {@link #start()} binds
+ * (port 0 picks a free port, see {@link #port()}); {@link #close()} stops the server, started or not,
+ * and is idempotent.
  */
 public final class RestApiServer implements AutoCloseable {
 
@@ -32,7 +33,8 @@ public final class RestApiServer implements AutoCloseable {
     private final ReadEndpoints reads;
     private final Router router;
     private final Object lifecycle = new Object();
-    private JdkHttpServer http;
+    private final JdkHttpServer http;
+    private boolean started;
     private boolean closed;
 
     public RestApiServer(RestApiConfig config, String scope, String name, NodeControl node, Dcs dcs,
@@ -55,6 +57,7 @@ public final class RestApiServer implements AutoCloseable {
         UiEndpoints ui = new UiEndpoints(reads, node, clock, access,
                 new MemberProbes(config, UI_PROBE_TIMEOUT), scope, name);
         this.router = new Router(reads, writes, switchover, access, ui);
+        this.http = JdkHttpServer.prepare(config, this.options, this::handle);
     }
 
     /** Binds and starts serving. Throws when the address cannot be bound or TLS files are bad. */
@@ -63,10 +66,11 @@ public final class RestApiServer implements AutoCloseable {
             if (closed) {
                 throw new IllegalStateException("RestApiServer was closed");
             }
-            if (http != null) {
+            if (started) {
                 return;
             }
-            http = JdkHttpServer.start(config, options, this::handle);
+            http.bind();
+            started = true;
             LOG.info("REST API listening on {}:{} ({})", config.listenHost(), port(), config.tls() ? "https" : "http");
         }
     }
@@ -74,7 +78,7 @@ public final class RestApiServer implements AutoCloseable {
     /** The bound port (useful with port 0), or -1 when not started. */
     public int port() {
         synchronized (lifecycle) {
-            return http == null ? -1 : http.port();
+            return started && !closed ? http.port() : -1;
         }
     }
 
@@ -85,10 +89,7 @@ public final class RestApiServer implements AutoCloseable {
                 return;
             }
             closed = true;
-            if (http != null) {
-                http.stop();
-                http = null;
-            }
+            http.stop();
         }
     }
 

@@ -92,6 +92,36 @@ class JdkHttpServerTest {
     }
 
     @Test
+    void theConstructorPreparesTheServerAndOnlyStartBindsIt() throws Exception {
+        int port;
+        try (ServerSocket probe = new ServerSocket()) {
+            probe.bind(new InetSocketAddress("127.0.0.1", 0));
+            port = probe.getLocalPort();
+        }
+        FakeNode node = new FakeNode(new io.patronijvm.testkit.FakeClock());
+        node.snapshot.set(Fixtures.Snap.primary().build((io.patronijvm.testkit.FakeClock) node.clock()));
+        try (RestApiServer server = new RestApiServer(RestApiConfig.plain("127.0.0.1", port), Fixtures.SCOPE, "node1",
+                node, new FakeDcs(ClusterView.EMPTY), null)) {
+            // The agent builds the server while it waits for the DCS: nothing may answer yet.
+            assertThat(server.port()).isEqualTo(-1);
+            assertThatThrownBy(() -> connect(port)).isInstanceOf(java.net.ConnectException.class);
+            server.start();
+            assertThat(server.port()).isEqualTo(port);
+            RawHttp.Response r = new RawHttp("127.0.0.1", port).get("/patroni");
+            assertThat(r.status()).isEqualTo(200);
+            assertThat(r.header("Date")).as("the JDK's Date header, whose locale data was loaded ahead").endsWith(" GMT");
+        }
+        // Closed without ever starting (a start that ends before serving): no error, nothing bound.
+        try (RestApiServer unused = new RestApiServer(RestApiConfig.plain("127.0.0.1", port), Fixtures.SCOPE, "node1",
+                node, new FakeDcs(ClusterView.EMPTY), null)) {
+            assertThat(unused.port()).isEqualTo(-1);
+        }
+        try (ServerSocket again = new ServerSocket()) {
+            again.bind(new InetSocketAddress("127.0.0.1", port));
+        }
+    }
+
+    @Test
     void aTakenPortFailsTheStartNamingTheAddress() throws Exception {
         try (ServerSocket taken = new ServerSocket()) {
             taken.bind(new InetSocketAddress("127.0.0.1", 0));
