@@ -3,6 +3,7 @@ package io.patronijvm.agent.ha;
 import io.patronijvm.core.config.PostgresqlConfig;
 import io.patronijvm.core.dcs.DcsUnavailableException;
 import io.patronijvm.core.ha.AttemptResult;
+import io.patronijvm.core.ha.DataDirRules;
 import io.patronijvm.core.ha.Decision;
 import io.patronijvm.core.ha.HaDecider;
 import io.patronijvm.core.ha.HaInput;
@@ -228,10 +229,13 @@ public final class HaLoop implements Runnable {
 
     private Decision cycleBody() throws InterruptedException {
         Observation seen = observe();
-        if (seen.view() != null && !stopped && (!touchedThisRun || seen.view().member(ctx.name()).isEmpty())) {
+        if (seen.view() != null && !stopped && (!touchedThisRun || seen.view().member(ctx.name()).isEmpty())
+                && !DataDirRules.belongsToAnotherCluster(seen.view(), seen.pg().sysid())) {
             // Patroni's first cycle: a member without its key announces itself before deciding or
             // acting; so does a start that finds the key of its previous run (still bound to that
             // run's session): the DCS shows this run without waiting for PostgreSQL's start.
+            // Not a node whose data belongs to another cluster: it exits in this cycle (R10), and
+            // Patroni 3.0.2's early key would list it as a member of this one for up to ttl.
             touchedThisRun = true;
             publisher.touchMember(seen.view(), seen.pg());
         }

@@ -82,6 +82,30 @@ class MemberKeyLoopTest {
     }
 
     @Test
+    void aNodeWhoseDataBelongsToAnotherClusterNeverAppearsAmongItsMembers() {
+        HaLoop loop1 = loop("node1", "127.0.0.1", pg1, store.client("node1", SCOPE, 10));
+        for (int i = 0; i < 20 && !pg1.acceptsWrites(); i++) {
+            loop1.runCycle();
+            clock.advance(Duration.ofMillis(500));
+        }
+        assertThat(pg1.acceptsWrites()).as("node1 leads: " + pg1).isTrue();
+        // node2's data directory was initialized by a cluster of its own (another system identifier).
+        HaLoop elsewhere = new HaLoop(context("node2", "127.0.0.2", pg2, store.client("node2", "elsewhere", 10), "elsewhere"),
+                HaDecider::decide);
+        for (int i = 0; i < 20 && !pg2.acceptsWrites(); i++) {
+            elsewhere.runCycle();
+            clock.advance(Duration.ofMillis(500));
+        }
+        assertThat(pg2.observe().sysid()).isNotEqualTo(pg1.observe().sysid());
+        HaLoop loop2 = loop("node2", "127.0.0.2", pg2, store.client("node2", SCOPE, 10));
+
+        loop2.runCycle();
+
+        assertThat(loop2.snapshot().lastMessage()).contains("belongs to a different cluster");
+        assertThat(store.peek(SCOPE).member("node2")).as("node2 in %s's members", SCOPE).isEmpty();
+    }
+
+    @Test
     void aQuietCycleObservesPostgresOnceAndWritesThatIntoTheMemberKey() {
         HaLoop loop1 = loop("node1", "127.0.0.1", pg1, store.client("node1", SCOPE, 10));
         HaLoop loop2 = loop("node2", "127.0.0.2", recording(pg2), store.client("node2", SCOPE, 10));
@@ -134,8 +158,12 @@ class MemberKeyLoopTest {
     }
 
     private HaLoop loop(String name, String host, PostgresControl pg, Dcs dcs) {
+        return new HaLoop(context(name, host, pg, dcs, SCOPE), HaDecider::decide);
+    }
+
+    private HaContext context(String name, String host, PostgresControl pg, Dcs dcs, String scope) {
         Map<String, Object> bootstrapDcs = new LinkedHashMap<>(Map.of("ttl", 10, "loop_wait", 1, "retry_timeout", 3));
-        HaContext ctx = new HaContext(name, SCOPE, "postgres://" + host + ":5432/postgres",
+        return new HaContext(name, scope, "postgres://" + host + ":5432/postgres",
                 "http://" + host + ":8008/patroni", Tags.NONE, new LocalSettings(true, true, false, false, false, "off"),
                 null, bootstrapDcs, Duration.ofSeconds(2), Duration.ofSeconds(60), clock, clock, dcs, pg,
                 (members, timeout) -> {
@@ -143,7 +171,6 @@ class MemberKeyLoopTest {
                     members.forEach(m -> out.put(m.name(), PeerStatus.unreachable(m.name())));
                     return out;
                 }, new LoopKit.InlineSlot(clock), new NoCallbacks(), new LoopKit.NeverFires(), null);
-        return new HaLoop(ctx, HaDecider::decide);
     }
 
     private static final class NoCallbacks implements Callbacks {

@@ -12,7 +12,7 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /** The data directory and bootstrap (R8 to R10, R15 to R18). */
-final class DataDirRules {
+public final class DataDirRules {
 
     private static final Pattern SYSID = Pattern.compile("\\d{10,}");
 
@@ -89,6 +89,14 @@ final class DataDirRules {
                 : Decision.of(Reason.DATA_DIR_INVALID, msg);
     }
 
+    /**
+     * R10: the data directory's system identifier is not the one the cluster was initialized with,
+     * so the node belongs to another cluster (and exits unless paused).
+     */
+    public static boolean belongsToAnotherCluster(ClusterView view, String sysid) {
+        return view.initializeIsSysid() && sysid != null && !view.initialize().equals(sysid);
+    }
+
     /** R10: data present. */
     private static Step valid(HaInput in) {
         ClusterView v = in.view();
@@ -102,7 +110,7 @@ final class DataDirRules {
                     ? Decision.of(Reason.DATA_DIR_INVALID, msg + "; released the leader key", new Action.ReleaseLock())
                     : Decision.of(Reason.DATA_DIR_INVALID, msg));
         }
-        if (v.initializeIsSysid() && !v.initialize().equals(sysid)) {
+        if (belongsToAnotherCluster(v, sysid)) {
             String msg = "system ID mismatch, node " + in.self() + " belongs to a different cluster: "
                     + v.initialize() + " != " + sysid;
             if (in.paused()) {
