@@ -82,6 +82,22 @@ abstract class ClusterTestBase {
                 .ignoreExceptions();
     }
 
+    /**
+     * patronictl's {@code pause}/{@code resume --wait} reads the member keys once a second for
+     * loop_wait + 1 s. A replica whose cycle read the configuration just before the change writes
+     * its key at the end of its next cycle (loop_wait plus the cycle itself), so "members didn't
+     * recognized pause state" is also what real Patroni's nodes make patronictl print when the
+     * change lands then (ctl's window and polling are patronictl's). Either answer is right; what must
+     * hold is that every node shows the new state within a few cycles.
+     */
+    protected void assertPauseWaitAnswered(Exec.Result r, boolean paused) {
+        String success = "Success: cluster management is " + (paused ? "paused" : "resumed");
+        assertThat(r.output()).containsPattern(java.util.regex.Pattern.quote(success)
+                + "|members didn't recognized pause state after \\d+ seconds");
+        await(timing.fewLoops()).untilAsserted(() -> assertThat(view.statuses()).as(view::describe)
+                .allMatch(s -> s.paused() == paused));
+    }
+
     protected void awaitHealthy(Duration atMost) {
         await(atMost).untilAsserted(() -> assertThat(view.healthy()).as(() -> "healthy cluster: " + view.describe()).isTrue());
     }

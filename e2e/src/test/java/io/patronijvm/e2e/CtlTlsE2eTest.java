@@ -116,9 +116,9 @@ class CtlTlsE2eTest extends ClusterTestBase {
                 .contains("Success: restart on member " + replica);
         assertThat(cluster.postmasterPid(replica).orElseThrow()).isNotEqualTo(pid);
         awaitHealthy(timing.rejoin());
-        assertThat(ok(SHORT, "pause", "--wait").output()).contains("Success: cluster management is paused");
+        assertPauseWaitAnswered(ok(SHORT, "pause", "--wait"), true);
         same(cluster.patroniYml("node1"), "list");
-        assertThat(ok(SHORT, "resume", "--wait").output()).contains("Success: cluster management is resumed");
+        assertPauseWaitAnswered(ok(SHORT, "resume", "--wait"), false);
         // --primary is patronictl 3.0.2's other name for --leader; the request goes to the leader's REST API.
         Exec.Result sw = ok(timing.switchover(), "switchover", CLUSTER, "--primary", primary, "--candidate", replica,
                 "--force");
