@@ -152,6 +152,20 @@ class ReplicationClusterTest {
         assertThat(light.receivedLsn()).isGreaterThan(r.receivedLsn());
         assertThat(light.postmasterStartTime()).isEqualTo(r.postmasterStartTime());
         assertThat(light.upstreamHost()).isEqualTo(r.upstreamHost());
+        // The cycle's and the health check's queries are parsed and planned once per connection,
+        // not on every call: after pgjdbc's five runs, PostgreSQL holds them as prepared statements
+        // (the progress query and the observation's five).
+        try (Connection c = connect(2)) {
+            for (int k = 0; k < 6; k++) {
+                io.patronijvm.pg.sql.Observer.progress(c);
+                io.patronijvm.pg.sql.Observer.observe(c);
+            }
+            try (Statement st = c.createStatement();
+                 ResultSet rs = st.executeQuery("SELECT count(*) FROM pg_catalog.pg_prepared_statements")) {
+                rs.next();
+                assertThat(rs.getInt(1)).as("prepared statements on the observing connection").isEqualTo(6);
+            }
+        }
     }
 
     @Test
