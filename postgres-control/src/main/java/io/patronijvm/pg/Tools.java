@@ -74,6 +74,22 @@ final class Tools {
             }
         }
 
+        /*
+         * Written out instead of the record's generated equals and hashCode, which bootstrap through
+         * java.lang.runtime.ObjectMethods: the AOT cache does not keep those call sites, so the
+         * first comparison would spin method-handle classes on the start path.
+         */
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof FileStamp f && java.util.Objects.equals(fileKey, f.fileKey) && size == f.size
+                    && modifiedNanos == f.modifiedNanos && changedNanos == f.changedNanos;
+        }
+
+        @Override
+        public int hashCode() {
+            return java.util.Objects.hash(fileKey, size, modifiedNanos, changedNanos);
+        }
+
         long changedMillis() {
             return Math.max(modifiedNanos, changedNanos) / 1_000_000;
         }

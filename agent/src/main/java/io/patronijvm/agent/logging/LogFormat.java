@@ -30,6 +30,17 @@ public record LogFormat(boolean json, String plainFormat, List<JsonField> jsonFi
             Objects.requireNonNull(attribute, "attribute");
             Objects.requireNonNull(key, "key");
         }
+
+        // Written out for the reason given at LogFormat's equals.
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof JsonField f && attribute.equals(f.attribute) && key.equals(f.key);
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * attribute.hashCode() + key.hashCode();
+        }
     }
 
     public LogFormat {
@@ -58,6 +69,24 @@ public record LogFormat(boolean json, String plainFormat, List<JsonField> jsonFi
     /** A name of Python's {@code LogRecord} that a format may use. */
     public static boolean isRecordAttribute(String name) {
         return PyLogRecord.ATTRIBUTES.contains(name);
+    }
+
+    /*
+     * Written out instead of the record's generated equals and hashCode: those bootstrap through
+     * java.lang.runtime.ObjectMethods, whose call sites the AOT cache does not keep, so the first
+     * comparison (every start compares the configured format with the console's) spun eight
+     * method-handle classes on the main thread, 30-60 ms before the agent's first log line.
+     */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof LogFormat f && json == f.json && Objects.equals(plainFormat, f.plainFormat)
+                && jsonFields.equals(f.jsonFields) && Objects.equals(dateFormat, f.dateFormat)
+                && staticFields.equals(f.staticFields);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(json, plainFormat, jsonFields, dateFormat, staticFields);
     }
 
     /** True when a line needs the caller's class, method or line (the logging thread must then find them). */
