@@ -249,6 +249,16 @@ public final class InMemoryDcs implements Dcs {
     }
 
     @Override
+    public DcsOutcome prepareWrites() {
+        return op(() -> {
+            if (!store.kv.renew(session == null ? "" : session)) {
+                session = newSession();
+            }
+            return DcsOutcome.OK;
+        });
+    }
+
+    @Override
     public DcsOutcome touchMember(Map<String, Object> memberData) {
         return op(() -> {
             if (!store.kv.renew(session == null ? "" : session)) {

@@ -11,6 +11,7 @@ import io.patronijvm.core.status.StatusSnapshot;
 import io.patronijvm.core.time.MonotonicClock;
 import io.patronijvm.core.time.Sleeper;
 import io.patronijvm.core.dcs.Dcs;
+import io.patronijvm.core.dcs.DcsOutcome;
 import io.patronijvm.restapi.RestApiServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -132,6 +133,7 @@ public final class AgentDaemon implements Daemon, AutoCloseable {
                         + "answers); refusing to start", c.name(), c.name(), choice.name());
                 return 1;
             }
+            prepareWrites(dcs, c.name());
             Prepared ready = Prepared.await(prepared);
             used = true;
             NodeParts p = ready.parts();
@@ -183,6 +185,24 @@ public final class AgentDaemon implements Daemon, AutoCloseable {
             t.setDaemon(true);
             t.start();
         });
+    }
+
+    /**
+     * The first member key needs a Consul session or an etcd lease: one more round trip (a Raft
+     * write, ~50 ms) inside the loop's first write. Made on a thread of its own while the REST API
+     * binds and the loop reads the DCS and PostgreSQL; the write waits on the DCS client's lock if
+     * it is not done yet. A failure is left to that write, which reports it.
+     */
+    private static void prepareWrites(Dcs dcs, String member) {
+        Thread t = new Thread(() -> {
+            MDC.put("member", member);
+            DcsOutcome o = dcs.prepareWrites();
+            if (!o.ok()) {
+                log.debug("session or lease not prepared ahead of the first write: {} {}", o.kind(), o.detail());
+            }
+        }, "dcs-prepare");
+        t.setDaemon(true);
+        t.start();
     }
 
     /** The node's parts and its REST server, built but not bound. */

@@ -112,6 +112,15 @@ public interface Dcs extends AutoCloseable {
     /** Removes the node's service. */
     DcsOutcome deregisterService();
 
+    /**
+     * A node about to start its loop: create now what its first write needs (Consul: the session,
+     * etcd: the lease), so that the first member key does not wait for that round trip. Optional:
+     * every write still creates what is missing; a failure here is the next write's to report.
+     */
+    default DcsOutcome prepareWrites() {
+        return DcsOutcome.OK;
+    }
+
     /** Replaces the timing the DCS derives its session TTL and request timeouts from. */
     void applyTiming(int ttlSeconds, int retryTimeoutSeconds);
 

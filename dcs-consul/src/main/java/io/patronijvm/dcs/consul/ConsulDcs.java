@@ -200,6 +200,14 @@ public final class ConsulDcs implements Dcs {
     }
 
     @Override
+    public synchronized DcsOutcome prepareWrites() {
+        return write("session", d -> {
+            session.ensure(d);
+            return DcsOutcome.OK;
+        });
+    }
+
+    @Override
     public synchronized DcsOutcome touchMember(Map<String, Object> memberData) {
         String value = ConsulJson.compact(memberData);
         return write("members/" + name, d -> {

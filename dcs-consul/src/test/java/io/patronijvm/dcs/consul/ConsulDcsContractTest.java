@@ -53,6 +53,18 @@ class ConsulDcsContractTest extends DcsContract {
         }
     }
 
+    @Test
+    void preparedWritesCreateTheSessionTheFirstMemberKeyIsBoundTo() throws Exception {
+        Dcs a = client("a");
+        assertThat(((ConsulDcs) a).sessionId()).isNull();
+        assertThat(a.prepareWrites().ok()).isTrue();
+        String prepared = ((ConsulDcs) a).sessionId();
+        assertThat(prepared).as("session after prepareWrites").isNotNull();
+        assertThat(a.touchMember(Map.of("state", "running")).ok()).isTrue();
+        assertThat(((ConsulDcs) a).sessionId()).isEqualTo(prepared);
+        assertThat(client("reader").loadCluster().member("a").orElseThrow().session()).isEqualTo(prepared);
+    }
+
     private void putRaw(String key, String value) {
         assertThat(consul.request(0, "PUT", "/v1/kv/service/" + scope + "/" + key, value)
                 .map(HttpResponse::statusCode)).contains(200);

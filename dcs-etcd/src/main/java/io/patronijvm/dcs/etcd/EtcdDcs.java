@@ -197,6 +197,14 @@ public final class EtcdDcs implements Dcs {
     }
 
     @Override
+    public synchronized DcsOutcome prepareWrites() {
+        return write("lease", d -> {
+            lease.refresh(false, d);
+            return DcsOutcome.OK;
+        });
+    }
+
+    @Override
     public synchronized DcsOutcome touchMember(Map<String, Object> memberData) {
         String value = EtcdJson.compact(memberData);
         return write("members/" + name, d -> {
