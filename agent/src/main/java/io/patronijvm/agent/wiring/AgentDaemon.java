@@ -39,7 +39,6 @@ import java.util.concurrent.TimeUnit;
 public final class AgentDaemon implements Daemon, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(AgentDaemon.class);
-    /** How often the waiting thread checks whether the loop ended by itself. */
 
     private final Map<String, String> env;
     private final boolean handleSignals;
