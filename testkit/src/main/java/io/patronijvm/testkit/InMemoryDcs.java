@@ -199,9 +199,7 @@ public final class InMemoryDcs implements Dcs {
     @Override
     public DcsOutcome acquireLeader() {
         return op(() -> {
-            if (!store.kv.renew(session == null ? "" : session)) {
-                session = newSession();
-            }
+            ensureSession();
             return store.kv.put(prefix + "leader", member, -1, session) ? DcsOutcome.OK
                     : DcsOutcome.conflict("leader key is held by another session");
         });
@@ -251,19 +249,22 @@ public final class InMemoryDcs implements Dcs {
     @Override
     public DcsOutcome prepareWrites() {
         return op(() -> {
-            if (!store.kv.renew(session == null ? "" : session)) {
-                session = newSession();
-            }
+            ensureSession();
             return DcsOutcome.OK;
         });
+    }
+
+    /** Our session renewed, or a new one when it is gone (as Consul's writers do before a write). */
+    private void ensureSession() {
+        if (!store.kv.renew(session == null ? "" : session)) {
+            session = newSession();
+        }
     }
 
     @Override
     public DcsOutcome touchMember(Map<String, Object> memberData) {
         return op(() -> {
-            if (!store.kv.renew(session == null ? "" : session)) {
-                session = newSession();
-            }
+            ensureSession();
             String key = prefix + "members/" + member;
             InMemoryKv.Entry old = store.kv.get(key);
             if (old != null && old.session() != null && !old.session().equals(session)) {

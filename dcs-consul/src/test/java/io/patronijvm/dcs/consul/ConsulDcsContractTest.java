@@ -43,6 +43,11 @@ class ConsulDcsContractTest extends DcsContract {
     }
 
     @Override
+    protected String currentSession(Dcs client) {
+        return ((ConsulDcs) client).sessionId();
+    }
+
+    @Override
     protected int sessionCount() {
         String body = consul.request(0, "GET", "/v1/session/list", null).map(HttpResponse::body).orElseThrow();
         try {
@@ -51,18 +56,6 @@ class ConsulDcsContractTest extends DcsContract {
         } catch (Exception e) {
             throw new AssertionError("session list is not JSON: " + body, e);
         }
-    }
-
-    @Test
-    void preparedWritesCreateTheSessionTheFirstMemberKeyIsBoundTo() throws Exception {
-        Dcs a = client("a");
-        assertThat(((ConsulDcs) a).sessionId()).isNull();
-        assertThat(a.prepareWrites().ok()).isTrue();
-        String prepared = ((ConsulDcs) a).sessionId();
-        assertThat(prepared).as("session after prepareWrites").isNotNull();
-        assertThat(a.touchMember(Map.of("state", "running")).ok()).isTrue();
-        assertThat(((ConsulDcs) a).sessionId()).isEqualTo(prepared);
-        assertThat(client("reader").loadCluster().member("a").orElseThrow().session()).isEqualTo(prepared);
     }
 
     private void putRaw(String key, String value) {

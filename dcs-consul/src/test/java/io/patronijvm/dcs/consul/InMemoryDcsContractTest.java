@@ -30,6 +30,11 @@ class InMemoryDcsContractTest extends DcsContract {
     }
 
     @Override
+    protected String currentSession(Dcs client) {
+        return ((InMemoryDcs) client).sessionId();
+    }
+
+    @Override
     protected int sessionCount() {
         return store.sessionCount();
     }

@@ -50,6 +50,9 @@ public abstract class DcsContract {
     /** How many sessions exist in the whole store. */
     protected abstract int sessionCount();
 
+    /** The session (Consul) or lease (etcd) the client holds now, as member keys name it; null when none. */
+    protected abstract String currentSession(Dcs client);
+
     @BeforeEach
     protected void newScope() {
         scope = "contract" + SCOPES.incrementAndGet() + "-" + getClass().getSimpleName().toLowerCase();
@@ -86,6 +89,18 @@ public abstract class DcsContract {
         assertThat(v.leader()).isNull();
         assertThat(v.members()).isEmpty();
         assertThat(v.config()).isNull();
+    }
+
+    @Test
+    public void preparedWritesMakeTheSessionTheFirstMemberKeyIsBoundTo() throws Exception {
+        Dcs a = client("a");
+        assertThat(currentSession(a)).isNull();
+        assertThat(a.prepareWrites().ok()).isTrue();
+        String prepared = currentSession(a);
+        assertThat(prepared).as("session or lease after prepareWrites").isNotNull();
+        assertThat(a.touchMember(Map.of("state", "running")).ok()).isTrue();
+        assertThat(currentSession(a)).isEqualTo(prepared);
+        assertThat(client("reader").loadCluster().member("a").orElseThrow().session()).isEqualTo(prepared);
     }
 
     @Test
